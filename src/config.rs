@@ -1,0 +1,120 @@
+//! What a run is made of: the model's shape and the training settings, with their allowed ranges.
+//!
+//! Every way in (page controls, URL hash, CLI flags, checkpoint metadata) goes through
+//! [`Config::validate`], so an absurd value is refused with a message before anything is built.
+
+use serde::{Deserialize, Serialize};
+
+/// Plain VAE / β-VAE (prior N(0, I)) or the class-mean conditional VAE (prior N(μ^Y, I)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    Vae,
+    Cvae,
+}
+
+impl std::str::FromStr for ModelKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "vae" | "beta-vae" | "bvae" => Ok(Self::Vae),
+            "cvae" => Ok(Self::Cvae),
+            other => Err(format!("unknown model '{other}': use vae or cvae")),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Config {
+    pub model: ModelKind,
+    /// Size of z. 8 by default: few enough sliders to hold in view, enough for sharp digits.
+    pub latent: usize,
+    /// Width of the one hidden layer in encoder and decoder.
+    pub hidden: usize,
+    /// Weight of the KL term; 1 is the plain VAE, other values make a β-VAE.
+    pub beta: f64,
+    pub learning_rate: f64,
+    pub batch: usize,
+    pub seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            model: ModelKind::Cvae,
+            latent: 8,
+            hidden: 400,
+            beta: 1.0,
+            learning_rate: 1e-3,
+            batch: 64,
+            seed: 1,
+        }
+    }
+}
+
+/// Allowed ranges; the page's controls use narrower ones of their own inside these.
+pub const LATENT_RANGE: (usize, usize) = (1, 256);
+pub const HIDDEN_RANGE: (usize, usize) = (1, 4096);
+pub const BATCH_RANGE: (usize, usize) = (1, 4096);
+pub const BETA_MAX: f64 = 1000.0;
+pub const LEARNING_RATE_MAX: f64 = 10.0;
+
+impl Config {
+    /// Checks every field; the message names the field, the value and the allowed range.
+    pub fn validate(&self) -> Result<(), String> {
+        check_range("latent", self.latent, LATENT_RANGE)?;
+        check_range("hidden", self.hidden, HIDDEN_RANGE)?;
+        check_range("batch", self.batch, BATCH_RANGE)?;
+        check_real("beta", self.beta, 0.0, BETA_MAX, true)?;
+        check_real("learningRate", self.learning_rate, 0.0, LEARNING_RATE_MAX, false)?;
+        Ok(())
+    }
+}
+
+fn check_range(name: &str, value: usize, (lo, hi): (usize, usize)) -> Result<(), String> {
+    if (lo..=hi).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("{name} = {value} is out of range: it must be from {lo} to {hi}"))
+    }
+}
+
+/// A real setting must be finite and within (lo, hi], or [lo, hi] where `lo_inclusive`.
+pub fn check_real(name: &str, value: f64, lo: f64, hi: f64, lo_inclusive: bool) -> Result<(), String> {
+    let above_lo = if lo_inclusive { value >= lo } else { value > lo };
+    if value.is_finite() && above_lo && value <= hi {
+        Ok(())
+    } else {
+        let open = if lo_inclusive { "[" } else { "(" };
+        Err(format!("{name} = {value} is out of range: it must be a number in {open}{lo}, {hi}]"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn absurd_values_are_refused_with_the_field_named() {
+        let bad = [
+            Config { latent: 0, ..Config::default() },
+            Config { latent: 1_000_000, ..Config::default() },
+            Config { batch: 0, ..Config::default() },
+            Config { beta: f64::NAN, ..Config::default() },
+            Config { beta: -1.0, ..Config::default() },
+            Config { learning_rate: 0.0, ..Config::default() },
+            Config { learning_rate: f64::INFINITY, ..Config::default() },
+        ];
+        let names = ["latent", "latent", "batch", "beta", "beta", "learningRate", "learningRate"];
+        for (cfg, name) in bad.iter().zip(names) {
+            let err = cfg.validate().unwrap_err();
+            assert!(err.starts_with(name), "{err}");
+        }
+    }
+}

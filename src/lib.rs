@@ -1,0 +1,22 @@
+//! VAE Lab: a VAE, β-VAE and class-mean conditional VAE in Candle, trained natively (the CLI)
+//! or in a browser tab (the `wasm` module, compiled only for wasm32).
+//!
+//! Where things live: the math in `loss`, the network in `model`, the step loop in `train`,
+//! data files in `idx` and `data`, settings and their ranges in `config`.
+
+pub mod config;
+pub mod data;
+pub mod error;
+pub mod idx;
+pub mod loss;
+pub mod model;
+pub mod rng;
+pub mod train;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use config::{Config, ModelKind};
+pub use data::Dataset;
+pub use error::{LabError, Result};
+pub use train::Trainer;

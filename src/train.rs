@@ -1,0 +1,228 @@
+//! Training state and the step loop: the model, its optimiser, the data and the random stream.
+//!
+//! This is the one place that trains; the CLI calls it in a loop, the page's worker in slices.
+
+use candle_core::{Device, Tensor};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use serde::Serialize;
+
+use crate::config::{check_real, Config, ModelKind, BETA_MAX, LEARNING_RATE_MAX};
+use crate::data::{Batcher, Dataset};
+use crate::error::{invalid, Result};
+use crate::model::Vae;
+use crate::rng::Rng;
+
+/// Evaluation draws its own fixed ε so two evaluations of the same weights agree exactly.
+const EVAL_SEED: u64 = 0x5EED_E7A1;
+const EVAL_CHUNK: usize = 500;
+pub const MAX_SAMPLES_PER_CALL: usize = 1024;
+
+/// Averages over the steps of one call to [`Trainer::train_steps`], in nats per sample.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// Optimiser steps taken so far in total.
+    pub step: u64,
+    /// Steps this report averages over.
+    pub steps: u32,
+    pub epoch: usize,
+    pub epoch_progress: f64,
+    pub samples_seen: u64,
+    pub recon: f64,
+    pub kl: f64,
+    /// The objective that was minimised: recon + β·KL.
+    pub loss: f64,
+}
+
+/// Held-out numbers in nats per image; `neg_elbo` = recon + KL whatever β trained with.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    pub images: usize,
+    pub recon: f64,
+    pub kl: f64,
+    pub neg_elbo: f64,
+}
+
+pub struct Trainer {
+    config: Config,
+    model: Vae,
+    optimizer: AdamW,
+    train: Dataset,
+    test: Dataset,
+    batcher: Batcher,
+    rng: Rng,
+    step: u64,
+}
+
+impl Trainer {
+    /// A fresh model for `config`, to be trained on `train` and evaluated on `test`.
+    pub fn new(config: Config, train: Dataset, test: Dataset) -> Result<Self> {
+        config.validate()?;
+        if train.is_empty() {
+            invalid!("the training set is empty");
+        }
+        if test.pixels() != train.pixels() && !test.is_empty() {
+            invalid!("train images are {}x{} but test images {}x{}", train.rows, train.cols, test.rows, test.cols);
+        }
+        let classes = train.classes().max(test.classes());
+        let mut rng = Rng::new(config.seed);
+        let model = Vae::new(&config, train.pixels(), classes, &mut rng)?;
+        let optimizer = AdamW::new(model.vars().all_vars(), adam_params(config.learning_rate))?;
+        let batcher = Batcher::new(train.len(), &mut rng);
+        Ok(Self { config, model, optimizer, train, test, batcher, rng, step: 0 })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn model(&self) -> &Vae {
+        &self.model
+    }
+
+    pub fn train_set(&self) -> &Dataset {
+        &self.train
+    }
+
+    pub fn test_set(&self) -> &Dataset {
+        &self.test
+    }
+
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// β may change during training (β-VAE schedules, warm-up); 0 ≤ β ≤ 1000.
+    pub fn set_beta(&mut self, beta: f64) -> Result<()> {
+        check_real("beta", beta, 0.0, BETA_MAX, true)?;
+        self.config.beta = beta;
+        Ok(())
+    }
+
+    pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
+        check_real("learningRate", lr, 0.0, LEARNING_RATE_MAX, false)?;
+        self.config.learning_rate = lr;
+        self.optimizer.set_learning_rate(lr);
+        Ok(())
+    }
+
+    /// Takes `n` optimiser steps and reports their average terms.
+    pub fn train_steps(&mut self, n: u32) -> Result<Progress> {
+        let (mut recon, mut kl, mut loss) = (0.0, 0.0, 0.0);
+        for _ in 0..n {
+            let s = self.train_step()?;
+            recon += s[0];
+            kl += s[1];
+            loss += s[2];
+        }
+        let k = n.max(1) as f64;
+        Ok(Progress {
+            step: self.step,
+            steps: n,
+            epoch: self.batcher.epoch,
+            epoch_progress: self.batcher.progress(),
+            samples_seen: self.step * self.config.batch.min(self.train.len()) as u64,
+            recon: recon / k,
+            kl: kl / k,
+            loss: loss / k,
+        })
+    }
+
+    /// One minibatch step; returns [recon, kl, objective] averaged over the batch.
+    fn train_step(&mut self) -> Result<[f64; 3]> {
+        let indices = self.batcher.next(self.config.batch, &mut self.rng).to_vec();
+        let (x, y) = batch_tensors(&self.train, &indices)?;
+        let eps = self.noise(indices.len())?;
+        let terms = self.model.loss_terms(&x, &y, &eps)?;
+        let objective = terms.objective(self.config.beta)?;
+        self.optimizer.backward_step(&objective)?;
+        self.step += 1;
+        let recon = terms.recon.mean_all()?.to_scalar::<f32>()? as f64;
+        let kl = terms.kl.mean_all()?.to_scalar::<f32>()? as f64;
+        Ok([recon, kl, objective.to_scalar::<f32>()? as f64])
+    }
+
+    /// −ELBO on the held-out test set (one ε draw per image, fixed across calls).
+    pub fn evaluate(&self) -> Result<Evaluation> {
+        evaluate(&self.model, &self.test)
+    }
+
+    fn noise(&mut self, rows: usize) -> Result<Tensor> {
+        let l = self.model.latent;
+        Ok(Tensor::from_vec(self.rng.normals(rows * l), (rows, l), &Device::Cpu)?)
+    }
+
+    /// Decodes one latent vector to pixel intensities in [0, 1].
+    pub fn decode(&self, z: &[f32]) -> Result<Vec<f32>> {
+        let l = self.model.latent;
+        if z.len() != l {
+            invalid!("decode needs a z of {l} numbers, got {}", z.len());
+        }
+        if z.iter().any(|v| !v.is_finite()) {
+            invalid!("decode: z contains a value that is not a finite number");
+        }
+        let z = Tensor::from_slice(z, (1, l), &Device::Cpu)?;
+        Ok(self.model.decode(&z)?.flatten_all()?.to_vec1()?)
+    }
+
+    /// μ^Y as a flat row-major (classes × latent) list; empty for the plain VAE.
+    pub fn class_means(&self) -> Result<Vec<f32>> {
+        match self.model.class_means() {
+            Some(m) => Ok(m.as_tensor().flatten_all()?.to_vec1()?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Draws `n` codes z ~ N(μ^Y, I) for `class` (CVAE) or N(0, I) (no class), returning the codes
+    /// (n × latent) and their decoded images (n × pixels).
+    pub fn sample(&mut self, class: Option<usize>, n: usize) -> Result<(Vec<f32>, Vec<f32>)> {
+        if n == 0 || n > MAX_SAMPLES_PER_CALL {
+            invalid!("sample count {n} is out of range: it must be from 1 to {MAX_SAMPLES_PER_CALL}");
+        }
+        let eps = self.noise(n)?;
+        let z = match class {
+            None => eps,
+            Some(c) => {
+                if self.model.kind != ModelKind::Cvae {
+                    invalid!("the plain VAE has no class means; sample without a class or train a CVAE");
+                }
+                if c >= self.model.classes {
+                    invalid!("class {c} does not exist: this data set has classes 0 to {}", self.model.classes - 1);
+                }
+                let means = self.model.class_means().expect("CVAE has class means").as_tensor();
+                eps.broadcast_add(&means.narrow(0, c, 1)?)?
+            }
+        };
+        let images = self.model.decode(&z)?.flatten_all()?.to_vec1()?;
+        Ok((z.flatten_all()?.to_vec1()?, images))
+    }
+}
+
+/// Average recon, KL and −ELBO of `model` over `data`, with a fixed noise stream.
+pub fn evaluate(model: &Vae, data: &Dataset) -> Result<Evaluation> {
+    let mut rng = Rng::new(EVAL_SEED);
+    let (mut recon, mut kl) = (0.0f64, 0.0f64);
+    let all: Vec<usize> = (0..data.len()).collect();
+    for chunk in all.chunks(EVAL_CHUNK) {
+        let (x, y) = batch_tensors(data, chunk)?;
+        let eps = Tensor::from_vec(rng.normals(chunk.len() * model.latent), (chunk.len(), model.latent), &Device::Cpu)?;
+        let terms = model.loss_terms(&x, &y, &eps)?;
+        recon += terms.recon.sum_all()?.to_scalar::<f32>()? as f64;
+        kl += terms.kl.sum_all()?.to_scalar::<f32>()? as f64;
+    }
+    let n = data.len().max(1) as f64;
+    Ok(Evaluation { images: data.len(), recon: recon / n, kl: kl / n, neg_elbo: (recon + kl) / n })
+}
+
+/// Pixels (batch, pixels) f32 in [0, 1] and labels (batch,) u32 for the given samples.
+pub fn batch_tensors(data: &Dataset, indices: &[usize]) -> Result<(Tensor, Tensor)> {
+    let x = Tensor::from_vec(data.batch_pixels(indices), (indices.len(), data.pixels()), &Device::Cpu)?;
+    let y = Tensor::from_vec(data.batch_labels(indices), indices.len(), &Device::Cpu)?;
+    Ok((x, y))
+}
+
+/// Adam: AdamW with no weight decay, so the objective is exactly the ELBO's.
+fn adam_params(lr: f64) -> ParamsAdamW {
+    ParamsAdamW { lr, weight_decay: 0.0, ..ParamsAdamW::default() }
+}

@@ -1,0 +1,117 @@
+//! The thin wasm-bindgen surface: one `Lab` object that the page's worker owns.
+//!
+//! It only converts between JS values and the Rust types of `train`; all logic lives there.
+//! Settings and reports cross as plain objects (serde-wasm-bindgen), pixels as Float32Array.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{Config, Dataset, Trainer};
+
+/// Every fixed split in the page: every 10th image of each class is held out for testing.
+const TEST_EVERY: usize = 10;
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Plain JS objects with numbers (not BigInt) and objects (not Map).
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
+}
+
+#[wasm_bindgen]
+pub struct Lab {
+    trainer: Trainer,
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// Builds a fresh model from `config` (a partial object is filled from the defaults) on an
+    /// images/labels IDX pair (raw or gzip), split into train and test.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, images: &[u8], labels: &[u8]) -> Result<Lab, JsError> {
+        let config: Config = if config.is_undefined() || config.is_null() {
+            Config::default()
+        } else {
+            serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("settings: {e}")))?
+        };
+        let data = Dataset::from_idx(images, labels)?;
+        let (train, test) = data.split_stratified(TEST_EVERY);
+        Ok(Lab { trainer: Trainer::new(config, train, test)? })
+    }
+
+    /// The defaults, for the page to show before anything is built.
+    #[wasm_bindgen(js_name = defaultConfig)]
+    pub fn default_config() -> Result<JsValue, JsError> {
+        to_js(&Config::default())
+    }
+
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        to_js(self.trainer.config())
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn latent(&self) -> usize {
+        self.trainer.model().latent
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn classes(&self) -> usize {
+        self.trainer.model().classes
+    }
+
+    #[wasm_bindgen(getter, js_name = trainSize)]
+    pub fn train_size(&self) -> usize {
+        self.trainer.train_set().len()
+    }
+
+    #[wasm_bindgen(getter, js_name = testSize)]
+    pub fn test_size(&self) -> usize {
+        self.trainer.test_set().len()
+    }
+
+    /// Takes `steps` optimiser steps; returns their averaged losses and the position in training.
+    pub fn train(&mut self, steps: u32) -> Result<JsValue, JsError> {
+        to_js(&self.trainer.train_steps(steps)?)
+    }
+
+    /// Negative ELBO, reconstruction and KL per image on the held-out test set.
+    pub fn evaluate(&self) -> Result<JsValue, JsError> {
+        to_js(&self.trainer.evaluate()?)
+    }
+
+    /// z (latent numbers) → 28×28 intensities in [0, 1].
+    pub fn decode(&self, z: &[f32]) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.decode(z)?)
+    }
+
+    /// μ^Y flattened (classes × latent); empty for the plain VAE.
+    #[wasm_bindgen(js_name = classMeans)]
+    pub fn class_means(&self) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.class_means()?)
+    }
+
+    /// `n` draws around μ^Y of `class` (or N(0, I) when `class` is undefined):
+    /// `{ z: Float32Array(n × latent), images: Float32Array(n × pixels) }`.
+    pub fn sample(&mut self, class: Option<u32>, n: u32) -> Result<JsValue, JsError> {
+        let (z, images) = self.trainer.sample(class.map(|c| c as usize), n as usize)?;
+        let out = js_sys::Object::new();
+        js_sys::Reflect::set(&out, &"z".into(), &js_sys::Float32Array::from(&z[..]))
+            .map_err(|_| JsError::new("sample: cannot build result"))?;
+        js_sys::Reflect::set(&out, &"images".into(), &js_sys::Float32Array::from(&images[..]))
+            .map_err(|_| JsError::new("sample: cannot build result"))?;
+        Ok(out.into())
+    }
+
+    #[wasm_bindgen(js_name = setBeta)]
+    pub fn set_beta(&mut self, beta: f64) -> Result<(), JsError> {
+        Ok(self.trainer.set_beta(beta)?)
+    }
+
+    #[wasm_bindgen(js_name = setLearningRate)]
+    pub fn set_learning_rate(&mut self, lr: f64) -> Result<(), JsError> {
+        Ok(self.trainer.set_learning_rate(lr)?)
+    }
+}
