@@ -21,6 +21,25 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
 
+/// Settings from JS; missing fields take their defaults, a misspelt one is refused (serde-wasm-bindgen
+/// reads only the fields it knows, so `deny_unknown_fields` alone would let a typo pass silently).
+fn parse_config(value: JsValue) -> Result<Config, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Config::default());
+    }
+    if !value.is_object() {
+        return Err(JsError::new("settings: expected an object of settings"));
+    }
+    let known = to_js(&Config::default())?;
+    for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter() {
+        if !js_sys::Reflect::has(&known, &key).unwrap_or(false) {
+            let name = key.as_string().unwrap_or_default();
+            return Err(JsError::new(&format!("settings: unknown field `{name}`")));
+        }
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("settings: {e}")))
+}
+
 #[wasm_bindgen]
 pub struct Lab {
     trainer: Trainer,
@@ -32,11 +51,7 @@ impl Lab {
     /// images/labels IDX pair (raw or gzip), split into train and test.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, images: &[u8], labels: &[u8]) -> Result<Lab, JsError> {
-        let config: Config = if config.is_undefined() || config.is_null() {
-            Config::default()
-        } else {
-            serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("settings: {e}")))?
-        };
+        let config = parse_config(config)?;
         let data = Dataset::from_idx(images, labels)?;
         let (train, test) = data.split_stratified(TEST_EVERY);
         Ok(Lab { trainer: Trainer::new(config, train, test)? })
@@ -60,6 +75,12 @@ impl Lab {
     #[wasm_bindgen(getter)]
     pub fn classes(&self) -> usize {
         self.trainer.model().classes
+    }
+
+    /// Optimiser steps taken so far.
+    #[wasm_bindgen(getter)]
+    pub fn step(&self) -> f64 {
+        self.trainer.step() as f64
     }
 
     #[wasm_bindgen(getter, js_name = trainSize)]

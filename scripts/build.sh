@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds the release wasm into pkg/ and copies the page's vendored JS/CSS into www/vendor/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+wasm-pack build --release --target web --out-dir pkg --no-pack
+mkdir -p www/vendor
+cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/

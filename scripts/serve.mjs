@@ -1,0 +1,55 @@
+// Static file server for the page, on loopback only. Sets the headers the page relies on:
+// correct MIME types (wasm streaming needs application/wasm) and a Content-Security-Policy that
+// allows WebAssembly but no eval and no request to any other origin.
+// Usage: node scripts/serve.mjs [--port N]   (default 8080; 0 picks a free port)
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
+  '.gz': 'application/gzip', '.png': 'image/png', '.svg': 'image/svg+xml', '.safetensors': 'application/octet-stream',
+};
+const CSP = [
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "style-src 'self'",
+  "img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'",
+].join('; ');
+// Only what the page needs is reachable; sources, tests and node_modules are not served.
+const PUBLIC = ['index.html', 'www/', 'pkg/', 'data/'];
+
+const portArg = process.argv.indexOf('--port');
+const port = portArg > 0 ? Number(process.argv[portArg + 1]) : Number(process.env.PORT ?? 8080);
+
+const server = createServer((req, res) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    return;
+  }
+  let path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname).replace(/^\/+/, '');
+  if (path === '') path = 'index.html';
+  const file = normalize(join(root, path));
+  const allowed = file.startsWith(root + sep) && PUBLIC.some((p) => path === p || path.startsWith(p));
+  let stat;
+  try { stat = allowed && statSync(file); } catch { stat = null; }
+  if (!stat || !stat.isFile()) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: /${path}\n`);
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': stat.size,
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-cache',
+  });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+});
+
+server.listen(port, '127.0.0.1', () => {
+  console.log(`VAE Lab is served at http://127.0.0.1:${server.address().port}/`);
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

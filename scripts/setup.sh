@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what building and serving need, skipping whatever is already in place; safe to rerun.
+#   scripts/setup.sh            toolchain, npm packages, data
+#   scripts/setup.sh --browser  also Chromium and ChromeDriver, for the tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+WASM_PACK_VERSION=0.15.1
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=
+apt_install() { # installs those of the named Debian packages that are missing
+  local missing=() p
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "apt-get install ${missing[*]}"
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+command -v cargo >/dev/null || { echo "Rust is needed: install it with rustup (https://rustup.rs)" >&2; exit 1; }
+command -v node >/dev/null || apt_install nodejs npm
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || { log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+
+if ! wasm-pack --version 2>/dev/null | grep -q " $WASM_PACK_VERSION\$"; then
+  log "cargo install wasm-pack $WASM_PACK_VERSION (about 3 minutes)"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
+fi
+
+# wasm-pack would download wasm-bindgen from GitHub, which is unreachable here; when a CLI of
+# exactly the Cargo.lock version is on PATH it uses that. Not --locked: its lockfile pins a
+# crate version the registry mirror lacks.
+bindgen=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $bindgen"; then
+  log "cargo install wasm-bindgen-cli $bindgen (about 7 minutes)"
+  cargo install wasm-bindgen-cli --version "$bindgen"
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+node scripts/prepare-data.mjs
+
+if [ "${1:-}" = "--browser" ]; then
+  apt_install chromium chromium-driver
+fi

@@ -1,0 +1,52 @@
+// Shared set-up for the end-to-end tests: serves the built page on a free loopback port and
+// drives Debian's Chromium through playwright-core (never a downloaded browser).
+import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export async function startServer() {
+  const proc = spawn(process.execPath, ['scripts/serve.mjs', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    proc.stdout.on('data', (chunk) => {
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(chunk));
+      if (m) resolve(m[0]);
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { url, stop: () => proc.kill('SIGTERM') };
+}
+
+/// Chromium with a fresh profile (playwright makes a temporary user-data-dir per launch).
+export function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+/// Opens the page and records console errors, page errors and any request to another origin.
+export async function openPage(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems = [];
+  const origin = new URL(url).origin;
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) problems.push(`foreign request: ${r.url()}`); });
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Ready'), null, { timeout: 30_000 });
+  return { page, problems };
+}
+
+/// A fingerprint of a canvas's pixels, to tell whether an image changed.
+export function canvasPixels(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
+  }, id);
+}
+
+export function text(page, id) {
+  return page.evaluate((id) => document.getElementById(id).textContent, id);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,105 @@
+// The page end to end in headless Chromium: load, train, drag, pick a class, sample, pause.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, canvasPixels, text, sleep } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+const stepCount = async (page) => Number((await text(page, 'step')).replace(/\D/g, ''));
+const points = (page) => page.evaluate(() => Number(document.getElementById('chart').dataset.points));
+const sliderValues = (page) => page.$$eval('#sliders input', (els) => els.map((e) => Number(e.value)));
+const differs = (a, b) => a.some((v, i) => v !== b[i]);
+
+async function waitFor(what, check, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+test('loads with no errors, draws a digit and one slider per latent dimension', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  assert.equal((await page.$$('#sliders input')).length, 8);
+  await waitFor('the decoded image', async () => (await canvasPixels(page, 'decoded')).some((v) => v > 0));
+  await waitFor('the samples', async () => (await canvasPixels(page, 'samples')).some((v) => v > 0));
+  assert.equal(await page.$$eval('#classes button:not([disabled])', (b) => b.length), 10);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('training grows the chart and the step count; pause stops it', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  await page.click('#train');
+  await waitFor('chart points', async () => (await points(page)) >= 5);
+  const before = await canvasPixels(page, 'decoded');
+  await waitFor('more chart points', async () => (await points(page)) >= 10);
+  assert.ok(await stepCount(page) > 0);
+  // The decoder learns while we watch: the same z paints a different image.
+  assert.ok(differs(before, await canvasPixels(page, 'decoded')), 'the image did not change during training');
+  const rate = await text(page, 'rate');
+  console.log(`# page training speed (default model): ${rate}`);
+  assert.match(rate, /\d+ samples\/s/);
+
+  await page.click('#train'); // pause
+  await waitFor('the pause to take', async () => (await text(page, 'train')) === 'Train');
+  const paused = await stepCount(page);
+  await sleep(1000);
+  assert.equal(await stepCount(page), paused, 'steps went on after pause');
+  await page.click('#train'); // resume
+  await waitFor('training to resume', async () => (await stepCount(page)) > paused);
+  await page.click('#train');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('dragging a slider repaints the image while dragging', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  await page.click('#train'); // during training too
+  await waitFor('chart points', async () => (await points(page)) >= 3);
+  await page.click('#train');
+  await waitFor('the pause to take', async () => (await text(page, 'train')) === 'Train');
+  await sleep(300);
+  const box = await (await page.$('#z0')).boundingBox();
+  const y = box.y + box.height / 2;
+  const start = await canvasPixels(page, 'decoded');
+  await page.mouse.move(box.x + box.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.95, y, { steps: 8 });
+  // Mouse still down: only `input` events have fired, no `change`.
+  await waitFor('a repaint mid-drag', async () => differs(start, await canvasPixels(page, 'decoded')), 5000);
+  const mid = await canvasPixels(page, 'decoded');
+  await page.mouse.move(box.x + box.width * 0.05, y, { steps: 8 });
+  await waitFor('a second repaint mid-drag', async () => differs(mid, await canvasPixels(page, 'decoded')), 5000);
+  await page.mouse.up();
+  assert.ok((await sliderValues(page))[0] < -3, 'slider did not follow the mouse');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('picking a class moves the sliders to that class mean and samples it', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  for (const c of [3, 7]) {
+    await page.click(`#classes button:nth-child(${c + 1})`);
+    const means = await page.evaluate((c) => Array.from(window.vaeLab.classMeans.subarray(c * 8, c * 8 + 8)), c);
+    const values = await sliderValues(page);
+    values.forEach((v, i) => assert.ok(Math.abs(v - Math.max(-4, Math.min(4, means[i]))) <= 0.006, `class ${c} dim ${i}: slider ${v}, μ^Y ${means[i]}`));
+    assert.equal(await page.$eval(`#classes button:nth-child(${c + 1})`, (b) => b.getAttribute('aria-pressed')), 'true');
+    await waitFor(`samples of class ${c}`, async () => (await text(page, 'samples-caption')).includes(`class ${c}`));
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the plain VAE from the address has no class buttons to press', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}#model=vae&latent=3&beta=4`);
+  assert.equal((await page.$$('#sliders input')).length, 3);
+  assert.equal(await page.$$eval('#classes button:not([disabled])', (b) => b.length), 0);
+  assert.equal(await page.$eval('#set-beta', (e) => e.value), '4');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,121 @@
+//! The wasm surface in a real browser (wasm-pack test --headless --chrome --release), on the
+//! real MNIST digits the set-up prepares, embedded into the test module.
+#![cfg(target_arch = "wasm32")]
+
+use serde::Deserialize;
+use vae_lab::wasm::Lab;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+static IMAGES: &[u8] = include_bytes!("../data/mnist/images-idx3-ubyte.gz");
+static LABELS: &[u8] = include_bytes!("../data/mnist/labels-idx1-ubyte.gz");
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct Progress {
+    step: f64,
+    loss: f64,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+struct Evaluation {
+    neg_elbo: f64,
+}
+
+fn config(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+fn lab(json: &str) -> Lab {
+    Lab::new(config(json), IMAGES, LABELS).map_err(JsValue::from).unwrap()
+}
+
+fn error_text(e: wasm_bindgen::JsError) -> String {
+    let v = JsValue::from(e);
+    js_sys::Reflect::get(&v, &"message".into()).unwrap().as_string().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn builds_trains_and_the_loss_falls() {
+    let mut lab = lab(r#"{"model":"vae","seed":4}"#);
+    assert_eq!((lab.train_size(), lab.test_size(), lab.latent()), (9003, 997, 8));
+    let before: Evaluation = serde_wasm_bindgen::from_value(lab.evaluate().map_err(JsValue::from).unwrap()).unwrap();
+    let first: Progress = serde_wasm_bindgen::from_value(lab.train(10).map_err(JsValue::from).unwrap()).unwrap();
+    lab.train(140).map_err(JsValue::from).unwrap();
+    let last: Progress = serde_wasm_bindgen::from_value(lab.train(10).map_err(JsValue::from).unwrap()).unwrap();
+    let after: Evaluation = serde_wasm_bindgen::from_value(lab.evaluate().map_err(JsValue::from).unwrap()).unwrap();
+    assert_eq!(last.step, 160.0);
+    assert!(last.loss < 0.6 * first.loss, "train loss {} -> {}", first.loss, last.loss);
+    assert!(after.neg_elbo < 0.5 * before.neg_elbo, "test -ELBO {} -> {}", before.neg_elbo, after.neg_elbo);
+}
+
+#[wasm_bindgen_test]
+fn decode_gives_784_intensities_in_unit_range() {
+    let mut lab = lab(r#"{"latent":4}"#);
+    lab.train(5).map_err(JsValue::from).unwrap();
+    for z in [[0.0f32; 4], [3.0, -3.0, 1.5, -0.5]] {
+        let px = lab.decode(&z).map_err(JsValue::from).unwrap();
+        assert_eq!(px.len(), 784);
+        assert!(px.iter().all(|p| (0.0..=1.0).contains(p)));
+    }
+    // A wrong-sized z is refused with a message; the model still decodes afterwards.
+    let err = error_text(lab.decode(&[0.0; 3]).unwrap_err());
+    assert!(err.contains("4 numbers"), "{err}");
+    let err = error_text(lab.decode(&[0.0, f32::NAN, 0.0, 0.0]).unwrap_err());
+    assert!(err.contains("finite"), "{err}");
+    assert_eq!(lab.decode(&[0.0; 4]).map_err(JsValue::from).unwrap().len(), 784);
+}
+
+#[wasm_bindgen_test]
+fn class_means_have_the_right_shape_and_learn() {
+    let mut lab = lab(r#"{"model":"cvae","latent":6,"seed":2}"#);
+    let before = lab.class_means().map_err(JsValue::from).unwrap();
+    assert_eq!(before.len(), 10 * 6);
+    lab.train(40).map_err(JsValue::from).unwrap();
+    let after = lab.class_means().map_err(JsValue::from).unwrap();
+    let moved: f32 = before.iter().zip(&after).map(|(a, b)| (a - b).abs()).sum();
+    assert!(moved > 0.1, "μ^Y barely moved: {moved}");
+
+    let vae = lab_vae();
+    assert!(vae.class_means().map_err(JsValue::from).unwrap().is_empty());
+}
+
+fn lab_vae() -> Lab {
+    lab(r#"{"model":"vae","latent":6}"#)
+}
+
+#[wasm_bindgen_test]
+fn class_samples_have_codes_and_images() {
+    let mut lab = lab(r#"{"model":"cvae","latent":5}"#);
+    let out = lab.sample(Some(3), 6).map_err(JsValue::from).unwrap();
+    let get = |k: &str| js_sys::Float32Array::from(js_sys::Reflect::get(&out, &k.into()).unwrap()).to_vec();
+    assert_eq!((get("z").len(), get("images").len()), (30, 6 * 784));
+    let err = error_text(lab.sample(Some(10), 1).unwrap_err());
+    assert!(err.contains("class 10 does not exist"), "{err}");
+}
+
+#[wasm_bindgen_test]
+fn bad_settings_are_refused_with_a_message() {
+    let cases = [
+        (r#"{"latent":0}"#, "latent"),
+        (r#"{"batch":0}"#, "batch"),
+        (r#"{"learningRate":-1}"#, "learningRate"),
+        (r#"{"model":"gan"}"#, "unknown variant"),
+        (r#"{"latnet":3}"#, "unknown field"),
+    ];
+    for (json, expected) in cases {
+        let err = match Lab::new(config(json), IMAGES, LABELS) {
+            Ok(_) => panic!("{json} was accepted"),
+            Err(e) => error_text(e),
+        };
+        assert!(err.contains(expected), "{json}: {err}");
+    }
+    let err = match Lab::new(config("{}"), &IMAGES[..100], LABELS) {
+        Ok(_) => panic!("a truncated image file was accepted"),
+        Err(e) => error_text(e),
+    };
+    assert!(err.starts_with("images:"), "{err}");
+}

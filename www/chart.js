@@ -1,0 +1,54 @@
+// Live loss chart: reconstruction and total on the left axis, KL on its own right axis (it is an
+// order of magnitude smaller). uPlot draws without animation; points are thinned past MAX_POINTS.
+import uPlot from './vendor/uPlot.esm.js';
+
+const MAX_POINTS = 1500;
+
+export class LossChart {
+  constructor(container) {
+    this.container = container;
+    this.data = [[], [], [], []]; // step, recon, kl, total
+    const opts = {
+      width: container.clientWidth || 480,
+      height: 240,
+      scales: { x: { time: false }, kl: { auto: true } },
+      axes: [
+        { label: 'step' },
+        { label: 'nats per image', scale: 'nats' },
+        { label: 'KL', scale: 'kl', side: 1, grid: { show: false } },
+      ],
+      series: [
+        { label: 'step' },
+        { label: 'reconstruction', scale: 'nats', stroke: '#2563eb', width: 1.5, points: { show: false }, value: fmt },
+        { label: 'KL', scale: 'kl', stroke: '#dc2626', width: 1.5, points: { show: false }, value: fmt },
+        { label: 'total (recon + β·KL)', scale: 'nats', stroke: '#111827', width: 1.5, points: { show: false }, value: fmt },
+      ],
+      legend: { live: true },
+      cursor: { points: { show: false } },
+    };
+    this.plot = new uPlot(opts, this.data, container);
+    new ResizeObserver(() => this.plot.setSize({ width: container.clientWidth, height: 240 })).observe(container);
+  }
+
+  add(step, recon, kl, total) {
+    const d = this.data;
+    d[0].push(step); d[1].push(recon); d[2].push(kl); d[3].push(total);
+    if (d[0].length > MAX_POINTS) {
+      // Keep every other point: the curve's shape survives, the cost stays flat over long runs.
+      for (const s of d) { let j = 0; for (let i = 0; i < s.length; i += 2) s[j++] = s[i]; s.length = j; }
+    }
+    this.plot.setData(d);
+    this.container.dataset.points = String(this.pointsAdded = (this.pointsAdded ?? 0) + 1);
+  }
+
+  clear() {
+    this.data = [[], [], [], []];
+    this.pointsAdded = 0;
+    this.container.dataset.points = '0';
+    this.plot.setData(this.data);
+  }
+}
+
+function fmt(_, v) {
+  return v == null ? '–' : v.toFixed(1);
+}

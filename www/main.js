@@ -1,0 +1,183 @@
+// The page: wires the settings, latent sliders, class buttons and loss chart to the model worker.
+// The worker owns the model; this thread only sends requests and paints what comes back.
+import { readHash, writeHash } from './state.js';
+import { SettingsForm } from './settings.js';
+import { LatentSliders, ClassButtons } from './latent.js';
+import { LossChart } from './chart.js';
+import { paintImages } from './digits.js';
+
+const SAMPLE_COUNT = 8;
+const $ = (id) => document.getElementById(id);
+
+const start = readHash(location.hash);
+const page = {
+  values: start.values,
+  pendingZ: start.z, // z from the address, applied once the model's size is known
+  classes: 0,
+  classMeans: new Float32Array(0),
+  followClass: null, // class whose μ^Y the sliders track while it trains, until the user drags
+  running: false,
+};
+
+window.vaeLab = page; // for the e2e tests and for poking at from the console
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const chart = new LossChart($('chart'));
+const sliders = new LatentSliders($('sliders'), () => {
+  page.followClass = null;
+  classButtons.select(null);
+  requestDecode();
+  saveHashSoon();
+});
+const classButtons = new ClassButtons($('classes'), (c) => { pickClass(c); requestSamples(); });
+const settings = new SettingsForm($('settings'), page.values, onSetting);
+start.problems.forEach((p) => say(p, 'warn'));
+
+// ---- Decoding: at most one request in flight; the newest z wins, so dragging never queues up.
+const decode = { busy: false, dirty: false };
+function requestDecode() {
+  if (decode.busy) { decode.dirty = true; return; }
+  decode.busy = true;
+  decode.dirty = false;
+  worker.postMessage({ type: 'decode', z: sliders.values() });
+}
+
+function pickClass(c) {
+  const latent = sliders.inputs.length;
+  page.followClass = c;
+  classButtons.select(c);
+  sliders.set(page.classMeans.subarray(c * latent, (c + 1) * latent));
+  requestDecode();
+  saveHashSoon();
+}
+
+// ---- Settings: sizes rebuild the model (and say so); β and learning rate apply while training.
+function onSetting(param, value, problem) {
+  if (problem) say(problem, 'warn');
+  if (page.values[param.key] === value) return;
+  page.values[param.key] = value;
+  saveHashSoon();
+  if (param.restart) rebuild(`${param.label} changed: the model was rebuilt and training starts over.`);
+  else worker.postMessage({ type: 'set', [param.key]: value });
+}
+
+function rebuild(why) {
+  setRunning(false);
+  $('status').textContent = 'Building the model…';
+  page.rebuildReason = why;
+  worker.postMessage({ type: 'init', config: { ...page.values } });
+}
+
+function setRunning(running) {
+  page.running = running;
+  $('train').textContent = running ? 'Pause' : 'Train';
+  $('train').setAttribute('aria-pressed', String(running));
+}
+
+let hashTimer = 0;
+function saveHashSoon() {
+  clearTimeout(hashTimer);
+  hashTimer = setTimeout(() => history.replaceState(null, '', writeHash(page.values, sliders.values()) || location.pathname), 250);
+}
+
+window.addEventListener('hashchange', () => {
+  const next = readHash(location.hash);
+  next.problems.forEach((p) => say(p, 'warn'));
+  const sizeChanged = ['model', 'latent', 'hidden', 'batch', 'seed'].some((k) => next.values[k] !== page.values[k]);
+  page.values = next.values;
+  settings.set(page.values);
+  if (sizeChanged) {
+    page.pendingZ = next.z;
+    rebuild('Settings from the address: the model was rebuilt.');
+  } else {
+    worker.postMessage({ type: 'set', beta: page.values.beta, learningRate: page.values.learningRate });
+    if (next.z) { sliders.set(next.z); requestDecode(); }
+  }
+});
+
+// ---- Replies from the worker.
+const onReply = {
+  ready(d) {
+    page.classes = d.classes;
+    page.classMeans = d.classMeans;
+    page.followClass = null;
+    const z = page.pendingZ?.length === d.latent ? page.pendingZ : null;
+    page.pendingZ = null;
+    sliders.build(d.latent, z);
+    classButtons.build(d.classes, d.config.model === 'cvae');
+    $('classes-note').hidden = d.config.model === 'cvae';
+    chart.clear();
+    showProgress({ step: 0, epoch: 0, epochProgress: 0, samplesPerSec: null });
+    $('test-elbo').textContent = '–';
+    $('train').disabled = false;
+    $('status').textContent = `Ready: ${d.config.model.toUpperCase()} with ${d.latent} latent dimensions; `
+      + `${d.trainSize.toLocaleString()} training and ${d.testSize.toLocaleString()} test digits.`;
+    if (page.rebuildReason) say(page.rebuildReason, 'info');
+    page.rebuildReason = null;
+    requestDecode();
+    requestSamples();
+  },
+  training() { setRunning(true); },
+  paused(d) { setRunning(false); $('step').textContent = d.step.toLocaleString(); },
+  progress(d) {
+    chart.add(d.step, d.recon, d.kl, d.loss);
+    showProgress(d);
+    page.classMeans = d.classMeans;
+    if (page.followClass !== null) pickClass(page.followClass);
+    else requestDecode(); // the same z through the changing decoder: watch it learn
+    if (!d.running) setRunning(false);
+  },
+  decoded(d) {
+    paintImages($('decoded'), d.pixels);
+    decode.busy = false;
+    if (decode.dirty) requestDecode();
+  },
+  samples(d) { paintImages($('samples'), d.images, d.n); },
+  evaluated(d) {
+    $('test-elbo').textContent = `${d.negElbo.toFixed(1)} (recon ${d.recon.toFixed(1)} + KL ${d.kl.toFixed(1)}) on ${d.images} images`;
+  },
+  updated() {},
+  error(d) {
+    if (d.during === 'decode') decode.busy = false;
+    if (d.during === 'train') setRunning(false);
+    if (d.during === 'init') $('status').textContent = 'The model was kept as it was.';
+    say(`${d.during}: ${d.message}`, 'error');
+  },
+};
+worker.onmessage = ({ data }) => onReply[data.status]?.(data);
+worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
+
+function showProgress(d) {
+  $('step').textContent = d.step.toLocaleString();
+  $('epoch').textContent = `${d.epoch + 1} (${Math.round(d.epochProgress * 100)} %)`;
+  $('epoch-bar').value = d.epochProgress;
+  $('rate').textContent = d.samplesPerSec == null ? '–' : `${Math.round(d.samplesPerSec).toLocaleString()} samples/s`;
+}
+
+function requestSamples() {
+  const cls = page.values.model === 'cvae' && page.followClass !== null ? page.followClass : null;
+  worker.postMessage({ type: 'sample', cls, n: SAMPLE_COUNT });
+  $('samples-caption').textContent = cls === null
+    ? `${SAMPLE_COUNT} samples, z ~ N(0, I)` : `${SAMPLE_COUNT} samples of class ${cls}: z ~ N(μ^y, I), y = ${cls}`;
+}
+
+function say(text, kind = 'info') {
+  const li = document.createElement('li');
+  li.className = kind;
+  li.textContent = text;
+  $('messages').prepend(li);
+  while ($('messages').children.length > 5) $('messages').lastChild.remove();
+}
+
+$('train').addEventListener('click', () => worker.postMessage({ type: page.running ? 'pause' : 'train' }));
+$('restart').addEventListener('click', () => rebuild('Model re-initialised: training starts over.'));
+$('evaluate').addEventListener('click', () => { $('test-elbo').textContent = 'evaluating…'; worker.postMessage({ type: 'evaluate' }); });
+$('sample').addEventListener('click', requestSamples);
+$('zero').addEventListener('click', () => {
+  page.followClass = null;
+  classButtons.select(null);
+  sliders.set(new Array(sliders.inputs.length).fill(0));
+  requestDecode();
+  saveHashSoon();
+});
+
+rebuild(null);

@@ -1,0 +1,40 @@
+// Builds the settings form from the parameter table and reports each committed change.
+import { PARAMS, coerce } from './state.js';
+
+export class SettingsForm {
+  constructor(container, values, onChange) {
+    this.inputs = {};
+    for (const p of PARAMS) {
+      const row = document.createElement('div');
+      row.className = 'field';
+      const label = document.createElement('label');
+      label.htmlFor = `set-${p.key}`;
+      label.textContent = p.label;
+      let input;
+      if (p.kind === 'enum') {
+        input = document.createElement('select');
+        for (const [value, text] of Object.entries(p.options)) input.append(new Option(text, value));
+      } else {
+        input = document.createElement('input');
+        Object.assign(input, { type: 'number', min: p.min, max: p.max, step: p.step });
+      }
+      input.id = `set-${p.key}`;
+      input.title = p.help;
+      input.setAttribute('aria-description', p.help);
+      input.value = String(values[p.key]);
+      // `change` (not `input`): a half-typed number must not rebuild the model.
+      input.addEventListener('change', () => {
+        const { value, problem } = coerce(p, input.value);
+        input.value = String(value);
+        onChange(p, value, problem);
+      });
+      row.append(label, input);
+      container.append(row);
+      this.inputs[p.key] = input;
+    }
+  }
+
+  set(values) {
+    for (const [k, v] of Object.entries(values)) if (this.inputs[k]) this.inputs[k].value = String(v);
+  }
+}

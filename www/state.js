@@ -1,0 +1,77 @@
+// One typed table of the page's settings. It drives the controls, their ranges, the URL hash
+// (both ways) and the config sent to the model, so a setting is added in exactly one place.
+
+export const PARAMS = [
+  { key: 'model', label: 'Model', kind: 'enum', options: { cvae: 'CVAE (class means μ^Y)', vae: 'VAE / β-VAE' }, fallback: 'cvae', restart: true,
+    help: 'CVAE: each class y has a learned prior mean μ^Y. VAE: one prior N(0, I).' },
+  { key: 'beta', label: 'β (KL weight)', kind: 'real', min: 0, max: 20, step: 0.1, fallback: 1,
+    help: 'β = 1 is the plain VAE; β > 1 trades reconstruction for a more regular latent space.' },
+  { key: 'latent', label: 'Latent size', kind: 'int', min: 2, max: 32, step: 1, fallback: 8, restart: true,
+    help: 'Number of z dimensions, one slider each.' },
+  { key: 'hidden', label: 'Hidden units', kind: 'int', min: 16, max: 1024, step: 16, fallback: 400, restart: true,
+    help: 'Width of the hidden layer of encoder and decoder.' },
+  { key: 'learningRate', label: 'Learning rate', kind: 'real', min: 1e-5, max: 0.05, step: 0.0001, fallback: 0.001,
+    help: 'Adam step size.' },
+  { key: 'batch', label: 'Batch size', kind: 'int', min: 8, max: 512, step: 8, fallback: 64, restart: true,
+    help: 'Samples per step.' },
+  { key: 'seed', label: 'Seed', kind: 'int', min: 0, max: 2 ** 31 - 1, step: 1, fallback: 1, restart: true,
+    help: 'Same seed, same initial weights, noise and shuffles.' },
+];
+
+export const BY_KEY = Object.fromEntries(PARAMS.map((p) => [p.key, p]));
+
+export function defaults() {
+  return Object.fromEntries(PARAMS.map((p) => [p.key, p.fallback]));
+}
+
+/// Parses one value for `param`; returns {value, problem}. Out-of-range numbers are clamped.
+export function coerce(param, raw) {
+  if (param.kind === 'enum') {
+    const v = String(raw).toLowerCase();
+    return v in param.options
+      ? { value: v }
+      : { value: param.fallback, problem: `${param.label}: '${raw}' is not one of ${Object.keys(param.options).join(', ')}` };
+  }
+  const n = Number(raw);
+  if (raw === '' || raw === null || !Number.isFinite(n)) {
+    return { value: param.fallback, problem: `${param.label}: '${raw}' is not a number; using ${param.fallback}` };
+  }
+  let v = param.kind === 'int' ? Math.round(n) : n;
+  if (v < param.min || v > param.max) {
+    const clamped = Math.min(param.max, Math.max(param.min, v));
+    return { value: clamped, problem: `${param.label}: ${raw} is outside ${param.min}–${param.max}; using ${clamped}` };
+  }
+  return { value: v };
+}
+
+/// Reads settings from a URL hash like "#model=vae&latent=2"; unknown keys and bad values are
+/// reported, never thrown.
+export function readHash(hash) {
+  const values = defaults();
+  const problems = [];
+  const query = new URLSearchParams(hash.replace(/^#/, ''));
+  for (const [key, raw] of query) {
+    const param = BY_KEY[key];
+    if (!param) {
+      if (key !== 'z') problems.push(`unknown setting '${key}' in the address ignored`);
+      continue;
+    }
+    const { value, problem } = coerce(param, raw);
+    values[key] = value;
+    if (problem) problems.push(problem);
+  }
+  const z = query.get('z');
+  const zValues = z ? z.split(',').map(Number).filter(Number.isFinite) : null;
+  return { values, z: zValues, problems };
+}
+
+/// Writes settings (only those that differ from the defaults) and the current z to a hash.
+export function writeHash(values, z) {
+  const query = new URLSearchParams();
+  for (const p of PARAMS) {
+    if (values[p.key] !== p.fallback) query.set(p.key, String(values[p.key]));
+  }
+  if (z && z.some((v) => v !== 0)) query.set('z', z.map((v) => v.toFixed(2)).join(','));
+  const s = query.toString();
+  return s ? `#${s}` : '';
+}
