@@ -44,8 +44,16 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+apt_install dataset-fashion-mnist
 node scripts/prepare-data.mjs
 
 if [ "${1:-}" = "--browser" ]; then
   apt_install chromium chromium-driver
+  # Python only for the test that reads checkpoints with the `safetensors` package.
+  if [ ! -x .venv/bin/pytest ] || [ tests/python/requirements.txt -nt .venv/bin/pytest ]; then
+    log "python venv for the checkpoint test"
+    python3 -m venv .venv || { apt_install python3-venv; python3 -m venv .venv; }
+    .venv/bin/pip install -q --disable-pip-version-check -r tests/python/requirements.txt
+    touch .venv/bin/pytest
+  fi
 fi

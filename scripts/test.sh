@@ -22,6 +22,10 @@ step() { printf '\n\033[1m==== %s\033[0m\n' "$*"; }
 step "native tests (cargo test)"
 cargo test
 
+step "checkpoints read by Python's safetensors (pytest)"
+cargo build --bin vae-lab
+.venv/bin/pytest -q tests/python
+
 step "wasm tests in headless Chromium (wasm-pack test)"
 wasm-pack test --headless --chrome --release
 

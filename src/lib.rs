@@ -4,8 +4,14 @@
 //! Where things live: the math in `loss`, the network in `model`, the step loop in `train`,
 //! data files in `idx` and `data`, settings and their ranges in `config`.
 
+pub mod checkpoint;
+pub mod classifier;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod config;
 pub mod data;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod datasets;
 pub mod error;
 pub mod idx;
 pub mod loss;

@@ -3,6 +3,8 @@
 //!
 //! Plain Rust and Candle only; the wasm surface and the CLI both drive this same struct.
 
+use std::collections::HashMap;
+
 use candle_core::{DType, Device, Module, Result, Tensor, Var};
 use candle_nn::{Linear, VarMap};
 
@@ -37,29 +39,76 @@ pub struct Vae {
     vars: VarMap,
 }
 
+/// The linear layers by name, with (fan_in, fan_out), for a model of this size.
+fn layers(pixels: usize, latent: usize, hidden: usize) -> [(&'static str, usize, usize); 5] {
+    [
+        ("encoder.hidden", pixels, hidden),
+        ("encoder.mu", hidden, latent),
+        ("encoder.logvar", hidden, latent),
+        ("decoder.hidden", latent, hidden),
+        ("decoder.out", hidden, pixels),
+    ]
+}
+
+pub const CLASS_MEANS: &str = "class_means";
+
+/// Every trainable tensor's name and shape: the layout a checkpoint must have.
+pub fn parameter_shapes(cfg: &Config, pixels: usize, classes: usize) -> Vec<(String, Vec<usize>)> {
+    let mut out = Vec::new();
+    for (name, fan_in, fan_out) in layers(pixels, cfg.latent, cfg.hidden) {
+        out.push((format!("{name}.weight"), vec![fan_out, fan_in]));
+        out.push((format!("{name}.bias"), vec![fan_out]));
+    }
+    if cfg.model == ModelKind::Cvae {
+        out.push((CLASS_MEANS.to_string(), vec![classes, cfg.latent]));
+    }
+    out
+}
+
 impl Vae {
     /// A freshly initialised model: weights and biases ~ U(±1/√fan_in) as in PyTorch's `Linear`,
     /// class means ~ N(0, I) so classes start apart.
     pub fn new(cfg: &Config, pixels: usize, classes: usize, rng: &mut Rng) -> Result<Self> {
+        let mut tensors = HashMap::new();
+        for (name, shape) in parameter_shapes(cfg, pixels, classes) {
+            let n: usize = shape.iter().product();
+            let values = if name == CLASS_MEANS {
+                rng.normals(n)
+            } else {
+                let bound = 1.0 / (fan_in_of(cfg, pixels, &name) as f64).sqrt();
+                (0..n).map(|_| ((rng.uniform() * 2.0 - 1.0) * bound) as f32).collect()
+            };
+            tensors.insert(name, Tensor::from_vec(values, shape, &Device::Cpu)?);
+        }
+        Self::from_tensors(cfg, pixels, classes, tensors)
+    }
+
+    /// A model from named tensors laid out as [`parameter_shapes`] says (callers check first).
+    pub fn from_tensors(cfg: &Config, pixels: usize, classes: usize, mut tensors: HashMap<String, Tensor>) -> Result<Self> {
         let vars = VarMap::new();
-        let (h, l) = (cfg.hidden, cfg.latent);
-        let enc_hidden = linear(&vars, "encoder.hidden", pixels, h, rng)?;
-        let enc_mu = linear(&vars, "encoder.mu", h, l, rng)?;
-        let enc_logvar = linear(&vars, "encoder.logvar", h, l, rng)?;
-        let dec_hidden = linear(&vars, "decoder.hidden", l, h, rng)?;
-        let dec_out = linear(&vars, "decoder.out", h, pixels, rng)?;
+        let mut take = |name: &str| -> Result<Var> {
+            let t = tensors.remove(name).ok_or_else(|| candle_core::Error::Msg(format!("missing tensor {name}")))?;
+            insert(&vars, name, t)
+        };
+        let mut linear = |name: &str| -> Result<Linear> {
+            let w = take(&format!("{name}.weight"))?;
+            let b = take(&format!("{name}.bias"))?;
+            Ok(Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone())))
+        };
+        let enc_hidden = linear("encoder.hidden")?;
+        let enc_mu = linear("encoder.mu")?;
+        let enc_logvar = linear("encoder.logvar")?;
+        let dec_hidden = linear("decoder.hidden")?;
+        let dec_out = linear("decoder.out")?;
         let class_means = match cfg.model {
             ModelKind::Vae => None,
-            ModelKind::Cvae => {
-                let means = Tensor::from_vec(rng.normals(classes * l), (classes, l), &Device::Cpu)?;
-                Some(insert(&vars, "class_means", means)?)
-            }
+            ModelKind::Cvae => Some(take(CLASS_MEANS)?),
         };
         Ok(Self {
             kind: cfg.model,
             pixels,
-            latent: l,
-            hidden: h,
+            latent: cfg.latent,
+            hidden: cfg.hidden,
             classes,
             enc_hidden,
             enc_mu,
@@ -69,6 +118,14 @@ impl Vae {
             class_means,
             vars,
         })
+    }
+
+    /// Every trainable tensor by name (current values).
+    pub fn named_tensors(&self) -> Vec<(String, Tensor)> {
+        let data = self.vars.data().lock().expect("var map lock");
+        let mut out: Vec<(String, Tensor)> = data.iter().map(|(k, v)| (k.clone(), v.as_tensor().clone())).collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 
     /// x (batch, pixels) in [0, 1] → (μ, log σ²), each (batch, latent).
@@ -113,16 +170,11 @@ impl Vae {
     }
 }
 
-fn linear(vars: &VarMap, name: &str, fan_in: usize, fan_out: usize, rng: &mut Rng) -> Result<Linear> {
-    let bound = 1.0 / (fan_in as f64).sqrt();
-    let mut uniform = |n: usize| -> Vec<f32> {
-        (0..n).map(|_| ((rng.uniform() * 2.0 - 1.0) * bound) as f32).collect()
-    };
-    let w = Tensor::from_vec(uniform(fan_out * fan_in), (fan_out, fan_in), &Device::Cpu)?;
-    let b = Tensor::from_vec(uniform(fan_out), fan_out, &Device::Cpu)?;
-    let w = insert(vars, &format!("{name}.weight"), w)?;
-    let b = insert(vars, &format!("{name}.bias"), b)?;
-    Ok(Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone())))
+fn fan_in_of(cfg: &Config, pixels: usize, param: &str) -> usize {
+    layers(pixels, cfg.latent, cfg.hidden)
+        .iter()
+        .find(|(name, _, _)| param.strip_prefix(name).is_some_and(|rest| rest.starts_with('.')))
+        .map_or(1, |&(_, fan_in, _)| fan_in)
 }
 
 /// Registers a tensor as a trainable variable under `name` and returns it.

@@ -6,6 +6,7 @@ use candle_core::{Device, Tensor};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use serde::Serialize;
 
+use crate::checkpoint::{self, Meta, Precision};
 use crate::config::{check_real, Config, ModelKind, BETA_MAX, LEARNING_RATE_MAX};
 use crate::data::{Batcher, Dataset};
 use crate::error::{invalid, Result};
@@ -53,6 +54,8 @@ pub struct Trainer {
     batcher: Batcher,
     rng: Rng,
     step: u64,
+    /// Data set name recorded in checkpoints.
+    dataset: String,
 }
 
 impl Trainer {
@@ -70,7 +73,57 @@ impl Trainer {
         let model = Vae::new(&config, train.pixels(), classes, &mut rng)?;
         let optimizer = AdamW::new(model.vars().all_vars(), adam_params(config.learning_rate))?;
         let batcher = Batcher::new(train.len(), &mut rng);
-        Ok(Self { config, model, optimizer, train, test, batcher, rng, step: 0 })
+        Ok(Self { config, model, optimizer, train, test, batcher, rng, step: 0, dataset: "custom".into() })
+    }
+
+    /// Names the data set, for checkpoints ("mnist", "fashion", …).
+    pub fn named(mut self, dataset: &str) -> Self {
+        self.dataset = dataset.to_string();
+        self
+    }
+
+    pub fn dataset(&self) -> &str {
+        &self.dataset
+    }
+
+    /// The model's weights and description as safetensors bytes.
+    pub fn checkpoint(&self, precision: Precision) -> Result<Vec<u8>> {
+        let meta = Meta {
+            config: self.config.clone(),
+            rows: self.train.rows,
+            cols: self.train.cols,
+            classes: self.model.classes,
+            dataset: self.dataset.clone(),
+            step: self.step,
+        };
+        checkpoint::encode(&self.model, &meta, precision)
+    }
+
+    /// Replaces the model with a checkpoint's, keeping the data. Everything is checked first: on
+    /// any error the current model, optimiser and position stay exactly as they were.
+    /// The optimiser restarts (its moments are not stored); training continues from the
+    /// checkpoint's step count.
+    pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<Meta> {
+        let ckpt = checkpoint::decode(bytes)?;
+        let m = ckpt.meta.clone();
+        if (m.rows, m.cols) != (self.train.rows, self.train.cols) {
+            invalid!("checkpoint: trained on {}x{} images, this data set has {}x{}", m.rows, m.cols, self.train.rows, self.train.cols);
+        }
+        let data_classes = self.train.classes().max(self.test.classes());
+        if data_classes > m.classes {
+            invalid!("checkpoint: knows {} classes, this data set has {data_classes}", m.classes);
+        }
+        let model = ckpt.into_model()?;
+        let optimizer = AdamW::new(model.vars().all_vars(), adam_params(m.config.learning_rate))?;
+        self.model = model;
+        self.optimizer = optimizer;
+        self.config = m.config.clone();
+        self.step = m.step;
+        // A different noise stream from the one that produced the saved weights.
+        self.rng = Rng::new(m.config.seed ^ m.step.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        self.batcher = Batcher::new(self.train.len(), &mut self.rng);
+        self.dataset = m.dataset.clone();
+        Ok(m)
     }
 
     pub fn config(&self) -> &Config {
@@ -155,15 +208,15 @@ impl Trainer {
 
     /// Decodes one latent vector to pixel intensities in [0, 1].
     pub fn decode(&self, z: &[f32]) -> Result<Vec<f32>> {
-        let l = self.model.latent;
-        if z.len() != l {
-            invalid!("decode needs a z of {l} numbers, got {}", z.len());
-        }
-        if z.iter().any(|v| !v.is_finite()) {
-            invalid!("decode: z contains a value that is not a finite number");
-        }
-        let z = Tensor::from_slice(z, (1, l), &Device::Cpu)?;
-        Ok(self.model.decode(&z)?.flatten_all()?.to_vec1()?)
+        decode_with(&self.model, z)
+    }
+
+    /// Samples per step from now on (1 to 4096).
+    pub fn set_batch(&mut self, batch: usize) -> Result<()> {
+        let candidate = Config { batch, ..self.config.clone() };
+        candidate.validate()?;
+        self.config = candidate;
+        Ok(())
     }
 
     /// μ^Y as a flat row-major (classes × latent) list; empty for the plain VAE.
@@ -197,6 +250,19 @@ impl Trainer {
         let images = self.model.decode(&z)?.flatten_all()?.to_vec1()?;
         Ok((z.flatten_all()?.to_vec1()?, images))
     }
+}
+
+/// Decodes one latent vector with `model`, checking its length and values first.
+pub fn decode_with(model: &Vae, z: &[f32]) -> Result<Vec<f32>> {
+    let l = model.latent;
+    if z.len() != l {
+        invalid!("decode needs a z of {l} numbers, got {}", z.len());
+    }
+    if z.iter().any(|v| !v.is_finite()) {
+        invalid!("decode: z contains a value that is not a finite number");
+    }
+    let z = Tensor::from_slice(z, (1, l), &Device::Cpu)?;
+    Ok(model.decode(&z)?.flatten_all()?.to_vec1()?)
 }
 
 /// Average recon, KL and −ELBO of `model` over `data`, with a fixed noise stream.

@@ -6,6 +6,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::checkpoint::Precision;
 use crate::{Config, Dataset, Trainer};
 
 /// Every fixed split in the page: every 10th image of each class is held out for testing.
@@ -47,14 +48,26 @@ pub struct Lab {
 
 #[wasm_bindgen]
 impl Lab {
-    /// Builds a fresh model from `config` (a partial object is filled from the defaults) on an
-    /// images/labels IDX pair (raw or gzip), split into train and test.
+    /// Builds a fresh model from `config` (a partial object is filled from the defaults) on IDX
+    /// files (raw or gzip). With test files given they are the test set; without, every 10th image
+    /// of each class is held out. `dataset` names the data in checkpoints.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue, images: &[u8], labels: &[u8]) -> Result<Lab, JsError> {
+    pub fn new(
+        config: JsValue,
+        dataset: &str,
+        images: &[u8],
+        labels: &[u8],
+        test_images: Option<Vec<u8>>,
+        test_labels: Option<Vec<u8>>,
+    ) -> Result<Lab, JsError> {
         let config = parse_config(config)?;
         let data = Dataset::from_idx(images, labels)?;
-        let (train, test) = data.split_stratified(TEST_EVERY);
-        Ok(Lab { trainer: Trainer::new(config, train, test)? })
+        let (train, test) = match (test_images, test_labels) {
+            (Some(ti), Some(tl)) => (data, Dataset::from_idx(&ti, &tl).map_err(|e| JsError::new(&format!("test set: {e}")))?),
+            (None, None) => data.split_stratified(TEST_EVERY),
+            _ => return Err(JsError::new("test images and test labels come together: give both or neither")),
+        };
+        Ok(Lab { trainer: Trainer::new(config, train, test)?.named(dataset) })
     }
 
     /// The defaults, for the page to show before anything is built.
@@ -124,6 +137,30 @@ impl Lab {
         js_sys::Reflect::set(&out, &"images".into(), &js_sys::Float32Array::from(&images[..]))
             .map_err(|_| JsError::new("sample: cannot build result"))?;
         Ok(out.into())
+    }
+
+    /// The model as a safetensors file (f32), configuration in its metadata.
+    #[wasm_bindgen(js_name = saveCheckpoint)]
+    pub fn save_checkpoint(&self) -> Result<Vec<u8>, JsError> {
+        Ok(self.trainer.checkpoint(Precision::F32)?)
+    }
+
+    /// Replaces the model with a checkpoint's after checking all of it; on error nothing changes.
+    /// Returns the checkpoint's description `{config, rows, cols, classes, dataset, step}`.
+    #[wasm_bindgen(js_name = loadCheckpoint)]
+    pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<JsValue, JsError> {
+        to_js(&self.trainer.load_checkpoint(bytes)?)
+    }
+
+    /// Checks a checkpoint without loading it and returns its description (see `loadCheckpoint`).
+    #[wasm_bindgen(js_name = describeCheckpoint)]
+    pub fn describe_checkpoint(bytes: &[u8]) -> Result<JsValue, JsError> {
+        to_js(&crate::checkpoint::decode(bytes)?.meta)
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn dataset(&self) -> String {
+        self.trainer.dataset().to_string()
     }
 
     #[wasm_bindgen(js_name = setBeta)]

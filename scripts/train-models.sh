@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Reproduces the shipped models in models/ with the CLI (same code as the page). Not part of the
+# tests: it takes about 30 minutes on 2 cores. Logs go to models/logs/.
+#   scripts/train-models.sh            all of them
+#   scripts/train-models.sh mnist-vae  one (mnist-vae, mnist-cvae, fashion-vae, fashion-cvae, classifiers)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+cargo build --release --bin vae-lab
+cli=target/release/vae-lab
+mkdir -p models/logs
+
+# The page's architecture (latent 8, hidden 400), stored as f16 to keep the files small.
+# MNIST has 9,003 training images, so it gets more epochs than Fashion-MNIST's 60,000.
+train() { # name dataset model epochs
+  "$cli" train --dataset "$2" --model "$3" --epochs "$4" --save "models/$1.safetensors" --half 2>/dev/null | tee "models/logs/$1.txt"
+}
+classifier() { # dataset
+  "$cli" classifier --dataset "$1" --epochs 8 --save "models/$1-classifier.safetensors" | tee "models/logs/$1-classifier.txt"
+}
+
+want=${1:-all}
+for m in mnist-vae:mnist:vae:40 mnist-cvae:mnist:cvae:40 fashion-vae:fashion:vae:10 fashion-cvae:fashion:cvae:10; do
+  IFS=: read -r name dataset model epochs <<<"$m"
+  if [ "$want" = all ] || [ "$want" = "$name" ]; then train "$name" "$dataset" "$model" "$epochs"; fi
+done
+if [ "$want" = all ] || [ "$want" = classifiers ]; then classifier mnist; classifier fashion; fi

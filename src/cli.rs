@@ -1,0 +1,254 @@
+//! The native command line: trains, evaluates and exports with exactly the code the page runs.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::checkpoint::{self, Precision};
+use crate::classifier::{conditional_accuracy, Classifier, ClassifierMeta};
+use crate::{datasets, Config, ModelKind, Trainer};
+
+const USAGE: &str = "\
+usage:
+  vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model vae|cvae]
+                 [--latent N] [--hidden N] [--beta B] [--lr R] [--batch N] [--epochs N] [--seed N]
+                 [--init CKPT] [--save CKPT] [--half]
+  vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--classifier CLF] [--per-class N]
+  vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] --save CLF
+  vae-lab decode --checkpoint CKPT --z z1,z2,...        (prints the 784 intensities as JSON)
+options:
+  --dataset      mnist: 10,000 digits, 9,003/997 split; fashion: Fashion-MNIST 60,000/10,000 (default mnist)
+  --data-root    folder holding mnist/ and fashion/ (default data, prepared by scripts/setup.sh)
+  --preset       page: the page's defaults (CVAE, latent 8, hidden 400, β 1, lr 0.001, batch 64), 5 epochs;
+                 pytorch-example: pytorch/examples' VAE (VAE, latent 20, hidden 400, lr 0.001, batch 128), 10 epochs
+  --init CKPT    continue training from a checkpoint (its model; --beta/--lr/--batch override)
+  --save CKPT    write a safetensors checkpoint after training; --half stores it as f16
+  --classifier   with eval of a CVAE: conditional accuracy, the share of images decoded from
+                 z ~ N(μ^Y, I) that this classifier labels y (--per-class draws per class, default 1000)";
+
+#[derive(Default)]
+struct Args {
+    command: String,
+    dataset: Option<String>,
+    data_root: Option<PathBuf>,
+    epochs: Option<usize>,
+    preset: Option<String>,
+    model: Option<ModelKind>,
+    latent: Option<usize>,
+    hidden: Option<usize>,
+    beta: Option<f64>,
+    lr: Option<f64>,
+    batch: Option<usize>,
+    seed: Option<u64>,
+    init: Option<PathBuf>,
+    save: Option<PathBuf>,
+    half: bool,
+    checkpoint: Option<PathBuf>,
+    z: Option<Vec<f32>>,
+    classifier: Option<PathBuf>,
+    per_class: Option<usize>,
+}
+
+fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
+    let command = match it.next() {
+        Some(c) if ["train", "eval", "decode", "classifier"].contains(&c.as_str()) => c,
+        Some(h) if h == "-h" || h == "--help" => return Err(USAGE.into()),
+        Some(other) => return Err(format!("unknown command '{other}'\n{USAGE}")),
+        None => return Err(USAGE.into()),
+    };
+    let mut a = Args { command, ..Args::default() };
+    while let Some(flag) = it.next() {
+        if flag == "--half" {
+            a.half = true;
+            continue;
+        }
+        let v = it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        fn num<T: std::str::FromStr>(flag: &str, v: &str) -> Result<T, String> {
+            v.parse().map_err(|_| format!("{flag}: '{v}' is not a valid number here"))
+        }
+        match flag.as_str() {
+            "--dataset" => a.dataset = Some(v),
+            "--data-root" => a.data_root = Some(v.into()),
+            "--preset" => a.preset = Some(v),
+            "--model" => a.model = Some(v.parse()?),
+            "--latent" => a.latent = Some(num(&flag, &v)?),
+            "--hidden" => a.hidden = Some(num(&flag, &v)?),
+            "--beta" => a.beta = Some(num(&flag, &v)?),
+            "--lr" => a.lr = Some(num(&flag, &v)?),
+            "--batch" => a.batch = Some(num(&flag, &v)?),
+            "--seed" => a.seed = Some(num(&flag, &v)?),
+            "--epochs" => a.epochs = Some(num(&flag, &v)?),
+            "--init" => a.init = Some(v.into()),
+            "--save" => a.save = Some(v.into()),
+            "--checkpoint" => a.checkpoint = Some(v.into()),
+            "--classifier" => a.classifier = Some(v.into()),
+            "--per-class" => a.per_class = Some(num(&flag, &v)?),
+            "--z" => a.z = Some(v.split(',').map(|s| num(&flag, s.trim())).collect::<Result<_, _>>()?),
+            _ => return Err(format!("unknown option '{flag}'\n{USAGE}")),
+        }
+    }
+    Ok(a)
+}
+
+/// The preset's configuration and epochs, with every explicit flag applied on top.
+fn config_of(a: &Args) -> Result<(Config, usize), String> {
+    let (mut c, epochs) = match a.preset.as_deref().unwrap_or("page") {
+        "page" => (Config::default(), 5),
+        "pytorch-example" => (
+            Config { model: ModelKind::Vae, latent: 20, hidden: 400, beta: 1.0, learning_rate: 1e-3, batch: 128, seed: 1 },
+            10,
+        ),
+        other => return Err(format!("unknown preset '{other}': use page or pytorch-example")),
+    };
+    if let Some(v) = a.model { c.model = v }
+    if let Some(v) = a.latent { c.latent = v }
+    if let Some(v) = a.hidden { c.hidden = v }
+    if let Some(v) = a.beta { c.beta = v }
+    if let Some(v) = a.lr { c.learning_rate = v }
+    if let Some(v) = a.batch { c.batch = v }
+    if let Some(v) = a.seed { c.seed = v }
+    c.validate()?;
+    Ok((c, a.epochs.unwrap_or(epochs)))
+}
+
+fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn trainer_for(a: &Args, config: Config) -> Result<Trainer, String> {
+    let name = a.dataset.clone().unwrap_or_else(|| "mnist".into());
+    let root = a.data_root.clone().unwrap_or_else(|| "data".into());
+    let (train, test) = datasets::load(&name, &root).map_err(|e| e.to_string())?;
+    println!("data: {name}, {} train and {} test images of {}x{}", train.len(), test.len(), train.rows, train.cols);
+    Trainer::new(config, train, test).map(|t| t.named(&name)).map_err(|e| e.to_string())
+}
+
+fn train(a: &Args) -> Result<(), String> {
+    let (config, epochs) = config_of(a)?;
+    let mut trainer = trainer_for(a, config)?;
+    if let Some(path) = &a.init {
+        let meta = trainer.load_checkpoint(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("continuing from {} (step {})", path.display(), meta.step);
+        if let Some(b) = a.beta { trainer.set_beta(b).map_err(|e| e.to_string())? }
+        if let Some(lr) = a.lr { trainer.set_learning_rate(lr).map_err(|e| e.to_string())? }
+        if let Some(b) = a.batch { trainer.set_batch(b).map_err(|e| e.to_string())? }
+    }
+    let c = trainer.config().clone();
+    println!("model: {:?}, latent {}, hidden {}, β {}, lr {}, batch {}, seed {}; {epochs} epochs",
+        c.model, c.latent, c.hidden, c.beta, c.learning_rate, c.batch, c.seed);
+    let steps_per_epoch = (trainer.train_set().len() / c.batch.min(trainer.train_set().len())) as u32;
+    let run_start = Instant::now();
+    for epoch in 1..=epochs {
+        let start = Instant::now();
+        let (mut recon, mut kl, mut loss) = (0.0, 0.0, 0.0);
+        for done in 1..=steps_per_epoch {
+            let p = trainer.train_steps(1).map_err(|e| e.to_string())?;
+            (recon, kl, loss) = (recon + p.recon, kl + p.kl, loss + p.loss);
+            if done % 20 == 0 || done == steps_per_epoch {
+                progress_bar(epoch, done, steps_per_epoch, loss / done as f64);
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        let n = steps_per_epoch as f64;
+        let eval = trainer.evaluate().map_err(|e| e.to_string())?;
+        eprint!("\r\x1b[2K");
+        println!(
+            "epoch {epoch:>3}  train: loss {:.2} (recon {:.2}, KL {:.2})  test: −ELBO {:.2} (recon {:.2} + KL {:.2})  {:.0} samples/s",
+            loss / n, recon / n, kl / n, eval.neg_elbo, eval.recon, eval.kl, n * c.batch as f64 / secs
+        );
+    }
+    println!("trained in {:.1} s", run_start.elapsed().as_secs_f64());
+    if let Some(path) = &a.save {
+        let precision = if a.half { Precision::F16 } else { Precision::F32 };
+        let bytes = trainer.checkpoint(precision).map_err(|e| e.to_string())?;
+        write_atomically(path, &bytes)?;
+        println!("saved {} ({} bytes, {precision:?})", path.display(), bytes.len());
+    }
+    Ok(())
+}
+
+/// Loads a checkpoint into a trainer on the named data set (default: the one it was trained on).
+fn load(a: &Args) -> Result<Trainer, String> {
+    let path = a.checkpoint.as_ref().ok_or("--checkpoint is required")?;
+    let bytes = read(path)?;
+    let meta = checkpoint::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?.meta;
+    let args = Args { dataset: a.dataset.clone().or(Some(meta.dataset.clone())), data_root: a.data_root.clone(), ..Args::default() };
+    let mut trainer = trainer_for(&args, meta.config.clone())?;
+    trainer.load_checkpoint(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(trainer)
+}
+
+fn eval(a: &Args) -> Result<(), String> {
+    let trainer = load(a)?;
+    let e = trainer.evaluate().map_err(|e| e.to_string())?;
+    println!("test −ELBO {:.2} nats per image (recon {:.2} + KL {:.2}) on {} images", e.neg_elbo, e.recon, e.kl, e.images);
+    if let Some(path) = &a.classifier {
+        let (clf, meta) = Classifier::decode(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+        let per_class = a.per_class.unwrap_or(1000);
+        let (acc, per) = conditional_accuracy(trainer.model(), &clf, per_class, 1).map_err(|e| e.to_string())?;
+        let per: Vec<String> = per.iter().enumerate().map(|(y, p)| format!("{y}: {:.1}", p * 100.0)).collect();
+        println!("conditional accuracy {:.2} % ({per_class} samples per class; classifier's own test accuracy {:.2} %)",
+            acc * 100.0, meta.test_accuracy * 100.0);
+        println!("  per class: {}", per.join(", "));
+    }
+    Ok(())
+}
+
+fn train_classifier(a: &Args) -> Result<(), String> {
+    let path = a.save.as_ref().ok_or("--save is required: where to write the classifier")?;
+    let name = a.dataset.clone().unwrap_or_else(|| "mnist".into());
+    let root = a.data_root.clone().unwrap_or_else(|| "data".into());
+    let (train, test) = datasets::load(&name, &root).map_err(|e| e.to_string())?;
+    let classes = train.classes();
+    let mut clf = Classifier::new(classes, &mut crate::rng::Rng::new(a.seed.unwrap_or(1))).map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    clf.train(&train, a.epochs.unwrap_or(8), a.seed.unwrap_or(1), |epoch, loss| {
+        println!("epoch {epoch:>3}  train cross-entropy {loss:.4}  ({:.0} s)", start.elapsed().as_secs_f64());
+    }).map_err(|e| e.to_string())?;
+    let test_accuracy = clf.accuracy(&test).map_err(|e| e.to_string())?;
+    println!("classifier test accuracy {:.2} % on {} {name} test images", test_accuracy * 100.0, test.len());
+    let bytes = clf.encode(&ClassifierMeta { classes, dataset: name, test_accuracy }).map_err(|e| e.to_string())?;
+    write_atomically(path, &bytes)?;
+    println!("saved {} ({} bytes)", path.display(), bytes.len());
+    Ok(())
+}
+
+fn decode(a: &Args) -> Result<(), String> {
+    let path = a.checkpoint.as_ref().ok_or("--checkpoint is required")?;
+    let model = checkpoint::decode(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?.into_model().map_err(|e| e.to_string())?;
+    let z = a.z.as_ref().ok_or("--z is required")?;
+    if z.len() != model.latent {
+        return Err(format!("--z has {} numbers, the model's latent size is {}", z.len(), model.latent));
+    }
+    let pixels = crate::train::decode_with(&model, z).map_err(|e| e.to_string())?;
+    let text: Vec<String> = pixels.iter().map(|p| format!("{p:e}")).collect();
+    println!("[{}]", text.join(","));
+    Ok(())
+}
+
+/// Writes to a temporary file and renames it, so an interrupted save never leaves half a file.
+fn write_atomically(path: &PathBuf, bytes: &[u8]) -> Result<(), String> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path)).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn progress_bar(epoch: usize, done: u32, total: u32, loss: f64) {
+    const WIDTH: u32 = 30;
+    let filled = (done * WIDTH / total.max(1)) as usize;
+    eprint!("\repoch {epoch:>3} [{}{}] {done}/{total} loss {loss:.2}", "#".repeat(filled), "-".repeat(WIDTH as usize - filled));
+    let _ = std::io::stderr().flush();
+}
+
+/// Runs the command line with the process arguments; exits 2 with a message on any error.
+pub fn main() {
+    let result = parse_args(std::env::args().skip(1)).and_then(|a| match a.command.as_str() {
+        "train" => train(&a),
+        "eval" => eval(&a),
+        "classifier" => train_classifier(&a),
+        _ => decode(&a),
+    });
+    if let Err(msg) = result {
+        eprintln!("{msg}");
+        std::process::exit(2);
+    }
+}

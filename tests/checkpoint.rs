@@ -1,0 +1,117 @@
+//! Checkpoints round-trip exactly, and every kind of bad file is refused with a message while
+//! the model in memory stays as it was.
+
+use std::collections::HashMap;
+
+use candle_core::{DType, Device, Tensor};
+use vae_lab::checkpoint::{self, Precision, FORMAT};
+use vae_lab::data::Dataset;
+use vae_lab::{Config, ModelKind, Trainer};
+
+/// A small synthetic data set (bars at a class-dependent position), enough to train on.
+fn data(classes: u8) -> (Dataset, Dataset) {
+    let (rows, cols, n) = (6, 6, 120);
+    let labels: Vec<u8> = (0..n).map(|i| (i % classes as usize) as u8).collect();
+    let images = labels.iter().flat_map(|&y| (0..rows * cols).map(move |p| if p % cols == y as usize % cols { 255 } else { 0 })).collect();
+    Dataset { rows, cols, images, labels }.split_stratified(10)
+}
+
+fn trainer(model: ModelKind, seed: u64) -> Trainer {
+    let (train, test) = data(3);
+    let cfg = Config { model, latent: 3, hidden: 16, batch: 8, seed, ..Config::default() };
+    Trainer::new(cfg, train, test).unwrap().named("bars")
+}
+
+const Z: [f32; 3] = [0.5, -1.0, 2.0];
+
+#[test]
+fn f32_round_trip_is_exact_and_keeps_the_description() {
+    for kind in [ModelKind::Vae, ModelKind::Cvae] {
+        let mut a = trainer(kind, 1);
+        a.train_steps(25).unwrap();
+        let bytes = a.checkpoint(Precision::F32).unwrap();
+        let mut b = trainer(kind, 2);
+        let meta = b.load_checkpoint(&bytes).unwrap();
+        assert_eq!((meta.step, meta.dataset.as_str(), meta.classes, meta.config.model), (25, "bars", 3, kind));
+        assert_eq!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap());
+        assert_eq!(b.class_means().unwrap(), a.class_means().unwrap());
+        assert_eq!(b.step(), 25);
+        // Training continues from the loaded weights.
+        b.train_steps(5).unwrap();
+        assert_eq!(b.step(), 30);
+    }
+}
+
+#[test]
+fn f16_round_trip_is_close_and_half_the_size() {
+    let mut a = trainer(ModelKind::Cvae, 1);
+    a.train_steps(10).unwrap();
+    let full = a.checkpoint(Precision::F32).unwrap();
+    let half = a.checkpoint(Precision::F16).unwrap();
+    assert!(half.len() * 10 < full.len() * 6, "{} vs {}", half.len(), full.len());
+    let mut b = trainer(ModelKind::Cvae, 2);
+    b.load_checkpoint(&half).unwrap();
+    for (x, y) in b.decode(&Z).unwrap().iter().zip(a.decode(&Z).unwrap()) {
+        assert!((x - y).abs() < 2e-3, "{x} vs {y}");
+    }
+}
+
+/// Re-serialises a checkpoint's tensors with edits to tensors and metadata.
+fn forge(bytes: &[u8], edit: impl FnOnce(&mut HashMap<String, Tensor>, &mut HashMap<String, String>)) -> Vec<u8> {
+    let st = safetensors::SafeTensors::deserialize(bytes).unwrap();
+    let (_, header) = safetensors::SafeTensors::read_metadata(bytes).unwrap();
+    let mut info = header.metadata().clone().unwrap();
+    let mut tensors: HashMap<String, Tensor> = candle_core::safetensors::load_buffer(bytes, &Device::Cpu).unwrap();
+    assert_eq!(tensors.len(), st.len());
+    edit(&mut tensors, &mut info);
+    safetensors::serialize(tensors, Some(info)).unwrap()
+}
+
+fn edit_meta(info: &mut HashMap<String, String>, from: &str, to: &str) {
+    let m = info.get_mut("vae_lab").unwrap();
+    assert!(m.contains(from), "{m}");
+    *m = m.replace(from, to);
+}
+
+#[test]
+fn bad_checkpoints_are_refused_and_the_model_stays_intact() {
+    let mut good = trainer(ModelKind::Cvae, 1);
+    good.train_steps(10).unwrap();
+    let bytes = good.checkpoint(Precision::F32).unwrap();
+
+    let mut cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty file", vec![], "not a safetensors file"),
+        ("random bytes", (0..500u32).map(|i| (i * 7919 % 251) as u8).collect(), "not a safetensors file"),
+        ("truncated", bytes[..bytes.len() - 100].to_vec(), "checkpoint"),
+        ("header cut", bytes[..20].to_vec(), "not a safetensors file"),
+    ];
+    let plain = safetensors::serialize(vec![("w", Tensor::zeros(3, DType::F32, &Device::Cpu).unwrap())], None).unwrap();
+    cases.push(("foreign safetensors", plain, "not a VAE Lab checkpoint"));
+    cases.push(("newer format", forge(&bytes, |_, i| { i.insert("format".into(), "vae-lab/99".into()); }), "format 'vae-lab/99'"));
+    cases.push(("no description", forge(&bytes, |_, i| { i.remove("vae_lab"); }), "lacks the model description"));
+    cases.push(("garbled description", forge(&bytes, |_, i| { i.insert("vae_lab".into(), "{not json".into()); }), "unreadable"));
+    cases.push(("other latent size", forge(&bytes, |_, i| edit_meta(i, "\"latent\":3", "\"latent\":4")), "shape"));
+    cases.push(("absurd latent", forge(&bytes, |_, i| edit_meta(i, "\"latent\":3", "\"latent\":1000000")), "latent"));
+    cases.push(("VAE description, CVAE weights", forge(&bytes, |_, i| edit_meta(i, "\"cvae\"", "\"vae\"")), "tensors"));
+    cases.push(("other image size", forge(&bytes, |_, i| edit_meta(i, "\"rows\":6", "\"rows\":7")), "shape"));
+    cases.push(("missing tensor", forge(&bytes, |t, _| { t.remove("decoder.out.bias"); }), "tensors"));
+    cases.push(("renamed tensor", forge(&bytes, |t, _| { let v = t.remove("decoder.out.bias").unwrap(); t.insert("decoder.out.b".into(), v); }), "'decoder.out.bias' is missing"));
+    cases.push(("integer weights", forge(&bytes, |t, _| { let v = t["encoder.mu.bias"].to_dtype(DType::I64).unwrap(); t.insert("encoder.mu.bias".into(), v); }), "only F32 and F16"));
+    cases.push(("NaN weight", forge(&bytes, |t, _| { let v = (t["encoder.mu.bias"].clone() * f64::NAN).unwrap(); t.insert("encoder.mu.bias".into(), v); }), "NaN or infinite"));
+    cases.push(("more classes in the data", forge(&bytes, |t, i| {
+        edit_meta(i, "\"classes\":3", "\"classes\":2");
+        let v = t["class_means"].narrow(0, 0, 2).unwrap();
+        t.insert("class_means".into(), v);
+    }), "knows 2 classes"));
+
+    let before = good.decode(&Z).unwrap();
+    for (what, bad, expected) in cases {
+        let err = good.load_checkpoint(&bad).err().unwrap_or_else(|| panic!("{what}: accepted")).to_string();
+        assert!(err.contains(expected), "{what}: message '{err}' lacks '{expected}'");
+        assert!(err.starts_with("checkpoint"), "{what}: '{err}'");
+        assert_eq!(good.decode(&Z).unwrap(), before, "{what}: the model changed");
+        assert_eq!(good.step(), 10, "{what}: the step count changed");
+    }
+    assert!(checkpoint::decode(&bytes).is_ok());
+    assert_eq!(FORMAT, "vae-lab/1");
+}
