@@ -18,7 +18,7 @@ const CSP = [
   "img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'",
 ].join('; ');
 // Only what the page needs is reachable; sources, tests and node_modules are not served.
-const PUBLIC = ['index.html', 'www/', 'pkg/', 'data/'];
+const PUBLIC = ['index.html', 'www/', 'pkg/', 'data/', 'models/'];
 
 const portArg = process.argv.indexOf('--port');
 const port = portArg > 0 ? Number(process.argv[portArg + 1]) : Number(process.env.PORT ?? 8080);

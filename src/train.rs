@@ -122,6 +122,8 @@ impl Trainer {
         // A different noise stream from the one that produced the saved weights.
         self.rng = Rng::new(m.config.seed ^ m.step.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         self.batcher = Batcher::new(self.train.len(), &mut self.rng);
+        // Epochs the saved weights had seen, so the count goes on from there.
+        self.batcher.epoch = (m.step as usize).saturating_mul(m.config.batch) / self.train.len();
         self.dataset = m.dataset.clone();
         Ok(m)
     }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::checkpoint::Precision;
+use crate::classifier::Classifier;
 use crate::{Config, Dataset, Trainer};
 
 /// Every fixed split in the page: every 10th image of each class is held out for testing.
@@ -39,6 +40,14 @@ fn parse_config(value: JsValue) -> Result<Config, JsError> {
         }
     }
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("settings: {e}")))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccuracyReport {
+    accuracy: f64,
+    per_class: Vec<f64>,
+    classifier_test_accuracy: f64,
 }
 
 #[wasm_bindgen]
@@ -161,6 +170,19 @@ impl Lab {
     #[wasm_bindgen(getter)]
     pub fn dataset(&self) -> String {
         self.trainer.dataset().to_string()
+    }
+
+    /// For a CVAE: the share of images decoded from z ~ N(μ^Y, I) that the classifier (a
+    /// safetensors file from the CLI) labels y, over `per_class` draws per class.
+    /// Returns `{ accuracy, perClass: [..], classifierTestAccuracy }`.
+    #[wasm_bindgen(js_name = conditionalAccuracy)]
+    pub fn conditional_accuracy(&self, classifier: &[u8], per_class: u32) -> Result<JsValue, JsError> {
+        if !(1..=10_000).contains(&per_class) {
+            return Err(JsError::new("conditional accuracy: draws per class must be from 1 to 10000"));
+        }
+        let (clf, meta) = Classifier::decode(classifier)?;
+        let (accuracy, per) = crate::classifier::conditional_accuracy(self.trainer.model(), &clf, per_class as usize, 1)?;
+        to_js(&AccuracyReport { accuracy, per_class: per, classifier_test_accuracy: meta.test_accuracy })
     }
 
     #[wasm_bindgen(js_name = setBeta)]

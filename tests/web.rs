@@ -30,7 +30,7 @@ fn config(json: &str) -> JsValue {
 }
 
 fn lab(json: &str) -> Lab {
-    Lab::new(config(json), IMAGES, LABELS).map_err(JsValue::from).unwrap()
+    Lab::new(config(json), "mnist", IMAGES, LABELS, None, None).map_err(JsValue::from).unwrap()
 }
 
 fn error_text(e: wasm_bindgen::JsError) -> String {
@@ -98,6 +98,24 @@ fn class_samples_have_codes_and_images() {
 }
 
 #[wasm_bindgen_test]
+fn checkpoints_round_trip_and_a_bad_one_changes_nothing() {
+    let mut a = lab(r#"{"model":"cvae","latent":4,"seed":5}"#);
+    a.train(20).map_err(JsValue::from).unwrap();
+    let bytes = a.save_checkpoint().map_err(JsValue::from).unwrap();
+    let mut b = lab(r#"{"model":"vae","latent":7,"seed":6}"#);
+    b.load_checkpoint(&bytes).map_err(JsValue::from).unwrap();
+    assert_eq!((b.latent(), b.step()), (4, 20.0));
+    let z = [0.3f32, -0.2, 1.0, 0.0];
+    assert_eq!(b.decode(&z).map_err(JsValue::from).unwrap(), a.decode(&z).map_err(JsValue::from).unwrap());
+
+    let before = b.decode(&z).map_err(JsValue::from).unwrap();
+    let err = error_text(b.load_checkpoint(&bytes[..bytes.len() / 2]).unwrap_err());
+    assert!(err.starts_with("checkpoint"), "{err}");
+    assert_eq!(b.decode(&z).map_err(JsValue::from).unwrap(), before);
+    assert_eq!(b.step(), 20.0);
+}
+
+#[wasm_bindgen_test]
 fn bad_settings_are_refused_with_a_message() {
     let cases = [
         (r#"{"latent":0}"#, "latent"),
@@ -107,13 +125,13 @@ fn bad_settings_are_refused_with_a_message() {
         (r#"{"latnet":3}"#, "unknown field"),
     ];
     for (json, expected) in cases {
-        let err = match Lab::new(config(json), IMAGES, LABELS) {
+        let err = match Lab::new(config(json), "mnist", IMAGES, LABELS, None, None) {
             Ok(_) => panic!("{json} was accepted"),
             Err(e) => error_text(e),
         };
         assert!(err.contains(expected), "{json}: {err}");
     }
-    let err = match Lab::new(config("{}"), &IMAGES[..100], LABELS) {
+    let err = match Lab::new(config("{}"), "mnist", &IMAGES[..100], LABELS, None, None) {
         Ok(_) => panic!("a truncated image file was accepted"),
         Err(e) => error_text(e),
     };

@@ -56,15 +56,18 @@ function onSetting(param, value, problem) {
   if (page.values[param.key] === value) return;
   page.values[param.key] = value;
   saveHashSoon();
-  if (param.restart) rebuild(`${param.label} changed: the model was rebuilt and training starts over.`);
+  if (param.restart) rebuild(`${param.label} changed: the model was rebuilt.`);
   else worker.postMessage({ type: 'set', [param.key]: value });
 }
 
-function rebuild(why) {
+/// Builds a model for the current settings: the shipped pretrained one when it fits them
+/// (unless `fresh`), otherwise random weights.
+function rebuild(why, fresh = false) {
   setRunning(false);
   $('status').textContent = 'Building the model…';
   page.rebuildReason = why;
-  worker.postMessage({ type: 'init', config: { ...page.values } });
+  const { dataset, ...config } = page.values;
+  worker.postMessage({ type: 'init', config, dataset, pretrained: !fresh });
 }
 
 function setRunning(running) {
@@ -82,7 +85,7 @@ function saveHashSoon() {
 window.addEventListener('hashchange', () => {
   const next = readHash(location.hash);
   next.problems.forEach((p) => say(p, 'warn'));
-  const sizeChanged = ['model', 'latent', 'hidden', 'batch', 'seed'].some((k) => next.values[k] !== page.values[k]);
+  const sizeChanged = ['dataset', 'model', 'latent', 'hidden', 'batch', 'seed'].some((k) => next.values[k] !== page.values[k]);
   page.values = next.values;
   settings.set(page.values);
   if (sizeChanged) {
@@ -100,21 +103,38 @@ const onReply = {
     page.classes = d.classes;
     page.classMeans = d.classMeans;
     page.followClass = null;
+    // A loaded model brings its own settings: show them.
+    page.values = { ...page.values, ...d.config, dataset: d.dataset };
+    settings.set(page.values);
+    saveHashSoon();
     const z = page.pendingZ?.length === d.latent ? page.pendingZ : null;
     page.pendingZ = null;
     sliders.build(d.latent, z);
     classButtons.build(d.classes, d.config.model === 'cvae');
     $('classes-note').hidden = d.config.model === 'cvae';
+    $('measure-accuracy').disabled = d.config.model !== 'cvae';
+    $('accuracy').textContent = '–';
     chart.clear();
-    showProgress({ step: 0, epoch: 0, epochProgress: 0, samplesPerSec: null });
+    showProgress({ step: d.step, epoch: 0, epochProgress: 0, samplesPerSec: null });
     $('test-elbo').textContent = '–';
     $('train').disabled = false;
-    $('status').textContent = `Ready: ${d.config.model.toUpperCase()} with ${d.latent} latent dimensions; `
-      + `${d.trainSize.toLocaleString()} training and ${d.testSize.toLocaleString()} test digits.`;
+    const origin = d.from?.kind === 'pretrained'
+      ? `the pretrained model (${d.step.toLocaleString()} steps, trained by the CLI): drag the sliders, or Train to go on`
+      : d.from?.kind === 'file' ? `${d.from.name} (${d.step.toLocaleString()} steps)` : 'random weights';
+    $('status').textContent = `Ready: ${d.config.model.toUpperCase()} with ${d.latent} latent dimensions on `
+      + `${d.trainSize.toLocaleString()} training and ${d.testSize.toLocaleString()} test images; ${origin}.`;
     if (page.rebuildReason) say(page.rebuildReason, 'info');
     page.rebuildReason = null;
     requestDecode();
     requestSamples();
+  },
+  saved(d) {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([d.bytes], { type: 'application/octet-stream' }));
+    a.download = `vae-lab-${d.dataset}-${d.model}-step${d.step}.safetensors`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    say(`Saved ${a.download}.`);
   },
   training() { setRunning(true); },
   paused(d) { setRunning(false); $('step').textContent = d.step.toLocaleString(); },
@@ -135,11 +155,17 @@ const onReply = {
   evaluated(d) {
     $('test-elbo').textContent = `${d.negElbo.toFixed(1)} (recon ${d.recon.toFixed(1)} + KL ${d.kl.toFixed(1)}) on ${d.images} images`;
   },
+  accuracy(d) {
+    const per = d.perClass.map((p, y) => `${y}: ${Math.round(p * 100)} %`).join(', ');
+    $('accuracy').textContent = `${(d.accuracy * 100).toFixed(1)} % (classifier's own test accuracy ${(d.classifierTestAccuracy * 100).toFixed(1)} %)`;
+    $('accuracy').title = `per class: ${per}`;
+  },
   updated() {},
   error(d) {
     if (d.during === 'decode') decode.busy = false;
+    if (d.during === 'accuracy') $('accuracy').textContent = '–';
     if (d.during === 'train') setRunning(false);
-    if (d.during === 'init') $('status').textContent = 'The model was kept as it was.';
+    if (d.during === 'init' || d.during === 'load') $('status').textContent = 'The model in memory was kept as it was.';
     say(`${d.during}: ${d.message}`, 'error');
   },
 };
@@ -169,9 +195,19 @@ function say(text, kind = 'info') {
 }
 
 $('train').addEventListener('click', () => worker.postMessage({ type: page.running ? 'pause' : 'train' }));
-$('restart').addEventListener('click', () => rebuild('Model re-initialised: training starts over.'));
+$('restart').addEventListener('click', () => rebuild('Started fresh from random weights.', true));
+$('save').addEventListener('click', () => worker.postMessage({ type: 'save' }));
+$('load').addEventListener('click', () => $('load-file').click());
+$('load-file').addEventListener('change', async () => {
+  const file = $('load-file').files[0];
+  $('load-file').value = '';
+  if (!file) return;
+  setRunning(false);
+  worker.postMessage({ type: 'load', name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+});
 $('evaluate').addEventListener('click', () => { $('test-elbo').textContent = 'evaluating…'; worker.postMessage({ type: 'evaluate' }); });
 $('sample').addEventListener('click', requestSamples);
+$('measure-accuracy').addEventListener('click', () => { $('accuracy').textContent = 'measuring…'; worker.postMessage({ type: 'accuracy' }); });
 $('zero').addEventListener('click', () => {
   page.followClass = null;
   classButtons.select(null);

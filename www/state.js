@@ -2,6 +2,8 @@
 // (both ways) and the config sent to the model, so a setting is added in exactly one place.
 
 export const PARAMS = [
+  { key: 'dataset', label: 'Data', kind: 'enum', options: { mnist: 'MNIST digits (10k)', fashion: 'Fashion-MNIST (70k)' }, fallback: 'mnist', restart: true,
+    help: 'MNIST: 10,000 handwritten digits. Fashion-MNIST: 70,000 clothing images (a larger download).' },
   { key: 'model', label: 'Model', kind: 'enum', options: { cvae: 'CVAE (class means μ^Y)', vae: 'VAE / β-VAE' }, fallback: 'cvae', restart: true,
     help: 'CVAE: each class y has a learned prior mean μ^Y. VAE: one prior N(0, I).' },
   { key: 'beta', label: 'β (KL weight)', kind: 'real', min: 0, max: 20, step: 0.1, fallback: 1,

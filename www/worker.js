@@ -3,16 +3,25 @@
 // settings requests are answered while it trains.
 import init, { Lab } from '../pkg/vae_lab.js';
 
+// Data sets by name. MNIST (10,000 digits) holds out every 10th image of each class; Fashion-MNIST
+// comes with its official test set.
 const DATA = {
-  mnist: { images: '../data/mnist/images-idx3-ubyte.gz', labels: '../data/mnist/labels-idx1-ubyte.gz' },
+  mnist: { files: ['../data/mnist/images-idx3-ubyte.gz', '../data/mnist/labels-idx1-ubyte.gz'] },
+  fashion: {
+    files: ['../data/fashion/train-images-idx3-ubyte.gz', '../data/fashion/train-labels-idx1-ubyte.gz',
+      '../data/fashion/t10k-images-idx3-ubyte.gz', '../data/fashion/t10k-labels-idx1-ubyte.gz'],
+  },
 };
+// Shipped pretrained models (trained by the CLI, see README), one per data set and model kind.
+const pretrainedUrl = (dataset, model) => new URL(`../models/${dataset}-${model}.safetensors`, import.meta.url);
 const SLICE_MS = 15; // work per slice: short enough that a slider's decode waits at most this long
 const REPORT_MS = 200; // progress messages (and chart points) five times a second
 
 let lab = null;
 let running = false;
 let stepsPerSlice = 1;
-let dataCache = new Map();
+const dataCache = new Map();
+const classifiers = new Map(); // classifier files by URL, fetched on first use
 let window_ = null; // losses accumulated since the last report
 
 const ready = init();
@@ -23,41 +32,77 @@ let wake = null;
 channel.port1.onmessage = () => wake?.();
 const yieldToEvents = () => new Promise((resolve) => { wake = resolve; channel.port2.postMessage(0); });
 
+async function fetchBytes(url) {
+  const res = await fetch(new URL(url, import.meta.url));
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}; run the README's serve command, which prepares the data`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 async function loadData(name) {
-  if (!dataCache.has(name)) {
-    const files = DATA[name];
-    if (!files) throw new Error(`unknown dataset '${name}'`);
-    const fetchBytes = async (url) => {
-      const res = await fetch(new URL(url, import.meta.url));
-      if (!res.ok) throw new Error(`${url}: HTTP ${res.status}; run the README's serve command, which prepares the data`);
-      return new Uint8Array(await res.arrayBuffer());
-    };
-    dataCache.set(name, await Promise.all([fetchBytes(files.images), fetchBytes(files.labels)]));
-  }
+  if (!DATA[name]) throw new Error(`unknown dataset '${name}'`);
+  if (!dataCache.has(name)) dataCache.set(name, await Promise.all(DATA[name].files.map(fetchBytes)));
   return dataCache.get(name);
 }
 
-function describe() {
+function describe(extra = {}) {
   return {
     config: lab.config(),
+    dataset: lab.dataset,
+    step: lab.step,
     latent: lab.latent,
     classes: lab.classes,
     trainSize: lab.trainSize,
     testSize: lab.testSize,
     classMeans: lab.classMeans(),
+    ...extra,
   };
 }
 
-async function build({ config, dataset = 'mnist' }) {
-  running = false;
+/// A new model on `dataset`; replaces the current one only once it is fully built.
+async function newLab(config, dataset) {
   await ready;
-  const [images, labels] = await loadData(dataset);
-  const next = new Lab(config, images, labels); // throws on bad settings: the old model stays
-  lab?.free();
+  const [images, labels, testImages, testLabels] = await loadData(dataset);
+  return new Lab(config, dataset, images, labels, testImages, testLabels); // throws on bad settings
+}
+
+function install(next) {
+  running = false;
+  if (next !== lab) lab?.free();
   lab = next;
   stepsPerSlice = 1;
-  window_ = null;
-  return { status: 'ready', ...describe() };
+}
+
+/// The shipped model for this data set and kind, if one exists and has the requested sizes.
+async function pretrainedFor(config, dataset) {
+  const res = await fetch(pretrainedUrl(dataset, config.model));
+  if (!res.ok) return null;
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const meta = Lab.describeCheckpoint(bytes);
+  const fits = meta.config.latent === config.latent && meta.config.hidden === config.hidden;
+  return fits ? bytes : null;
+}
+
+async function build({ config, dataset = 'mnist', pretrained = true }) {
+  running = false;
+  const next = await newLab(config, dataset);
+  let from = null;
+  const bytes = pretrained ? await pretrainedFor(config, dataset) : null;
+  if (bytes) {
+    const meta = next.loadCheckpoint(bytes);
+    from = { kind: 'pretrained', step: meta.step };
+  }
+  install(next);
+  return { status: 'ready', ...describe({ from }) };
+}
+
+/// Loads a checkpoint file; switches data set first when it was trained on another known one.
+async function loadFile({ bytes, name }) {
+  const meta = Lab.describeCheckpoint(bytes); // throws with the reason on a bad file
+  const target = meta.dataset in DATA ? meta.dataset : lab.dataset;
+  const next = target === lab.dataset ? lab : await newLab(meta.config, target);
+  next.loadCheckpoint(bytes);
+  install(next);
+  return { status: 'ready', ...describe({ from: { kind: 'file', name, step: meta.step } }) };
 }
 
 function resetWindow() {
@@ -116,6 +161,11 @@ function floats(arr) {
 
 const handlers = {
   init: build,
+  load: loadFile,
+  save() {
+    const bytes = lab.saveCheckpoint();
+    return [{ status: 'saved', bytes, dataset: lab.dataset, model: lab.config().model, step: lab.step }, [bytes.buffer]];
+  },
   train() {
     if (!lab) throw new Error('no model yet');
     if (!running) {
@@ -138,6 +188,15 @@ const handlers = {
   },
   evaluate() {
     return { status: 'evaluated', ...lab.evaluate() };
+  },
+  async accuracy({ perClass = 200 }) {
+    const url = new URL(`../models/${lab.dataset}-classifier.safetensors`, import.meta.url);
+    if (!classifiers.has(url.href)) {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`no classifier for '${lab.dataset}' (HTTP ${res.status})`);
+      classifiers.set(url.href, new Uint8Array(await res.arrayBuffer()));
+    }
+    return { status: 'accuracy', ...lab.conditionalAccuracy(classifiers.get(url.href), perClass) };
   },
   set({ beta, learningRate }) {
     if (beta !== undefined) lab.setBeta(beta);
