@@ -8,6 +8,9 @@ pub enum LabError {
     /// Bad input: a file, a parameter, a request. The message says what and why.
     Invalid(String),
     Candle(candle_core::Error),
+    /// Training blew up (a NaN or infinite loss or gradient, or an exploding loss) at `step`;
+    /// the model was rolled back to its state at step `restored_to`.
+    Diverged { step: u64, restored_to: u64, learning_rate: f64 },
 }
 
 pub type Result<T> = std::result::Result<T, LabError>;
@@ -17,6 +20,11 @@ impl fmt::Display for LabError {
         match self {
             LabError::Invalid(msg) => f.write_str(msg),
             LabError::Candle(e) => write!(f, "tensor error: {e}"),
+            LabError::Diverged { step, restored_to, learning_rate } => write!(
+                f,
+                "training diverged at step {step} (the loss exploded or became NaN). The model was rolled \
+                 back to step {restored_to}, its last healthy state; try a lower learning rate than {learning_rate}."
+            ),
         }
     }
 }

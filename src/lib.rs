@@ -16,6 +16,7 @@ pub mod error;
 pub mod idx;
 pub mod loss;
 pub mod model;
+pub mod optim;
 pub mod rng;
 pub mod train;
 

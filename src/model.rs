@@ -52,6 +52,10 @@ fn layers(pixels: usize, latent: usize, hidden: usize) -> [(&'static str, usize,
 
 pub const CLASS_MEANS: &str = "class_means";
 
+/// log σ² is kept within ±this: σ from e⁻¹⁰ to e¹⁰, far beyond what training reaches, but exp()
+/// of it can no longer overflow when a large learning rate throws the encoder off.
+pub const LOGVAR_LIMIT: f32 = 20.0;
+
 /// Every trainable tensor's name and shape: the layout a checkpoint must have.
 pub fn parameter_shapes(cfg: &Config, pixels: usize, classes: usize) -> Vec<(String, Vec<usize>)> {
     let mut out = Vec::new();
@@ -131,7 +135,8 @@ impl Vae {
     /// x (batch, pixels) in [0, 1] → (μ, log σ²), each (batch, latent).
     pub fn encode(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
         let h = self.enc_hidden.forward(x)?.relu()?;
-        Ok((self.enc_mu.forward(&h)?, self.enc_logvar.forward(&h)?))
+        let logvar = self.enc_logvar.forward(&h)?.clamp(-LOGVAR_LIMIT, LOGVAR_LIMIT)?;
+        Ok((self.enc_mu.forward(&h)?, logvar))
     }
 
     /// z (batch, latent) → pixel logits (batch, pixels).

@@ -3,20 +3,26 @@
 //! This is the one place that trains; the CLI calls it in a loop, the page's worker in slices.
 
 use candle_core::{Device, Tensor};
-use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use serde::Serialize;
 
 use crate::checkpoint::{self, Meta, Precision};
 use crate::config::{check_real, Config, ModelKind, BETA_MAX, LEARNING_RATE_MAX};
 use crate::data::{Batcher, Dataset};
-use crate::error::{invalid, Result};
+use crate::error::{invalid, LabError, Result};
 use crate::model::Vae;
+use crate::optim::{Adam, AdamParams, Snapshot};
 use crate::rng::Rng;
 
 /// Evaluation draws its own fixed ε so two evaluations of the same weights agree exactly.
 const EVAL_SEED: u64 = 0x5EED_E7A1;
 const EVAL_CHUNK: usize = 500;
 pub const MAX_SAMPLES_PER_CALL: usize = 1024;
+/// A known-good copy of the model is kept every this many healthy steps (and at every change of
+/// β or learning rate), to roll back to on divergence.
+const SNAPSHOT_EVERY: u64 = 50;
+/// Reconstruction loss this many times its running average means the weights have blown up.
+/// (β does not enter the reconstruction term, so raising β cannot trigger it.)
+const EXPLOSION_FACTOR: f64 = 10.0;
 
 /// Averages over the steps of one call to [`Trainer::train_steps`], in nats per sample.
 #[derive(Clone, Debug, Serialize)]
@@ -48,7 +54,7 @@ pub struct Evaluation {
 pub struct Trainer {
     config: Config,
     model: Vae,
-    optimizer: AdamW,
+    optimizer: Adam,
     train: Dataset,
     test: Dataset,
     batcher: Batcher,
@@ -56,6 +62,10 @@ pub struct Trainer {
     step: u64,
     /// Data set name recorded in checkpoints.
     dataset: String,
+    /// The last known-good state and the step it was taken at.
+    safe_point: (u64, Snapshot),
+    /// Running average of the reconstruction term, for spotting an explosion.
+    recon_average: Option<f64>,
 }
 
 impl Trainer {
@@ -71,9 +81,12 @@ impl Trainer {
         let classes = train.classes().max(test.classes());
         let mut rng = Rng::new(config.seed);
         let model = Vae::new(&config, train.pixels(), classes, &mut rng)?;
-        let optimizer = AdamW::new(model.vars().all_vars(), adam_params(config.learning_rate))?;
+        let optimizer = Adam::new(model.vars().all_vars(), AdamParams::new(config.learning_rate))?;
         let batcher = Batcher::new(train.len(), &mut rng);
-        Ok(Self { config, model, optimizer, train, test, batcher, rng, step: 0, dataset: "custom".into() })
+        let safe_point = (0, optimizer.snapshot()?);
+        Ok(Self {
+            config, model, optimizer, train, test, batcher, rng, step: 0, dataset: "custom".into(), safe_point, recon_average: None,
+        })
     }
 
     /// Names the data set, for checkpoints ("mnist", "fashion", …).
@@ -114,7 +127,7 @@ impl Trainer {
             invalid!("checkpoint: knows {} classes, this data set has {data_classes}", m.classes);
         }
         let model = ckpt.into_model()?;
-        let optimizer = AdamW::new(model.vars().all_vars(), adam_params(m.config.learning_rate))?;
+        let optimizer = Adam::new(model.vars().all_vars(), AdamParams::new(m.config.learning_rate))?;
         self.model = model;
         self.optimizer = optimizer;
         self.config = m.config.clone();
@@ -125,6 +138,8 @@ impl Trainer {
         // Epochs the saved weights had seen, so the count goes on from there.
         self.batcher.epoch = (m.step as usize).saturating_mul(m.config.batch) / self.train.len();
         self.dataset = m.dataset.clone();
+        self.recon_average = None;
+        self.mark_safe_point()?;
         Ok(m)
     }
 
@@ -151,14 +166,16 @@ impl Trainer {
     /// β may change during training (β-VAE schedules, warm-up); 0 ≤ β ≤ 1000.
     pub fn set_beta(&mut self, beta: f64) -> Result<()> {
         check_real("beta", beta, 0.0, BETA_MAX, true)?;
+        self.mark_safe_point()?;
         self.config.beta = beta;
         Ok(())
     }
 
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
         check_real("learningRate", lr, 0.0, LEARNING_RATE_MAX, false)?;
+        self.mark_safe_point()?;
         self.config.learning_rate = lr;
-        self.optimizer.set_learning_rate(lr);
+        self.optimizer.params.lr = lr;
         Ok(())
     }
 
@@ -191,11 +208,35 @@ impl Trainer {
         let eps = self.noise(indices.len())?;
         let terms = self.model.loss_terms(&x, &y, &eps)?;
         let objective = terms.objective(self.config.beta)?;
-        self.optimizer.backward_step(&objective)?;
-        self.step += 1;
+        let loss = objective.to_scalar::<f32>()? as f64;
         let recon = terms.recon.mean_all()?.to_scalar::<f32>()? as f64;
+        let exploded = self.recon_average.is_some_and(|avg| recon > EXPLOSION_FACTOR * avg);
+        // Nothing is updated unless the loss and every gradient are finite.
+        if !loss.is_finite() || exploded || self.optimizer.step(&objective.backward()?)?.is_err() {
+            return Err(self.roll_back()?);
+        }
+        self.step += 1;
+        self.recon_average = Some(self.recon_average.map_or(recon, |avg| 0.95 * avg + 0.05 * recon));
+        if self.step % SNAPSHOT_EVERY == 0 {
+            self.mark_safe_point()?;
+        }
         let kl = terms.kl.mean_all()?.to_scalar::<f32>()? as f64;
-        Ok([recon, kl, objective.to_scalar::<f32>()? as f64])
+        Ok([recon, kl, loss])
+    }
+
+    /// Records the current model as the one to roll back to.
+    fn mark_safe_point(&mut self) -> Result<()> {
+        self.safe_point = (self.step, self.optimizer.snapshot()?);
+        Ok(())
+    }
+
+    /// Restores the last safe point and returns the error that says so.
+    fn roll_back(&mut self) -> Result<LabError> {
+        let detected = self.step + 1;
+        self.optimizer.restore(&self.safe_point.1)?;
+        self.step = self.safe_point.0;
+        self.recon_average = None;
+        Ok(LabError::Diverged { step: detected, restored_to: self.step, learning_rate: self.config.learning_rate })
     }
 
     /// −ELBO on the held-out test set (one ε draw per image, fixed across calls).
@@ -288,9 +329,4 @@ pub fn batch_tensors(data: &Dataset, indices: &[usize]) -> Result<(Tensor, Tenso
     let x = Tensor::from_vec(data.batch_pixels(indices), (indices.len(), data.pixels()), &Device::Cpu)?;
     let y = Tensor::from_vec(data.batch_labels(indices), indices.len(), &Device::Cpu)?;
     Ok((x, y))
-}
-
-/// Adam: AdamW with no weight decay, so the objective is exactly the ELBO's.
-fn adam_params(lr: f64) -> ParamsAdamW {
-    ParamsAdamW { lr, weight_decay: 0.0, ..ParamsAdamW::default() }
 }

@@ -60,3 +60,38 @@ fn cvae_class_samples_decode_and_same_seed_reproduces() {
     assert!(img_a.iter().all(|p| (0.0..=1.0).contains(p)));
     assert_eq!((means_a, z_a, img_a), (means_b, z_b, img_b), "same seed must give the same run");
 }
+
+#[test]
+fn divergence_at_learning_rate_10_rolls_back_to_the_healthy_model() {
+    let (train, test) = mnist();
+    let mut trainer = Trainer::new(Config { seed: 5, ..Config::default() }, train, test).unwrap();
+    trainer.train_steps(100).unwrap();
+    let healthy = trainer.evaluate().unwrap();
+    let z = [0.5f32; 8];
+    let healthy_image = trainer.decode(&z).unwrap();
+
+    trainer.set_learning_rate(10.0).unwrap();
+    let mut diverged = None;
+    for _ in 0..200 {
+        match trainer.train_steps(1) {
+            Ok(_) => continue,
+            Err(e) => {
+                diverged = Some(e);
+                break;
+            }
+        }
+    }
+    let err = diverged.expect("learning rate 10 did not diverge in 200 steps");
+    let vae_lab::LabError::Diverged { step, restored_to, .. } = err else { panic!("unexpected error {err}") };
+    eprintln!("diverged at step {step}, rolled back to {restored_to}: {err}");
+    assert!(err.to_string().contains("lower learning rate than 10"), "{err}");
+    // Back exactly where the learning rate was changed.
+    assert_eq!((restored_to, trainer.step()), (100, 100));
+    assert_eq!(trainer.decode(&z).unwrap(), healthy_image);
+    assert_eq!(trainer.evaluate().unwrap().neg_elbo, healthy.neg_elbo);
+    // With a sane learning rate training goes on from there.
+    trainer.set_learning_rate(1e-3).unwrap();
+    let p = trainer.train_steps(20).unwrap();
+    assert_eq!(p.step, 120);
+    assert!(p.loss < 1.2 * healthy.neg_elbo, "{p:?}");
+}

@@ -137,3 +137,16 @@ fn bad_settings_are_refused_with_a_message() {
     };
     assert!(err.starts_with("images:"), "{err}");
 }
+
+#[wasm_bindgen_test]
+fn divergence_rolls_back_and_says_so() {
+    let mut lab = lab(r#"{"seed":8}"#);
+    lab.train(100).map_err(JsValue::from).unwrap();
+    let z = [0.2f32; 8];
+    let healthy = lab.decode(&z).map_err(JsValue::from).unwrap();
+    lab.set_learning_rate(10.0).map_err(JsValue::from).unwrap();
+    let err = error_text(lab.train(200).unwrap_err());
+    assert!(err.contains("rolled back to step 100"), "{err}");
+    assert_eq!(lab.step(), 100.0);
+    assert_eq!(lab.decode(&z).map_err(JsValue::from).unwrap(), healthy);
+}

@@ -1,0 +1,148 @@
+//! Adam (Kingma & Ba), with a guard: a step whose gradients are not all finite is refused before
+//! anything changes, so the weights and moments are always the last finite ones.
+//!
+//! Our own rather than candle-nn's AdamW because its moments are private: these can be saved with
+//! a checkpoint and restored.
+
+use candle_core::backprop::GradStore;
+use candle_core::{Result, Tensor, Var};
+
+#[derive(Clone, Debug)]
+pub struct AdamParams {
+    pub lr: f64,
+    pub beta1: f64,
+    pub beta2: f64,
+    pub eps: f64,
+}
+
+impl AdamParams {
+    pub fn new(lr: f64) -> Self {
+        Self { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 }
+    }
+}
+
+/// Why a step was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    NonFiniteGradient,
+}
+
+pub struct Adam {
+    vars: Vec<Var>,
+    /// First and second moments, one per variable (same order).
+    m: Vec<Tensor>,
+    v: Vec<Tensor>,
+    /// Steps taken (for bias correction).
+    t: u64,
+    pub params: AdamParams,
+}
+
+impl Adam {
+    pub fn new(vars: Vec<Var>, params: AdamParams) -> Result<Self> {
+        let m = vars.iter().map(|v| v.as_tensor().zeros_like()).collect::<Result<Vec<_>>>()?;
+        let v = m.clone();
+        Ok(Self { vars, m, v, t: 0, params })
+    }
+
+    /// Applies one update from `grads`, or refuses it (changing nothing) when any gradient holds
+    /// NaN or ±inf. Returns the global gradient norm of the step taken.
+    pub fn step(&mut self, grads: &GradStore) -> Result<std::result::Result<f64, Refused>> {
+        let found: Vec<Option<&Tensor>> = self.vars.iter().map(|v| grads.get(v.as_tensor())).collect();
+        // One read-back for all: the sum of squares is finite only if every element is.
+        let squares = found.iter().flatten().map(|g| g.sqr()?.sum_all()).collect::<Result<Vec<_>>>()?;
+        let norm = if squares.is_empty() { 0.0 } else { Tensor::stack(&squares, 0)?.sum_all()?.to_scalar::<f32>()? as f64 };
+        if !norm.is_finite() {
+            return Ok(Err(Refused::NonFiniteGradient));
+        }
+        self.t += 1;
+        let AdamParams { lr, beta1, beta2, eps } = self.params;
+        let correction1 = 1.0 - beta1.powi(self.t as i32);
+        let correction2 = 1.0 - beta2.powi(self.t as i32);
+        for (i, g) in found.into_iter().enumerate() {
+            let Some(g) = g else { continue };
+            let m = ((&self.m[i] * beta1)? + (g * (1.0 - beta1))?)?;
+            let v = ((&self.v[i] * beta2)? + (g.sqr()? * (1.0 - beta2))?)?;
+            let m_hat = (&m / correction1)?;
+            let v_hat = (&v / correction2)?;
+            let update = (m_hat / (v_hat.sqrt()? + eps)?)?;
+            self.vars[i].set(&(self.vars[i].as_tensor() - (update * lr)?)?)?;
+            self.m[i] = m;
+            self.v[i] = v;
+        }
+        Ok(Ok(norm.sqrt()))
+    }
+
+    pub fn steps_taken(&self) -> u64 {
+        self.t
+    }
+
+    /// A copy of the weights and moments that later steps cannot change.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        // Var::set writes in place, so weights need a deep copy; moments are replaced, not written.
+        let weights = self.vars.iter().map(|v| v.as_tensor().copy()).collect::<Result<Vec<_>>>()?;
+        Ok(Snapshot { weights, m: self.m.clone(), v: self.v.clone(), t: self.t })
+    }
+
+    /// Puts the weights and moments back as they were at `snapshot`.
+    pub fn restore(&mut self, snapshot: &Snapshot) -> Result<()> {
+        for (var, w) in self.vars.iter().zip(&snapshot.weights) {
+            var.set(w)?;
+        }
+        self.m = snapshot.m.clone();
+        self.v = snapshot.v.clone();
+        self.t = snapshot.t;
+        Ok(())
+    }
+}
+
+/// Weights and optimiser state at one moment, for rolling back a divergence.
+pub struct Snapshot {
+    weights: Vec<Tensor>,
+    m: Vec<Tensor>,
+    v: Vec<Tensor>,
+    t: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::Device;
+
+    #[test]
+    fn first_steps_match_the_closed_form() {
+        // Loss Σx², gradient 2x. Step 1: m̂ = g, v̂ = g², so x ← x − lr·g/(|g| + ε).
+        let x = Var::new(&[1.0f32, -2.0], &Device::Cpu).unwrap();
+        let mut adam = Adam::new(vec![x.clone()], AdamParams::new(0.1)).unwrap();
+        let g = [2.0f64, -4.0];
+        let norm = adam.step(&x.as_tensor().sqr().unwrap().sum_all().unwrap().backward().unwrap()).unwrap().unwrap();
+        assert!((norm - 20f64.sqrt()).abs() < 1e-5);
+        let want: Vec<f64> = [1.0, -2.0].iter().zip(g).map(|(x, g)| x - 0.1 * g / (g.abs() + 1e-8)).collect();
+        let got = x.as_tensor().to_vec1::<f32>().unwrap();
+        for (a, b) in got.iter().zip(&want) {
+            assert!((*a as f64 - b).abs() < 1e-6, "{got:?} vs {want:?}");
+        }
+        // Step 2 by hand: m = 0.9·0.1·g1 + 0.1·g2 etc., with bias correction.
+        let x1: Vec<f64> = got.iter().map(|&v| v as f64).collect();
+        adam.step(&x.as_tensor().sqr().unwrap().sum_all().unwrap().backward().unwrap()).unwrap().unwrap();
+        let got = x.as_tensor().to_vec1::<f32>().unwrap();
+        for i in 0..2 {
+            let (g1, g2) = (g[i], 2.0 * x1[i]);
+            let m = 0.9 * 0.1 * g1 + 0.1 * g2;
+            let v = 0.999 * 0.001 * g1 * g1 + 0.001 * g2 * g2;
+            let (m_hat, v_hat) = (m / (1.0 - 0.81), v / (1.0 - 0.999f64.powi(2)));
+            let want = x1[i] - 0.1 * m_hat / (v_hat.sqrt() + 1e-8);
+            assert!((got[i] as f64 - want).abs() < 1e-5, "step 2, x[{i}] = {} vs {want}", got[i]);
+        }
+        assert_eq!(adam.steps_taken(), 2);
+    }
+
+    #[test]
+    fn a_non_finite_gradient_changes_nothing() {
+        let x = Var::new(&[1.0f32, -2.0], &Device::Cpu).unwrap();
+        let mut adam = Adam::new(vec![x.clone()], AdamParams::new(0.1)).unwrap();
+        let nan_loss = (x.as_tensor().sqr().unwrap() * f64::NAN).unwrap().sum_all().unwrap();
+        assert_eq!(adam.step(&nan_loss.backward().unwrap()).unwrap(), Err(Refused::NonFiniteGradient));
+        assert_eq!(x.as_tensor().to_vec1::<f32>().unwrap(), vec![1.0, -2.0]);
+        assert_eq!(adam.steps_taken(), 0);
+    }
+}
