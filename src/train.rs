@@ -254,6 +254,37 @@ impl Trainer {
         decode_with(&self.model, z)
     }
 
+    /// Decodes many latent vectors at once: `z` holds rows × latent numbers; returns rows × pixels.
+    pub fn decode_many(&self, z: &[f32]) -> Result<Vec<f32>> {
+        let l = self.model.latent;
+        if z.is_empty() || z.len() % l != 0 || z.len() / l > MAX_SAMPLES_PER_CALL * 4 {
+            invalid!("decode needs 1 to {} rows of {l} numbers, got {} numbers", MAX_SAMPLES_PER_CALL * 4, z.len());
+        }
+        if z.iter().any(|v| !v.is_finite()) {
+            invalid!("decode: z contains a value that is not a finite number");
+        }
+        let z = Tensor::from_slice(z, (z.len() / l, l), &Device::Cpu)?;
+        Ok(self.model.decode(&z)?.flatten_all()?.to_vec1()?)
+    }
+
+    /// The first `per_class` test images of each class (in test-set order, class by class) and
+    /// their reconstructions decoded from μ (no sampling, so they only change when the model does).
+    /// Returns (originals, reconstructions), each count × pixels in [0, 1].
+    pub fn reconstructions(&self, per_class: usize) -> Result<(Vec<f32>, Vec<f32>)> {
+        let mut picked = Vec::new();
+        for y in 0..self.model.classes {
+            let of_class = (0..self.test.len()).filter(|&i| self.test.labels[i] as usize == y);
+            picked.extend(of_class.take(per_class));
+        }
+        if picked.is_empty() || picked.len() > MAX_SAMPLES_PER_CALL {
+            invalid!("reconstructions: {per_class} per class is out of range");
+        }
+        let (x, _) = batch_tensors(&self.test, &picked)?;
+        let (mu, _) = self.model.encode(&x)?;
+        let recon = self.model.decode(&mu)?.flatten_all()?.to_vec1()?;
+        Ok((x.flatten_all()?.to_vec1()?, recon))
+    }
+
     /// Samples per step from now on (1 to 4096).
     pub fn set_batch(&mut self, batch: usize) -> Result<()> {
         let candidate = Config { batch, ..self.config.clone() };

@@ -130,6 +130,25 @@ impl Lab {
         Ok(self.trainer.decode(z)?)
     }
 
+    /// Many z at once (rows × latent) → rows × pixels intensities; for the manifold grid.
+    #[wasm_bindgen(js_name = decodeMany)]
+    pub fn decode_many(&self, z: &[f32]) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.decode_many(z)?)
+    }
+
+    /// The first `per_class` test images of each class and their reconstructions from μ:
+    /// `{ originals: Float32Array, reconstructions: Float32Array, count }`.
+    pub fn reconstructions(&self, per_class: u32) -> Result<JsValue, JsError> {
+        let (originals, recon) = self.trainer.reconstructions(per_class as usize)?;
+        let count = originals.len() / (self.trainer.train_set().pixels());
+        let out = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &k.into(), v).map(|_| ()).map_err(|_| JsError::new("reconstructions: cannot build result"));
+        set("originals", &js_sys::Float32Array::from(&originals[..]).into())?;
+        set("reconstructions", &js_sys::Float32Array::from(&recon[..]).into())?;
+        set("count", &JsValue::from(count as u32))?;
+        Ok(out.into())
+    }
+
     /// μ^Y flattened (classes × latent); empty for the plain VAE.
     #[wasm_bindgen(js_name = classMeans)]
     pub fn class_means(&self) -> Result<Vec<f32>, JsError> {

@@ -4,7 +4,8 @@ import { readHash, writeHash } from './state.js';
 import { SettingsForm } from './settings.js';
 import { LatentSliders, ClassButtons } from './latent.js';
 import { LossChart } from './chart.js';
-import { paintImages } from './digits.js';
+import { paintImages, paintGrid } from './digits.js';
+import { ManifoldGrid } from './manifold.js';
 
 const SAMPLE_COUNT = 8;
 const $ = (id) => document.getElementById(id);
@@ -30,6 +31,10 @@ const sliders = new LatentSliders($('sliders'), () => {
 });
 const classButtons = new ClassButtons($('classes'), (c) => { pickClass(c); requestSamples(); });
 const settings = new SettingsForm($('settings'), page.values, onSetting);
+const grid = new ManifoldGrid(
+  { canvas: $('grid'), xSelect: $('grid-x'), ySelect: $('grid-y'), range: $('grid-range'), size: $('grid-size') },
+  (msg, transfer) => worker.postMessage(msg, transfer),
+);
 start.problems.forEach((p) => say(p, 'warn'));
 
 // ---- Decoding: at most one request in flight; the newest z wins, so dragging never queues up.
@@ -39,6 +44,13 @@ function requestDecode() {
   decode.busy = true;
   decode.dirty = false;
   worker.postMessage({ type: 'decode', z: sliders.values() });
+  grid.request(sliders.values());
+}
+
+/// Everything drawn from the model, after it changed (a training tick, a new model).
+function refreshViews() {
+  requestDecode();
+  worker.postMessage({ type: 'reconstructions', perClass: 1 });
 }
 
 function pickClass(c) {
@@ -110,6 +122,7 @@ const onReply = {
     const z = page.pendingZ?.length === d.latent ? page.pendingZ : null;
     page.pendingZ = null;
     sliders.build(d.latent, z);
+    grid.build(d.latent);
     classButtons.build(d.classes, d.config.model === 'cvae');
     $('classes-note').hidden = d.config.model === 'cvae';
     $('measure-accuracy').disabled = d.config.model !== 'cvae';
@@ -125,7 +138,7 @@ const onReply = {
       + `${d.trainSize.toLocaleString()} training and ${d.testSize.toLocaleString()} test images; ${origin}.`;
     if (page.rebuildReason) say(page.rebuildReason, 'info');
     page.rebuildReason = null;
-    requestDecode();
+    refreshViews();
     requestSamples();
   },
   saved(d) {
@@ -143,7 +156,7 @@ const onReply = {
     showProgress(d);
     page.classMeans = d.classMeans;
     if (page.followClass !== null) pickClass(page.followClass);
-    else requestDecode(); // the same z through the changing decoder: watch it learn
+    refreshViews(); // the same z through the changing decoder: watch it learn
     if (!d.running) setRunning(false);
   },
   decoded(d) {
@@ -152,6 +165,13 @@ const onReply = {
     if (decode.dirty) requestDecode();
   },
   samples(d) { paintImages($('samples'), d.images, d.n); },
+  grid(d) { grid.paint(d); },
+  reconstructions(d) {
+    const both = new Float32Array(d.originals.length * 2);
+    both.set(d.originals);
+    both.set(d.reconstructions, d.originals.length);
+    paintGrid($('recons'), both, d.count, 2);
+  },
   evaluated(d) {
     $('test-elbo').textContent = `${d.negElbo.toFixed(1)} (recon ${d.recon.toFixed(1)} + KL ${d.kl.toFixed(1)}) on ${d.images} images`;
   },
@@ -163,6 +183,7 @@ const onReply = {
   updated() {},
   error(d) {
     if (d.during === 'decode') decode.busy = false;
+    if (d.during === 'grid') grid.failed();
     if (d.during === 'accuracy') $('accuracy').textContent = '–';
     if (d.during === 'train') setRunning(false);
     if (d.during === 'init' || d.during === 'load') $('status').textContent = 'The model in memory was kept as it was.';

@@ -182,6 +182,14 @@ const handlers = {
     const pixels = lab.decode(floats(z));
     return [{ status: 'decoded', id, pixels }, [pixels.buffer]];
   },
+  grid({ z, n }) {
+    const pixels = lab.decodeMany(z);
+    return [{ status: 'grid', n, pixels }, [pixels.buffer]];
+  },
+  reconstructions({ perClass = 1 }) {
+    const { originals, reconstructions, count } = lab.reconstructions(perClass);
+    return [{ status: 'reconstructions', originals, reconstructions, count }, [originals.buffer, reconstructions.buffer]];
+  },
   sample({ cls, n }) {
     const { z, images } = lab.sample(cls ?? undefined, n);
     return [{ status: 'samples', cls, n, z, images }, [z.buffer, images.buffer]];

@@ -50,3 +50,16 @@ export function text(page, id) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/// Polls `check` every 100 ms until it holds; fails the test after `ms`.
+export async function waitFor(what, check, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/// Whether two pixel arrays differ anywhere.
+export const differs = (a, b) => a.length !== b.length || a.some((v, i) => v !== b[i]);

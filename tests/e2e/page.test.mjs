@@ -1,7 +1,7 @@
 // The page end to end in headless Chromium: load, train, drag, pick a class, sample, pause.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, canvasPixels, text, sleep } from './harness.mjs';
+import { startServer, launchBrowser, openPage, canvasPixels, text, sleep, differs, waitFor } from './harness.mjs';
 
 let server;
 let browser;
@@ -11,16 +11,7 @@ after(async () => { await browser?.close(); server?.stop(); });
 const stepCount = async (page) => Number((await text(page, 'step')).replace(/\D/g, ''));
 const points = (page) => page.evaluate(() => Number(document.getElementById('chart').dataset.points));
 const sliderValues = (page) => page.$$eval('#sliders input', (els) => els.map((e) => Number(e.value)));
-const differs = (a, b) => a.some((v, i) => v !== b[i]);
 
-async function waitFor(what, check, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 test('loads with no errors, draws a digit and one slider per latent dimension', async () => {
   const { page, problems } = await openPage(browser, server.url);

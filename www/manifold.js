@@ -1,0 +1,67 @@
+// The manifold grid: decoded images over a grid of two chosen latent dimensions, the others held
+// at the sliders' current z. One request in flight at a time; the newest settings win.
+import { paintGrid } from './digits.js';
+
+export class ManifoldGrid {
+  constructor({ canvas, xSelect, ySelect, range, size }, post) {
+    Object.assign(this, { canvas, xSelect, ySelect, range, size, post });
+    this.busy = false;
+    this.dirty = false;
+    this.base = [];
+    for (const el of [xSelect, ySelect, range, size]) el.addEventListener('change', () => this.request(this.base));
+  }
+
+  /// New model: one option per latent dimension; x = z₁ and y = z₂ by default.
+  build(latent) {
+    for (const [select, pick] of [[this.xSelect, 0], [this.ySelect, Math.min(1, latent - 1)]]) {
+      select.replaceChildren(...Array.from({ length: latent }, (_, i) => new Option(`z${i + 1}`, String(i))));
+      select.value = String(pick);
+    }
+  }
+
+  settings() {
+    const clamp = (el, lo, hi, fallback) => {
+      const v = Number(el.value);
+      const ok = Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : fallback;
+      if (String(ok) !== el.value) el.value = String(ok);
+      return ok;
+    };
+    return {
+      dx: Number(this.xSelect.value),
+      dy: Number(this.ySelect.value),
+      range: clamp(this.range, 0.5, 8, 3),
+      n: Math.round(clamp(this.size, 3, 20, 10)),
+    };
+  }
+
+  /// Asks the worker for the grid around `base` (the current z).
+  request(base) {
+    this.base = base;
+    if (this.busy) { this.dirty = true; return; }
+    const { dx, dy, range, n } = this.settings();
+    const latent = base.length;
+    const z = new Float32Array(n * n * latent);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        const row = z.subarray((r * n + c) * latent, (r * n + c + 1) * latent);
+        row.set(base);
+        row[dx] = -range + (2 * range * c) / (n - 1); // left to right
+        row[dy] = range - (2 * range * r) / (n - 1); // top to bottom
+      }
+    }
+    this.busy = true;
+    this.dirty = false;
+    this.post({ type: 'grid', z, n }, [z.buffer]);
+  }
+
+  paint({ pixels, n }) {
+    paintGrid(this.canvas, pixels, n, n);
+    this.canvas.dataset.paints = String(Number(this.canvas.dataset.paints ?? 0) + 1);
+    this.busy = false;
+    if (this.dirty) this.request(this.base);
+  }
+
+  failed() {
+    this.busy = false;
+  }
+}
