@@ -285,6 +285,17 @@ impl Trainer {
         Ok((x.flatten_all()?.to_vec1()?, recon))
     }
 
+    /// μ of every test image (test size × latent), for the latent map; labels are `test_set().labels`.
+    pub fn encode_test(&self) -> Result<Vec<f32>> {
+        let all: Vec<usize> = (0..self.test.len()).collect();
+        let mut out = Vec::with_capacity(all.len() * self.model.latent);
+        for chunk in all.chunks(EVAL_CHUNK) {
+            let (x, _) = batch_tensors(&self.test, chunk)?;
+            out.extend(self.model.encode(&x)?.0.flatten_all()?.to_vec1::<f32>()?);
+        }
+        Ok(out)
+    }
+
     /// Samples per step from now on (1 to 4096).
     pub fn set_batch(&mut self, batch: usize) -> Result<()> {
         let candidate = Config { batch, ..self.config.clone() };

@@ -149,6 +149,18 @@ impl Lab {
         Ok(out.into())
     }
 
+    /// μ of every test image, flattened (test size × latent).
+    #[wasm_bindgen(js_name = encodeTest)]
+    pub fn encode_test(&self) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.encode_test()?)
+    }
+
+    /// The test images' labels, in the order of `encodeTest`.
+    #[wasm_bindgen(js_name = testLabels)]
+    pub fn test_labels(&self) -> Vec<u8> {
+        self.trainer.test_set().labels.clone()
+    }
+
     /// μ^Y flattened (classes × latent); empty for the plain VAE.
     #[wasm_bindgen(js_name = classMeans)]
     pub fn class_means(&self) -> Result<Vec<f32>, JsError> {

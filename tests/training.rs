@@ -95,3 +95,30 @@ fn divergence_at_learning_rate_10_rolls_back_to_the_healthy_model() {
     assert_eq!(p.step, 120);
     assert!(p.loss < 1.2 * healthy.neg_elbo, "{p:?}");
 }
+
+/// Batched and single-row matrix products sum in different orders: equal to float rounding.
+fn assert_close(a: &[f32], b: &[f32], what: &str) {
+    assert_eq!(a.len(), b.len(), "{what}: lengths");
+    let worst = a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
+    assert!(worst < 1e-5, "{what}: differs by up to {worst}");
+}
+
+#[test]
+fn batched_views_agree_with_single_decodes_and_encodes() {
+    let (train, test) = mnist();
+    let mut trainer = Trainer::new(Config { latent: 3, seed: 2, ..Config::default() }, train, test).unwrap();
+    trainer.train_steps(30).unwrap();
+    let rows = [[0.0f32, 1.0, -1.0], [2.0, 0.5, 0.0]];
+    let many = trainer.decode_many(&rows.concat()).unwrap();
+    for (i, z) in rows.iter().enumerate() {
+        assert_close(&many[i * 784..(i + 1) * 784], &trainer.decode(z).unwrap(), "batched decode");
+    }
+    assert!(trainer.decode_many(&[0.0; 4]).is_err(), "4 numbers are not whole rows of 3");
+
+    let mu = trainer.encode_test().unwrap();
+    assert_eq!(mu.len(), 997 * 3);
+    let (originals, recon) = trainer.reconstructions(1).unwrap();
+    assert_eq!((originals.len(), recon.len()), (10 * 784, 10 * 784));
+    // The first reconstruction is decode(μ) of the first test image of class 0 (the test set's first).
+    assert_close(&recon[..784], &trainer.decode(&mu[..3]).unwrap(), "reconstruction");
+}

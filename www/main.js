@@ -6,6 +6,7 @@ import { LatentSliders, ClassButtons } from './latent.js';
 import { LossChart } from './chart.js';
 import { paintImages, paintGrid } from './digits.js';
 import { ManifoldGrid } from './manifold.js';
+import { LatentMap } from './latent-map.js';
 
 const SAMPLE_COUNT = 8;
 const $ = (id) => document.getElementById(id);
@@ -31,10 +32,21 @@ const sliders = new LatentSliders($('sliders'), () => {
 });
 const classButtons = new ClassButtons($('classes'), (c) => { pickClass(c); requestSamples(); });
 const settings = new SettingsForm($('settings'), page.values, onSetting);
+const MAP_EVERY_MS = 1000; // encoding the whole test set costs tens of ms: refresh once a second
+const latentMap = new LatentMap($('map'), (axes, values) => {
+  const z = sliders.values();
+  axes.forEach((d, i) => { z[d] = values[i]; });
+  page.followClass = null;
+  classButtons.select(null);
+  sliders.set(z);
+  requestDecode();
+  saveHashSoon();
+});
 const grid = new ManifoldGrid(
   { canvas: $('grid'), xSelect: $('grid-x'), ySelect: $('grid-y'), range: $('grid-range'), size: $('grid-size') },
   (msg, transfer) => worker.postMessage(msg, transfer),
 );
+grid.onChange = () => latentMap.set({ axes: grid.axes() });
 start.problems.forEach((p) => say(p, 'warn'));
 
 // ---- Decoding: at most one request in flight; the newest z wins, so dragging never queues up.
@@ -45,12 +57,17 @@ function requestDecode() {
   decode.dirty = false;
   worker.postMessage({ type: 'decode', z: sliders.values() });
   grid.request(sliders.values());
+  latentMap.set({ z: sliders.values(), axes: grid.axes() });
 }
 
 /// Everything drawn from the model, after it changed (a training tick, a new model).
 function refreshViews() {
   requestDecode();
   worker.postMessage({ type: 'reconstructions', perClass: 1 });
+  if (!(performance.now() - (page.mapAt ?? -Infinity) < MAP_EVERY_MS)) {
+    page.mapAt = performance.now();
+    worker.postMessage({ type: 'map' });
+  }
 }
 
 function pickClass(c) {
@@ -123,6 +140,8 @@ const onReply = {
     page.pendingZ = null;
     sliders.build(d.latent, z);
     grid.build(d.latent);
+    page.mapAt = null;
+    latentMap.set({ means: d.classMeans, latent: d.latent, axes: grid.axes(), mu: new Float32Array(0), labels: new Uint8Array(0) });
     classButtons.build(d.classes, d.config.model === 'cvae');
     $('classes-note').hidden = d.config.model === 'cvae';
     $('measure-accuracy').disabled = d.config.model !== 'cvae';
@@ -166,6 +185,7 @@ const onReply = {
   },
   samples(d) { paintImages($('samples'), d.images, d.n); },
   grid(d) { grid.paint(d); },
+  map(d) { latentMap.set({ mu: d.mu, labels: d.labels, latent: d.latent, means: page.classMeans }); },
   reconstructions(d) {
     const both = new Float32Array(d.originals.length * 2);
     both.set(d.originals);

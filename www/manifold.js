@@ -8,7 +8,7 @@ export class ManifoldGrid {
     this.busy = false;
     this.dirty = false;
     this.base = [];
-    for (const el of [xSelect, ySelect, range, size]) el.addEventListener('change', () => this.request(this.base));
+    for (const el of [xSelect, ySelect, range, size]) el.addEventListener('change', () => { this.request(this.base); this.onChange?.(); });
   }
 
   /// New model: one option per latent dimension; x = z₁ and y = z₂ by default.
@@ -17,6 +17,11 @@ export class ManifoldGrid {
       select.replaceChildren(...Array.from({ length: latent }, (_, i) => new Option(`z${i + 1}`, String(i))));
       select.value = String(pick);
     }
+  }
+
+  /// The two dimensions shown: [horizontal, vertical].
+  axes() {
+    return [Number(this.xSelect.value), Number(this.ySelect.value)];
   }
 
   settings() {

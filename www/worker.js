@@ -182,6 +182,10 @@ const handlers = {
     const pixels = lab.decode(floats(z));
     return [{ status: 'decoded', id, pixels }, [pixels.buffer]];
   },
+  map() {
+    const mu = lab.encodeTest();
+    return [{ status: 'map', mu, labels: lab.testLabels(), latent: lab.latent }, [mu.buffer]];
+  },
   grid({ z, n }) {
     const pixels = lab.decodeMany(z);
     return [{ status: 'grid', n, pixels }, [pixels.buffer]];

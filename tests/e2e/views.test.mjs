@@ -54,3 +54,23 @@ test('reconstructions: one test image per class above its reconstruction, redraw
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('latent map: shows every test code, and a click moves z there', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  await waitFor('the map', async () => (await page.$eval('#map', (c) => Number(c.dataset.points ?? 0))) === 997);
+  await page.selectOption('#grid-x', '2');
+  await page.selectOption('#grid-y', '5');
+  const before = await canvasPixels(page, 'decoded');
+  const slidersBefore = await page.$$eval('#sliders input', (els) => els.map((e) => Number(e.value)));
+  const map = await page.$('#map');
+  await map.scrollIntoViewIfNeeded();
+  const box = await map.boundingBox();
+  // 3/4 across and 1/4 down: z3 = +2, z6 = +2 on the ±4 axes.
+  await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.25);
+  const after = await page.$$eval('#sliders input', (els) => els.map((e) => Number(e.value)));
+  assert.ok(Math.abs(after[2] - 2) < 0.05 && Math.abs(after[5] - 2) < 0.05, `z = ${after}`);
+  after.forEach((v, i) => { if (i !== 2 && i !== 5) assert.equal(v, slidersBefore[i], `z${i + 1} moved`); });
+  await waitFor('the image at the clicked z', async () => differs(before, await canvasPixels(page, 'decoded')));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
