@@ -11,7 +11,7 @@ use crate::{datasets, Config, ModelKind, Trainer};
 const USAGE: &str = "\
 usage:
   vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model vae|cvae]
-                 [--latent N] [--hidden N] [--beta B] [--lr R] [--batch N] [--epochs N] [--seed N]
+                 [--latent N] [--hidden N] [--beta B] [--warmup STEPS] [--lr R] [--batch N] [--epochs N] [--seed N]
                  [--init CKPT] [--save CKPT] [--half]
   vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--classifier CLF] [--per-class N]
   vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] --save CLF
@@ -40,6 +40,7 @@ struct Args {
     lr: Option<f64>,
     batch: Option<usize>,
     seed: Option<u64>,
+    warmup: Option<u64>,
     init: Option<PathBuf>,
     save: Option<PathBuf>,
     half: bool,
@@ -77,6 +78,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--lr" => a.lr = Some(num(&flag, &v)?),
             "--batch" => a.batch = Some(num(&flag, &v)?),
             "--seed" => a.seed = Some(num(&flag, &v)?),
+            "--warmup" => a.warmup = Some(num(&flag, &v)?),
             "--epochs" => a.epochs = Some(num(&flag, &v)?),
             "--init" => a.init = Some(v.into()),
             "--save" => a.save = Some(v.into()),
@@ -95,7 +97,7 @@ fn config_of(a: &Args) -> Result<(Config, usize), String> {
     let (mut c, epochs) = match a.preset.as_deref().unwrap_or("page") {
         "page" => (Config::default(), 5),
         "pytorch-example" => (
-            Config { model: ModelKind::Vae, latent: 20, hidden: 400, beta: 1.0, learning_rate: 1e-3, batch: 128, seed: 1 },
+            Config { model: ModelKind::Vae, latent: 20, hidden: 400, beta: 1.0, learning_rate: 1e-3, batch: 128, seed: 1, warmup: 0 },
             10,
         ),
         other => return Err(format!("unknown preset '{other}': use page or pytorch-example")),
@@ -107,6 +109,7 @@ fn config_of(a: &Args) -> Result<(Config, usize), String> {
     if let Some(v) = a.lr { c.learning_rate = v }
     if let Some(v) = a.batch { c.batch = v }
     if let Some(v) = a.seed { c.seed = v }
+    if let Some(v) = a.warmup { c.warmup = v }
     c.validate()?;
     Ok((c, a.epochs.unwrap_or(epochs)))
 }

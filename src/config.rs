@@ -37,6 +37,8 @@ pub struct Config {
     pub learning_rate: f64,
     pub batch: usize,
     pub seed: u64,
+    /// Linear KL warm-up: β grows from 0 to its value over this many steps (0: off).
+    pub warmup: u64,
 }
 
 impl Default for Config {
@@ -49,6 +51,7 @@ impl Default for Config {
             learning_rate: 1e-3,
             batch: 64,
             seed: 1,
+            warmup: 0,
         }
     }
 }
@@ -59,8 +62,18 @@ pub const HIDDEN_RANGE: (usize, usize) = (1, 4096);
 pub const BATCH_RANGE: (usize, usize) = (1, 4096);
 pub const BETA_MAX: f64 = 1000.0;
 pub const LEARNING_RATE_MAX: f64 = 10.0;
+pub const WARMUP_MAX: u64 = 1_000_000;
 
 impl Config {
+    /// β at `step`: ramps linearly from 0 over the warm-up, then stays at `beta`.
+    pub fn beta_at(&self, step: u64) -> f64 {
+        if self.warmup == 0 || step >= self.warmup {
+            self.beta
+        } else {
+            self.beta * step as f64 / self.warmup as f64
+        }
+    }
+
     /// Checks every field; the message names the field, the value and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
         check_range("latent", self.latent, LATENT_RANGE)?;
@@ -68,6 +81,9 @@ impl Config {
         check_range("batch", self.batch, BATCH_RANGE)?;
         check_real("beta", self.beta, 0.0, BETA_MAX, true)?;
         check_real("learningRate", self.learning_rate, 0.0, LEARNING_RATE_MAX, false)?;
+        if self.warmup > WARMUP_MAX {
+            return Err(format!("warmup = {} is out of range: it must be from 0 to {WARMUP_MAX} steps", self.warmup));
+        }
         Ok(())
     }
 }
@@ -94,6 +110,14 @@ pub fn check_real(name: &str, value: f64, lo: f64, hi: f64, lo_inclusive: bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warmup_ramps_beta_linearly() {
+        let c = Config { beta: 4.0, warmup: 100, ..Config::default() };
+        assert_eq!([c.beta_at(0), c.beta_at(25), c.beta_at(100), c.beta_at(5000)], [0.0, 1.0, 4.0, 4.0]);
+        assert_eq!(Config { warmup: 0, ..c }.beta_at(0), 4.0);
+        assert!(Config { warmup: WARMUP_MAX + 1, ..c }.validate().unwrap_err().starts_with("warmup"));
+    }
 
     #[test]
     fn default_is_valid() {

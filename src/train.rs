@@ -39,6 +39,8 @@ pub struct Progress {
     pub kl: f64,
     /// The objective that was minimised: recon + β·KL.
     pub loss: f64,
+    /// β in effect at the last step (below the setting during a KL warm-up).
+    pub beta: f64,
 }
 
 /// Held-out numbers in nats per image; `neg_elbo` = recon + KL whatever β trained with.
@@ -171,6 +173,15 @@ impl Trainer {
         Ok(())
     }
 
+    /// KL warm-up length in steps, counted from step 0 (0 turns it off).
+    pub fn set_warmup(&mut self, steps: u64) -> Result<()> {
+        let candidate = Config { warmup: steps, ..self.config.clone() };
+        candidate.validate()?;
+        self.mark_safe_point()?;
+        self.config = candidate;
+        Ok(())
+    }
+
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
         check_real("learningRate", lr, 0.0, LEARNING_RATE_MAX, false)?;
         self.mark_safe_point()?;
@@ -198,6 +209,7 @@ impl Trainer {
             recon: recon / k,
             kl: kl / k,
             loss: loss / k,
+            beta: self.config.beta_at(self.step.saturating_sub(1)),
         })
     }
 
@@ -207,7 +219,7 @@ impl Trainer {
         let (x, y) = batch_tensors(&self.train, &indices)?;
         let eps = self.noise(indices.len())?;
         let terms = self.model.loss_terms(&x, &y, &eps)?;
-        let objective = terms.objective(self.config.beta)?;
+        let objective = terms.objective(self.config.beta_at(self.step))?;
         let loss = objective.to_scalar::<f32>()? as f64;
         let recon = terms.recon.mean_all()?.to_scalar::<f32>()? as f64;
         let exploded = self.recon_average.is_some_and(|avg| recon > EXPLOSION_FACTOR * avg);

@@ -221,6 +221,14 @@ impl Lab {
         Ok(self.trainer.set_beta(beta)?)
     }
 
+    #[wasm_bindgen(js_name = setWarmup)]
+    pub fn set_warmup(&mut self, steps: f64) -> Result<(), JsError> {
+        if !(steps.is_finite() && steps >= 0.0 && steps.fract() == 0.0) {
+            return Err(JsError::new(&format!("warmup = {steps} must be a whole number of steps")));
+        }
+        Ok(self.trainer.set_warmup(steps as u64)?)
+    }
+
     #[wasm_bindgen(js_name = setLearningRate)]
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<(), JsError> {
         Ok(self.trainer.set_learning_rate(lr)?)

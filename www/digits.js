@@ -24,3 +24,4 @@ export function paintGrid(canvas, pixels, cols, rows, side = 28) {
   }
   ctx.putImageData(img, 0, 0);
 }
+

@@ -1,10 +1,11 @@
 // The page: wires the settings, latent sliders, class buttons and loss chart to the model worker.
 // The worker owns the model; this thread only sends requests and paints what comes back.
-import { readHash, writeHash } from './state.js';
+import { PARAMS, readHash, writeHash } from './state.js';
 import { SettingsForm } from './settings.js';
 import { LatentSliders, ClassButtons } from './latent.js';
 import { LossChart } from './chart.js';
 import { paintImages, paintGrid } from './digits.js';
+import { downloadBlob, downloadPng } from './files.js';
 import { ManifoldGrid } from './manifold.js';
 import { LatentMap } from './latent-map.js';
 
@@ -101,6 +102,7 @@ function rebuild(why, fresh = false) {
 
 function setRunning(running) {
   page.running = running;
+  $('step-once').disabled = running;
   $('train').textContent = running ? 'Pause' : 'Train';
   $('train').setAttribute('aria-pressed', String(running));
 }
@@ -114,14 +116,15 @@ function saveHashSoon() {
 window.addEventListener('hashchange', () => {
   const next = readHash(location.hash);
   next.problems.forEach((p) => say(p, 'warn'));
-  const sizeChanged = ['dataset', 'model', 'latent', 'hidden', 'batch', 'seed'].some((k) => next.values[k] !== page.values[k]);
+  const sizeChanged = PARAMS.some((p) => p.restart && next.values[p.key] !== page.values[p.key]);
   page.values = next.values;
   settings.set(page.values);
   if (sizeChanged) {
     page.pendingZ = next.z;
     rebuild('Settings from the address: the model was rebuilt.');
   } else {
-    worker.postMessage({ type: 'set', beta: page.values.beta, learningRate: page.values.learningRate });
+    const { beta, learningRate, warmup } = page.values;
+    worker.postMessage({ type: 'set', beta, learningRate, warmup });
     if (next.z) { sliders.set(next.z); requestDecode(); }
   }
 });
@@ -161,16 +164,14 @@ const onReply = {
     requestSamples();
   },
   saved(d) {
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([d.bytes], { type: 'application/octet-stream' }));
-    a.download = `vae-lab-${d.dataset}-${d.model}-step${d.step}.safetensors`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-    say(`Saved ${a.download}.`);
+    const name = `vae-lab-${d.dataset}-${d.model}-step${d.step}.safetensors`;
+    downloadBlob(new Blob([d.bytes], { type: 'application/octet-stream' }), name);
+    say(`Saved ${name}.`);
   },
   training() { setRunning(true); },
   paused(d) { setRunning(false); $('step').textContent = d.step.toLocaleString(); },
   progress(d) {
+    page.lastProgress = d;
     chart.add(d.step, d.recon, d.kl, d.loss);
     showProgress(d);
     page.classMeans = d.classMeans;
@@ -185,6 +186,11 @@ const onReply = {
   },
   samples(d) { paintImages($('samples'), d.images, d.n); },
   grid(d) { grid.paint(d); },
+  traversal(d) {
+    const canvas = document.createElement('canvas');
+    paintGrid(canvas, d.pixels, d.cols, d.rows);
+    downloadPng(canvas, `${pngName()}-traversal.png`);
+  },
   map(d) { latentMap.set({ mu: d.mu, labels: d.labels, latent: d.latent, means: page.classMeans }); },
   reconstructions(d) {
     const both = new Float32Array(d.originals.length * 2);
@@ -212,6 +218,10 @@ const onReply = {
 };
 worker.onmessage = ({ data }) => onReply[data.status]?.(data);
 worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
+
+function pngName() {
+  return `vae-lab-${page.values.dataset}-${page.values.model}-step${$('step').textContent.replace(/\D/g, '')}`;
+}
 
 function showProgress(d) {
   $('step').textContent = d.step.toLocaleString();
@@ -248,6 +258,24 @@ $('load-file').addEventListener('change', async () => {
 });
 $('evaluate').addEventListener('click', () => { $('test-elbo').textContent = 'evaluating…'; worker.postMessage({ type: 'evaluate' }); });
 $('sample').addEventListener('click', requestSamples);
+$('step-once').addEventListener('click', () => worker.postMessage({ type: 'step' }));
+$('png-samples').addEventListener('click', () => downloadPng($('samples'), `${pngName()}-samples.png`));
+$('png-grid').addEventListener('click', () => downloadPng($('grid'), `${pngName()}-manifold.png`));
+$('png-traversal').addEventListener('click', () => {
+  // One row per latent dimension, that dimension swept over ±r around the current z.
+  const { range, n } = grid.settings();
+  const base = sliders.values();
+  const latent = base.length;
+  const z = new Float32Array(latent * n * latent);
+  for (let d = 0; d < latent; d++) {
+    for (let c = 0; c < n; c++) {
+      const row = z.subarray((d * n + c) * latent, (d * n + c + 1) * latent);
+      row.set(base);
+      row[d] = -range + (2 * range * c) / (n - 1);
+    }
+  }
+  worker.postMessage({ type: 'grid', purpose: 'traversal', z, rows: latent, cols: n }, [z.buffer]);
+});
 $('measure-accuracy').addEventListener('click', () => { $('accuracy').textContent = 'measuring…'; worker.postMessage({ type: 'accuracy' }); });
 $('zero').addEventListener('click', () => {
   page.followClass = null;

@@ -8,6 +8,8 @@ export const PARAMS = [
     help: 'CVAE: each class y has a learned prior mean μ^Y. VAE: one prior N(0, I).' },
   { key: 'beta', label: 'β (KL weight)', kind: 'real', min: 0, max: 20, step: 0.1, fallback: 1,
     help: 'β = 1 is the plain VAE; β > 1 trades reconstruction for a more regular latent space.' },
+  { key: 'warmup', label: 'KL warm-up (steps)', kind: 'int', min: 0, max: 100000, step: 100, fallback: 0,
+    help: 'β grows linearly from 0 to its value over this many steps from step 0; 0 turns it off.' },
   { key: 'latent', label: 'Latent size', kind: 'int', min: 2, max: 32, step: 1, fallback: 8, restart: true,
     help: 'Number of z dimensions, one slider each.' },
   { key: 'hidden', label: 'Hidden units', kind: 'int', min: 16, max: 1024, step: 16, fallback: 400, restart: true,

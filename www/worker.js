@@ -122,6 +122,7 @@ function report() {
     recon: w.recon / w.steps,
     kl: w.kl / w.steps,
     loss: w.loss / w.steps,
+    beta: p.beta,
     samplesPerSec: w.samples / seconds,
     stepsPerSec: w.steps / seconds,
     classMeans: lab.classMeans(),
@@ -186,9 +187,9 @@ const handlers = {
     const mu = lab.encodeTest();
     return [{ status: 'map', mu, labels: lab.testLabels(), latent: lab.latent }, [mu.buffer]];
   },
-  grid({ z, n }) {
+  grid({ z, n, purpose = 'grid', rows = n, cols = n }) {
     const pixels = lab.decodeMany(z);
-    return [{ status: 'grid', n, pixels }, [pixels.buffer]];
+    return [{ status: purpose, n, rows, cols, pixels }, [pixels.buffer]];
   },
   reconstructions({ perClass = 1 }) {
     const { originals, reconstructions, count } = lab.reconstructions(perClass);
@@ -210,9 +211,17 @@ const handlers = {
     }
     return { status: 'accuracy', ...lab.conditionalAccuracy(classifiers.get(url.href), perClass) };
   },
-  set({ beta, learningRate }) {
+  step() {
+    if (running) throw new Error('pause training before stepping');
+    resetWindow();
+    stepsPerSlice = 1;
+    trainSlice();
+    report();
+  },
+  set({ beta, learningRate, warmup }) {
     if (beta !== undefined) lab.setBeta(beta);
     if (learningRate !== undefined) lab.setLearningRate(learningRate);
+    if (warmup !== undefined) lab.setWarmup(warmup);
     return { status: 'updated', config: lab.config() };
   },
 };
@@ -224,7 +233,7 @@ onmessage = async ({ data }) => {
     if (!lab && data.type !== 'init') throw new Error('the model is still loading');
     const out = await handler(data);
     if (Array.isArray(out)) postMessage(out[0], out[1]);
-    else postMessage(out);
+    else if (out) postMessage(out);
   } catch (e) {
     postMessage({ status: 'error', during: data.type, id: data.id, message: String(e?.message ?? e) });
   }
