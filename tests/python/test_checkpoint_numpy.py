@@ -41,7 +41,11 @@ def trained_checkpoint():
 
 
 def shipped_checkpoints():
-    return sorted((ROOT / "models").glob("*.safetensors"))
+    """The shipped VAE checkpoints (not the classifiers), told apart by their format tag."""
+    def is_vae(path):
+        with safe_open(path, framework="np") as f:
+            return f.metadata().get("format") == "vae-lab/1"
+    return [p for p in sorted((ROOT / "models").glob("*.safetensors")) if is_vae(p)]
 
 
 def check_decode_matches(path):
