@@ -249,12 +249,23 @@ $('train').addEventListener('click', () => worker.postMessage({ type: page.runni
 $('restart').addEventListener('click', () => rebuild('Started fresh from random weights.', true));
 $('save').addEventListener('click', () => worker.postMessage({ type: 'save' }));
 $('load').addEventListener('click', () => $('load-file').click());
-$('load-file').addEventListener('change', async () => {
-  const file = $('load-file').files[0];
-  $('load-file').value = '';
-  if (!file) return;
+async function loadModelFile(file) {
   setRunning(false);
   worker.postMessage({ type: 'load', name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+}
+$('load-file').addEventListener('change', () => {
+  const file = $('load-file').files[0];
+  $('load-file').value = '';
+  if (file) loadModelFile(file);
+});
+// A model file dropped anywhere on the page loads like "Load model".
+window.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dropping'); });
+window.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
+window.addEventListener('drop', (e) => {
+  e.preventDefault();
+  document.body.classList.remove('dropping');
+  const file = e.dataTransfer?.files?.[0];
+  if (file) loadModelFile(file);
 });
 $('evaluate').addEventListener('click', () => { $('test-elbo').textContent = 'evaluating…'; worker.postMessage({ type: 'evaluate' }); });
 $('sample').addEventListener('click', requestSamples);

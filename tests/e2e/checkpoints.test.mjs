@@ -2,7 +2,7 @@
 // and a bad file that leaves the model as it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, launchBrowser, openPage, canvasPixels, text, sleep, differs } from './harness.mjs';
@@ -84,6 +84,24 @@ test('a corrupt model file is refused with a message and changes nothing', async
   assert.match(await page.$eval('#messages .error', (e) => e.textContent), /not a safetensors file/);
   assert.equal(await stepCount(page), steps);
   assert.deepEqual(await settledImage(page), original);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a model file dropped on the page loads', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const bytes = [...readFileSync(await download.path())];
+  await page.click('#restart');
+  await waitReady(page, 'random weights');
+  const data = await page.evaluateHandle(({ bytes, name }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], name));
+    return dt;
+  }, { bytes, name: download.suggestedFilename() });
+  await page.dispatchEvent('body', 'drop', { dataTransfer: data });
+  await waitReady(page, download.suggestedFilename());
+  assert.ok(await stepCount(page) > 1000);
   assert.deepEqual(problems, []);
   await page.close();
 });
