@@ -15,6 +15,8 @@ use crate::rng::Rng;
 
 /// Evaluation draws its own fixed ε so two evaluations of the same weights agree exactly.
 const EVAL_SEED: u64 = 0x5EED_E7A1;
+/// Mixed into the seed for the stream that user-requested samples draw from.
+const SAMPLE_STREAM: u64 = 0x5A4D_9E11_0000_0001;
 const EVAL_CHUNK: usize = 500;
 pub const MAX_SAMPLES_PER_CALL: usize = 1024;
 /// A known-good copy of the model is kept every this many healthy steps (and at every change of
@@ -60,7 +62,10 @@ pub struct Trainer {
     train: Dataset,
     test: Dataset,
     batcher: Batcher,
+    /// Training's stream (init, shuffles, ε): nothing else draws from it, so a seed fixes a run.
     rng: Rng,
+    /// Samples shown to the user draw from here, so looking never changes training.
+    sample_rng: Rng,
     step: u64,
     /// Data set name recorded in checkpoints.
     dataset: String,
@@ -86,8 +91,10 @@ impl Trainer {
         let optimizer = Adam::new(model.vars().all_vars(), AdamParams::new(config.learning_rate))?;
         let batcher = Batcher::new(train.len(), &mut rng);
         let safe_point = (0, optimizer.snapshot()?);
+        let sample_rng = Rng::new(config.seed ^ SAMPLE_STREAM);
         Ok(Self {
-            config, model, optimizer, train, test, batcher, rng, step: 0, dataset: "custom".into(), safe_point, recon_average: None,
+            config, model, optimizer, train, test, batcher, rng, sample_rng, step: 0, dataset: "custom".into(), safe_point,
+            recon_average: None,
         })
     }
 
@@ -330,7 +337,8 @@ impl Trainer {
         if n == 0 || n > MAX_SAMPLES_PER_CALL {
             invalid!("sample count {n} is out of range: it must be from 1 to {MAX_SAMPLES_PER_CALL}");
         }
-        let eps = self.noise(n)?;
+        let l = self.model.latent;
+        let eps = Tensor::from_vec(self.sample_rng.normals(n * l), (n, l), &Device::Cpu)?;
         let z = match class {
             None => eps,
             Some(c) => {

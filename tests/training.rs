@@ -122,3 +122,15 @@ fn batched_views_agree_with_single_decodes_and_encodes() {
     // The first reconstruction is decode(μ) of the first test image of class 0 (the test set's first).
     assert_close(&recon[..784], &trainer.decode(&mu[..3]).unwrap(), "reconstruction");
 }
+
+#[test]
+fn drawing_samples_does_not_change_training() {
+    let (train, test) = mnist();
+    let cfg = Config { seed: 4, ..Config::default() };
+    let mut quiet = Trainer::new(cfg.clone(), train.clone(), test.clone()).unwrap();
+    let mut curious = Trainer::new(cfg, train, test).unwrap();
+    curious.sample(Some(3), 8).unwrap();
+    let (a, b) = (quiet.train_steps(5).unwrap(), curious.train_steps(5).unwrap());
+    assert_eq!((a.recon, a.kl), (b.recon, b.kl));
+    assert_eq!(quiet.decode(&[0.1; 8]).unwrap(), curious.decode(&[0.1; 8]).unwrap());
+}
