@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, openPage, canvasPixels, text, sleep, differs } from './harness.mjs';
+import { startServer, launchBrowser, openPage, canvasPixels, text, sleep, differs, stepCount } from './harness.mjs';
 
 let server;
 let browser;
@@ -13,7 +13,6 @@ const dir = mkdtempSync(join(tmpdir(), 'vae-lab-e2e-'));
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); rmSync(dir, { recursive: true, force: true }); });
 
-const stepCount = async (page) => Number((await text(page, 'step')).replace(/\D/g, ''));
 
 async function settledImage(page) {
   // Decode is asynchronous: wait until two reads agree.

@@ -3,15 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, text, waitFor } from './harness.mjs';
+import { startServer, launchBrowser, openPage, text, waitFor, stepCount, chartPoints } from './harness.mjs';
 
 let server;
 let browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-const stepCount = async (page) => Number((await text(page, 'step')).replace(/\D/g, ''));
-const points = (page) => page.evaluate(() => Number(document.getElementById('chart').dataset.points));
 
 test('Step takes exactly one optimiser step and adds one chart point', async () => {
   const { page, problems } = await openPage(browser, server.url);
@@ -20,7 +18,7 @@ test('Step takes exactly one optimiser step and adds one chart point', async () 
     await page.click('#step-once');
     await waitFor(`step ${i}`, async () => (await stepCount(page)) === start + i);
   }
-  assert.equal(await points(page), 3);
+  assert.equal(await chartPoints(page), 3);
   assert.deepEqual(problems, []);
   await page.close();
 });

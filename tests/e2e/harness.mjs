@@ -63,3 +63,9 @@ export async function waitFor(what, check, ms = 20_000) {
 
 /// Whether two pixel arrays differ anywhere.
 export const differs = (a, b) => a.length !== b.length || a.some((v, i) => v !== b[i]);
+
+/// The step count the page shows.
+export const stepCount = async (page) => Number((await text(page, 'step')).replace(/\D/g, ''));
+
+/// Chart points added since the model was (re)built.
+export const chartPoints = (page) => page.evaluate(() => Number(document.getElementById('chart').dataset.points));

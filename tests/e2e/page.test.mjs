@@ -1,15 +1,13 @@
 // The page end to end in headless Chromium: load, train, drag, pick a class, sample, pause.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, canvasPixels, text, sleep, differs, waitFor } from './harness.mjs';
+import { startServer, launchBrowser, openPage, canvasPixels, text, sleep, differs, waitFor, stepCount, chartPoints } from './harness.mjs';
 
 let server;
 let browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-const stepCount = async (page) => Number((await text(page, 'step')).replace(/\D/g, ''));
-const points = (page) => page.evaluate(() => Number(document.getElementById('chart').dataset.points));
 const sliderValues = (page) => page.$$eval('#sliders input', (els) => els.map((e) => Number(e.value)));
 
 
@@ -26,9 +24,9 @@ test('loads with no errors, draws a digit and one slider per latent dimension', 
 test('training grows the chart and the step count; pause stops it', async () => {
   const { page, problems } = await openPage(browser, server.url);
   await page.click('#train');
-  await waitFor('chart points', async () => (await points(page)) >= 5);
+  await waitFor('chart points', async () => (await chartPoints(page)) >= 5);
   const before = await canvasPixels(page, 'decoded');
-  await waitFor('more chart points', async () => (await points(page)) >= 10);
+  await waitFor('more chart points', async () => (await chartPoints(page)) >= 10);
   assert.ok(await stepCount(page) > 0);
   // The decoder learns while we watch: the same z paints a different image.
   assert.ok(differs(before, await canvasPixels(page, 'decoded')), 'the image did not change during training');
@@ -51,7 +49,7 @@ test('training grows the chart and the step count; pause stops it', async () => 
 test('dragging a slider repaints the image while dragging', async () => {
   const { page, problems } = await openPage(browser, server.url);
   await page.click('#train'); // during training too
-  await waitFor('chart points', async () => (await points(page)) >= 3);
+  await waitFor('chart points', async () => (await chartPoints(page)) >= 3);
   await page.click('#train');
   await waitFor('the pause to take', async () => (await text(page, 'train')) === 'Train');
   await sleep(300);
