@@ -227,7 +227,8 @@ function showProgress(d) {
   $('step').textContent = d.step.toLocaleString();
   $('epoch').textContent = `${d.epoch + 1} (${Math.round(d.epochProgress * 100)} %)`;
   $('epoch-bar').value = d.epochProgress;
-  $('rate').textContent = d.samplesPerSec == null ? '–' : `${Math.round(d.samplesPerSec).toLocaleString()} samples/s`;
+  $('rate').textContent = d.samplesPerSec == null ? '–'
+    : `${Math.round(d.samplesPerSec).toLocaleString()} samples/s, ${d.stepsPerSec.toFixed(1)} steps/s`;
 }
 
 function requestSamples() {

@@ -32,7 +32,7 @@ test('training grows the chart and the step count; pause stops it', async () => 
   assert.ok(differs(before, await canvasPixels(page, 'decoded')), 'the image did not change during training');
   const rate = await text(page, 'rate');
   console.log(`# page training speed (default model): ${rate}`);
-  assert.match(rate, /\d+ samples\/s/);
+  assert.match(rate, /^[\d,]+ samples\/s, [\d.]+ steps\/s$/);
 
   await page.click('#train'); // pause
   await waitFor('the pause to take', async () => (await text(page, 'train')) === 'Train');
