@@ -16,7 +16,7 @@ use crate::data::{Batcher, Dataset};
 use crate::error::{invalid, Result};
 use crate::model::Vae;
 use crate::rng::Rng;
-use crate::train::batch_tensors;
+use crate::train::{batch_tensors, normal_tensor};
 
 pub const FORMAT: &str = "vae-lab-classifier/1";
 
@@ -185,7 +185,7 @@ pub fn conditional_accuracy(model: &Vae, classifier: &Classifier, per_class: usi
     let mut rng = Rng::new(seed);
     let mut per = Vec::with_capacity(model.classes);
     for y in 0..model.classes {
-        let eps = Tensor::from_vec(rng.normals(per_class * model.latent), (per_class, model.latent), &Device::Cpu)?;
+        let eps = normal_tensor(&mut rng, per_class, model.latent)?;
         let z = eps.broadcast_add(&means.narrow(0, y, 1)?)?;
         let predicted = classifier.predict(&model.decode(&z)?)?;
         per.push(predicted.iter().filter(|&&p| p as usize == y).count() as f64 / per_class as f64);

@@ -224,7 +224,7 @@ impl Trainer {
     fn train_step(&mut self) -> Result<[f64; 3]> {
         let indices = self.batcher.next(self.config.batch, &mut self.rng).to_vec();
         let (x, y) = batch_tensors(&self.train, &indices)?;
-        let eps = self.noise(indices.len())?;
+        let eps = normal_tensor(&mut self.rng, indices.len(), self.model.latent)?;
         let terms = self.model.loss_terms(&x, &y, &eps)?;
         let objective = terms.objective(self.config.beta_at(self.step))?;
         let loss = objective.to_scalar::<f32>()? as f64;
@@ -263,10 +263,6 @@ impl Trainer {
         evaluate(&self.model, &self.test)
     }
 
-    fn noise(&mut self, rows: usize) -> Result<Tensor> {
-        let l = self.model.latent;
-        Ok(Tensor::from_vec(self.rng.normals(rows * l), (rows, l), &Device::Cpu)?)
-    }
 
     /// Decodes one latent vector to pixel intensities in [0, 1].
     pub fn decode(&self, z: &[f32]) -> Result<Vec<f32>> {
@@ -279,11 +275,7 @@ impl Trainer {
         if z.is_empty() || z.len() % l != 0 || z.len() / l > MAX_SAMPLES_PER_CALL * 4 {
             invalid!("decode needs 1 to {} rows of {l} numbers, got {} numbers", MAX_SAMPLES_PER_CALL * 4, z.len());
         }
-        if z.iter().any(|v| !v.is_finite()) {
-            invalid!("decode: z contains a value that is not a finite number");
-        }
-        let z = Tensor::from_slice(z, (z.len() / l, l), &Device::Cpu)?;
-        Ok(self.model.decode(&z)?.flatten_all()?.to_vec1()?)
+        decode_rows(&self.model, z)
     }
 
     /// The first `per_class` test images of each class (in test-set order, class by class) and
@@ -337,8 +329,7 @@ impl Trainer {
         if n == 0 || n > MAX_SAMPLES_PER_CALL {
             invalid!("sample count {n} is out of range: it must be from 1 to {MAX_SAMPLES_PER_CALL}");
         }
-        let l = self.model.latent;
-        let eps = Tensor::from_vec(self.sample_rng.normals(n * l), (n, l), &Device::Cpu)?;
+        let eps = normal_tensor(&mut self.sample_rng, n, self.model.latent)?;
         let z = match class {
             None => eps,
             Some(c) => {
@@ -363,11 +354,21 @@ pub fn decode_with(model: &Vae, z: &[f32]) -> Result<Vec<f32>> {
     if z.len() != l {
         invalid!("decode needs a z of {l} numbers, got {}", z.len());
     }
+    decode_rows(model, z)
+}
+
+/// Decodes whole rows of latent numbers (callers check the row count) after checking the values.
+fn decode_rows(model: &Vae, z: &[f32]) -> Result<Vec<f32>> {
     if z.iter().any(|v| !v.is_finite()) {
         invalid!("decode: z contains a value that is not a finite number");
     }
-    let z = Tensor::from_slice(z, (1, l), &Device::Cpu)?;
+    let z = Tensor::from_slice(z, (z.len() / model.latent, model.latent), &Device::Cpu)?;
     Ok(model.decode(&z)?.flatten_all()?.to_vec1()?)
+}
+
+/// A (rows, cols) tensor of independent N(0, 1) draws from `rng`.
+pub fn normal_tensor(rng: &mut Rng, rows: usize, cols: usize) -> Result<Tensor> {
+    Ok(Tensor::from_vec(rng.normals(rows * cols), (rows, cols), &Device::Cpu)?)
 }
 
 /// Average recon, KL and −ELBO of `model` over `data`, with a fixed noise stream.
@@ -377,7 +378,7 @@ pub fn evaluate(model: &Vae, data: &Dataset) -> Result<Evaluation> {
     let all: Vec<usize> = (0..data.len()).collect();
     for chunk in all.chunks(EVAL_CHUNK) {
         let (x, y) = batch_tensors(data, chunk)?;
-        let eps = Tensor::from_vec(rng.normals(chunk.len() * model.latent), (chunk.len(), model.latent), &Device::Cpu)?;
+        let eps = normal_tensor(&mut rng, chunk.len(), model.latent)?;
         let terms = model.loss_terms(&x, &y, &eps)?;
         recon += terms.recon.sum_all()?.to_scalar::<f32>()? as f64;
         kl += terms.kl.sum_all()?.to_scalar::<f32>()? as f64;
