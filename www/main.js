@@ -25,23 +25,14 @@ const page = {
 window.vaeLab = page; // for the e2e tests and for poking at from the console
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const chart = new LossChart($('chart'));
-const sliders = new LatentSliders($('sliders'), () => {
-  page.followClass = null;
-  classButtons.select(null);
-  requestDecode();
-  saveHashSoon();
-});
+const sliders = new LatentSliders($('sliders'), () => moveZ());
 const classButtons = new ClassButtons($('classes'), (c) => { pickClass(c); requestSamples(); });
 const settings = new SettingsForm($('settings'), page.values, onSetting);
 const MAP_EVERY_MS = 1000; // encoding the whole test set costs tens of ms: refresh once a second
 const latentMap = new LatentMap($('map'), (axes, values) => {
   const z = sliders.values();
   axes.forEach((d, i) => { z[d] = values[i]; });
-  page.followClass = null;
-  classButtons.select(null);
-  sliders.set(z);
-  requestDecode();
-  saveHashSoon();
+  moveZ(z);
 });
 const grid = new ManifoldGrid(
   { canvas: $('grid'), xSelect: $('grid-x'), ySelect: $('grid-y'), range: $('grid-range'), size: $('grid-size') },
@@ -59,6 +50,16 @@ function requestDecode() {
   worker.postMessage({ type: 'decode', z: sliders.values() });
   grid.request(sliders.values());
   latentMap.set({ z: sliders.values(), axes: grid.axes() });
+}
+
+/// The user moved z (a slider, the map, z = 0): stop following a class mean, move the sliders to
+/// `z` (already there when a slider moved), redraw and remember it in the address.
+function moveZ(z = null) {
+  page.followClass = null;
+  classButtons.select(null);
+  if (z) sliders.set(z);
+  requestDecode();
+  saveHashSoon();
 }
 
 /// Everything drawn from the model, after it changed (a training tick, a new model).
@@ -274,27 +275,10 @@ $('step-once').addEventListener('click', () => worker.postMessage({ type: 'step'
 $('png-samples').addEventListener('click', () => downloadPng($('samples'), `${pngName()}-samples.png`));
 $('png-grid').addEventListener('click', () => downloadPng($('grid'), `${pngName()}-manifold.png`));
 $('png-traversal').addEventListener('click', () => {
-  // One row per latent dimension, that dimension swept over ±r around the current z.
-  const { range, n } = grid.settings();
-  const base = sliders.values();
-  const latent = base.length;
-  const z = new Float32Array(latent * n * latent);
-  for (let d = 0; d < latent; d++) {
-    for (let c = 0; c < n; c++) {
-      const row = z.subarray((d * n + c) * latent, (d * n + c + 1) * latent);
-      row.set(base);
-      row[d] = -range + (2 * range * c) / (n - 1);
-    }
-  }
-  worker.postMessage({ type: 'grid', purpose: 'traversal', z, rows: latent, cols: n }, [z.buffer]);
+  const { z, rows, cols } = grid.traversal(sliders.values());
+  worker.postMessage({ type: 'grid', purpose: 'traversal', z, rows, cols }, [z.buffer]);
 });
 $('measure-accuracy').addEventListener('click', () => { $('accuracy').textContent = 'measuring…'; worker.postMessage({ type: 'accuracy' }); });
-$('zero').addEventListener('click', () => {
-  page.followClass = null;
-  classButtons.select(null);
-  sliders.set(new Array(sliders.inputs.length).fill(0));
-  requestDecode();
-  saveHashSoon();
-});
+$('zero').addEventListener('click', () => moveZ(new Array(sliders.inputs.length).fill(0)));
 
 rebuild(null);

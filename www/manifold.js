@@ -44,19 +44,21 @@ export class ManifoldGrid {
     this.base = base;
     if (this.busy) { this.dirty = true; return; }
     const { dx, dy, range, n } = this.settings();
-    const latent = base.length;
-    const z = new Float32Array(n * n * latent);
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) {
-        const row = z.subarray((r * n + c) * latent, (r * n + c + 1) * latent);
-        row.set(base);
-        row[dx] = -range + (2 * range * c) / (n - 1); // left to right
-        row[dy] = range - (2 * range * r) / (n - 1); // top to bottom
-      }
-    }
+    const z = codes(base, n * n, (row, k) => {
+      row[dx] = sweep(range, k % n, n); // left to right
+      row[dy] = -sweep(range, Math.floor(k / n), n); // top to bottom
+    });
     this.busy = true;
     this.dirty = false;
     this.post({ type: 'grid', z, n }, [z.buffer]);
+  }
+
+  /// Codes for a traversal figure around `base`: one row per latent dimension, that dimension
+  /// swept over ±r with the grid's r and size. Returns { z, rows, cols }.
+  traversal(base) {
+    const { range, n } = this.settings();
+    const z = codes(base, base.length * n, (row, k) => { row[Math.floor(k / n)] = sweep(range, k % n, n); });
+    return { z, rows: base.length, cols: n };
   }
 
   paint({ pixels, n }) {
@@ -69,4 +71,21 @@ export class ManifoldGrid {
   failed() {
     this.busy = false;
   }
+}
+
+/// Position `i` of `n` evenly spaced from −range to +range.
+function sweep(range, i, n) {
+  return -range + (2 * range * i) / (n - 1);
+}
+
+/// `count` copies of `base` in one flat array, each then adjusted by `edit(row, k)`.
+function codes(base, count, edit) {
+  const latent = base.length;
+  const z = new Float32Array(count * latent);
+  for (let k = 0; k < count; k++) {
+    const row = z.subarray(k * latent, (k + 1) * latent);
+    row.set(base);
+    edit(row, k);
+  }
+  return z;
 }
