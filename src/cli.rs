@@ -130,8 +130,9 @@ fn train(a: &Args) -> Result<(), String> {
     let (config, epochs) = config_of(a)?;
     let mut trainer = trainer_for(a, config)?;
     if let Some(path) = &a.init {
-        let meta = trainer.load_checkpoint(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
-        println!("continuing from {} (step {})", path.display(), meta.step);
+        let loaded = trainer.load_checkpoint(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+        let how = if loaded.resumed { "optimiser state restored" } else { "fresh optimiser" };
+        println!("continuing from {} (step {}, {how})", path.display(), loaded.meta.step);
         if let Some(b) = a.beta { trainer.set_beta(b).map_err(|e| e.to_string())? }
         if let Some(lr) = a.lr { trainer.set_learning_rate(lr).map_err(|e| e.to_string())? }
         if let Some(b) = a.batch { trainer.set_batch(b).map_err(|e| e.to_string())? }

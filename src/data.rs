@@ -110,6 +110,16 @@ impl Batcher {
         Self { order, cursor: 0, epoch: 0 }
     }
 
+    /// The order, position and epoch, to be saved with a training checkpoint.
+    pub fn parts(&self) -> (&[usize], usize, usize) {
+        (&self.order, self.cursor, self.epoch)
+    }
+
+    /// A batcher that goes on where the one that gave `parts` stood (callers check the order).
+    pub fn from_parts(order: Vec<usize>, cursor: usize, epoch: usize) -> Self {
+        Self { cursor: cursor.min(order.len()), order, epoch }
+    }
+
     /// The next `batch` indices; starts a new, reshuffled epoch when too few remain.
     pub fn next(&mut self, batch: usize, rng: &mut Rng) -> &[usize] {
         let batch = batch.min(self.order.len());

@@ -126,8 +126,14 @@ impl Vae {
 
     /// Every trainable tensor by name (current values).
     pub fn named_tensors(&self) -> Vec<(String, Tensor)> {
+        self.named_vars().into_iter().map(|(k, v)| (k, v.as_tensor().clone())).collect()
+    }
+
+    /// Every trainable variable by name, sorted by name: a fixed order the optimiser's saved
+    /// moments can be matched to (the var map itself has none).
+    pub fn named_vars(&self) -> Vec<(String, Var)> {
         let data = self.vars.data().lock().expect("var map lock");
-        let mut out: Vec<(String, Tensor)> = data.iter().map(|(k, v)| (k.clone(), v.as_tensor().clone())).collect();
+        let mut out: Vec<(String, Var)> = data.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }

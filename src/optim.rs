@@ -76,6 +76,24 @@ impl Adam {
         self.t
     }
 
+    /// First and second moments, in the order of the variables given to [`Adam::new`].
+    pub fn moments(&self) -> (&[Tensor], &[Tensor]) {
+        (&self.m, &self.v)
+    }
+
+    /// Puts saved moments and step count back (for resuming from a checkpoint). Each moment must
+    /// have its variable's shape; on a mismatch nothing changes.
+    pub fn set_moments(&mut self, m: Vec<Tensor>, v: Vec<Tensor>, t: u64) -> Result<()> {
+        let fits = |xs: &[Tensor]| xs.len() == self.vars.len() && xs.iter().zip(&self.vars).all(|(x, var)| x.shape() == var.shape());
+        if !fits(&m) || !fits(&v) {
+            candle_core::bail!("optimiser moments do not match the model's parameters");
+        }
+        self.m = m;
+        self.v = v;
+        self.t = t;
+        Ok(())
+    }
+
     /// A copy of the weights and moments that later steps cannot change.
     pub fn snapshot(&self) -> Result<Snapshot> {
         // Var::set writes in place, so weights need a deep copy; moments are replaced, not written.

@@ -16,6 +16,16 @@ impl Rng {
         Self { state: seed, spare_normal: None }
     }
 
+    /// The generator's whole state, to be saved with a training checkpoint.
+    pub fn parts(&self) -> (u64, Option<f32>) {
+        (self.state, self.spare_normal)
+    }
+
+    /// A generator that goes on exactly where the one that gave `parts` stood.
+    pub fn from_parts(state: u64, spare_normal: Option<f32>) -> Self {
+        Self { state, spare_normal }
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;

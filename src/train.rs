@@ -5,7 +5,7 @@
 use candle_core::{Device, Tensor};
 use serde::Serialize;
 
-use crate::checkpoint::{self, Meta, Precision};
+use crate::checkpoint::{self, Meta, Precision, TrainingState};
 use crate::config::{check_real, Config, ModelKind, BETA_MAX, LEARNING_RATE_MAX};
 use crate::data::{Batcher, Dataset};
 use crate::error::{invalid, LabError, Result};
@@ -55,6 +55,16 @@ pub struct Evaluation {
     pub neg_elbo: f64,
 }
 
+/// What loading a checkpoint did: its description, and whether training resumes exactly
+/// (optimiser moments, random stream and epoch position restored) or with a fresh optimiser.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Loaded {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub resumed: bool,
+}
+
 pub struct Trainer {
     config: Config,
     model: Vae,
@@ -88,7 +98,7 @@ impl Trainer {
         let classes = train.classes().max(test.classes());
         let mut rng = Rng::new(config.seed);
         let model = Vae::new(&config, train.pixels(), classes, &mut rng)?;
-        let optimizer = Adam::new(model.vars().all_vars(), AdamParams::new(config.learning_rate))?;
+        let optimizer = new_optimizer(&model, config.learning_rate)?;
         let batcher = Batcher::new(train.len(), &mut rng);
         let safe_point = (0, optimizer.snapshot()?);
         let sample_rng = Rng::new(config.seed ^ SAMPLE_STREAM);
@@ -108,7 +118,8 @@ impl Trainer {
         &self.dataset
     }
 
-    /// The model's weights and description as safetensors bytes.
+    /// The model's weights and description as safetensors bytes. In f32 the file also holds where
+    /// training stands, so loading it resumes exactly; f16 (for shipping) holds the model only.
     pub fn checkpoint(&self, precision: Precision) -> Result<Vec<u8>> {
         let meta = Meta {
             config: self.config.clone(),
@@ -118,15 +129,38 @@ impl Trainer {
             dataset: self.dataset.clone(),
             step: self.step,
         };
-        checkpoint::encode(&self.model, &meta, precision)
+        let training = match precision {
+            Precision::F32 => Some(self.training_state()?),
+            Precision::F16 => None,
+        };
+        checkpoint::encode(&self.model, &meta, precision, training.as_ref())
+    }
+
+    /// Adam's moments by parameter name, the random stream and the position in the epoch.
+    fn training_state(&self) -> Result<TrainingState> {
+        let names: Vec<String> = self.model.named_vars().into_iter().map(|(n, _)| n).collect();
+        let (m, v) = self.optimizer.moments();
+        let by_name = |xs: &[Tensor]| names.iter().cloned().zip(xs.iter().cloned()).collect();
+        let (order, cursor, epoch) = self.batcher.parts();
+        Ok(TrainingState {
+            adam_steps: self.optimizer.steps_taken(),
+            m: by_name(m),
+            v: by_name(v),
+            rng: self.rng.clone(),
+            order: order.iter().map(|&i| i as u32).collect(),
+            cursor,
+            epoch,
+            recon_average: self.recon_average,
+        })
     }
 
     /// Replaces the model with a checkpoint's, keeping the data. Everything is checked first: on
     /// any error the current model, optimiser and position stay exactly as they were.
-    /// The optimiser restarts (its moments are not stored); training continues from the
-    /// checkpoint's step count.
-    pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<Meta> {
-        let ckpt = checkpoint::decode(bytes)?;
+    /// With a training state for this training set, training resumes exactly where it stood;
+    /// without one, Adam starts afresh and the step count goes on from the checkpoint's.
+    pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<Loaded> {
+        let mut ckpt = checkpoint::decode(bytes)?;
+        let training = ckpt.training.take();
         let m = ckpt.meta.clone();
         if (m.rows, m.cols) != (self.train.rows, self.train.cols) {
             invalid!("checkpoint: trained on {}x{} images, this data set has {}x{}", m.rows, m.cols, self.train.rows, self.train.cols);
@@ -136,20 +170,35 @@ impl Trainer {
             invalid!("checkpoint: knows {} classes, this data set has {data_classes}", m.classes);
         }
         let model = ckpt.into_model()?;
-        let optimizer = Adam::new(model.vars().all_vars(), AdamParams::new(m.config.learning_rate))?;
+        let mut optimizer = new_optimizer(&model, m.config.learning_rate)?;
+        // The order only fits the training set it was drawn for; the moments fit any data.
+        let resumable = training.filter(|t| t.order.len() == self.train.len());
+        let resumed = resumable.is_some();
+        match resumable {
+            Some(mut t) => {
+                let names: Vec<String> = model.named_vars().into_iter().map(|(n, _)| n).collect();
+                let take = |xs: &mut std::collections::HashMap<String, Tensor>| -> Vec<Tensor> { names.iter().filter_map(|n| xs.remove(n)).collect() };
+                optimizer.set_moments(take(&mut t.m), take(&mut t.v), t.adam_steps)?;
+                self.rng = t.rng;
+                self.batcher = Batcher::from_parts(t.order.iter().map(|&i| i as usize).collect(), t.cursor, t.epoch);
+                self.recon_average = t.recon_average;
+            }
+            None => {
+                // A different noise stream from the one that produced the saved weights.
+                self.rng = Rng::new(m.config.seed ^ m.step.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                self.batcher = Batcher::new(self.train.len(), &mut self.rng);
+                // Epochs the saved weights had seen, so the count goes on from there.
+                self.batcher.epoch = (m.step as usize).saturating_mul(m.config.batch) / self.train.len();
+                self.recon_average = None;
+            }
+        }
         self.model = model;
         self.optimizer = optimizer;
         self.config = m.config.clone();
         self.step = m.step;
-        // A different noise stream from the one that produced the saved weights.
-        self.rng = Rng::new(m.config.seed ^ m.step.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        self.batcher = Batcher::new(self.train.len(), &mut self.rng);
-        // Epochs the saved weights had seen, so the count goes on from there.
-        self.batcher.epoch = (m.step as usize).saturating_mul(m.config.batch) / self.train.len();
         self.dataset = m.dataset.clone();
-        self.recon_average = None;
         self.mark_safe_point()?;
-        Ok(m)
+        Ok(Loaded { meta: m, resumed })
     }
 
     pub fn config(&self) -> &Config {
@@ -346,6 +395,12 @@ impl Trainer {
         let images = self.model.decode(&z)?.flatten_all()?.to_vec1()?;
         Ok((z.flatten_all()?.to_vec1()?, images))
     }
+}
+
+/// Adam over the model's variables in name order, the order saved moments are matched by.
+fn new_optimizer(model: &Vae, lr: f64) -> Result<Adam> {
+    let vars = model.named_vars().into_iter().map(|(_, v)| v).collect();
+    Ok(Adam::new(vars, AdamParams::new(lr))?)
 }
 
 /// Decodes one latent vector with `model`, checking its length and values first.

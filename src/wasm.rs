@@ -186,7 +186,8 @@ impl Lab {
     }
 
     /// Replaces the model with a checkpoint's after checking all of it; on error nothing changes.
-    /// Returns the checkpoint's description `{config, rows, cols, classes, dataset, step}`.
+    /// Returns the checkpoint's description `{config, rows, cols, classes, dataset, step, resumed}`,
+    /// `resumed` telling whether the optimiser state came back too.
     #[wasm_bindgen(js_name = loadCheckpoint)]
     pub fn load_checkpoint(&mut self, bytes: &[u8]) -> Result<JsValue, JsError> {
         to_js(&self.trainer.load_checkpoint(bytes)?)

@@ -31,15 +31,37 @@ fn f32_round_trip_is_exact_and_keeps_the_description() {
         a.train_steps(25).unwrap();
         let bytes = a.checkpoint(Precision::F32).unwrap();
         let mut b = trainer(kind, 2);
-        let meta = b.load_checkpoint(&bytes).unwrap();
+        let loaded = b.load_checkpoint(&bytes).unwrap();
+        let meta = &loaded.meta;
         assert_eq!((meta.step, meta.dataset.as_str(), meta.classes, meta.config.model), (25, "bars", 3, kind));
+        assert!(loaded.resumed, "an f32 checkpoint carries the training state");
         assert_eq!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap());
         assert_eq!(b.class_means().unwrap(), a.class_means().unwrap());
         assert_eq!(b.step(), 25);
-        // Training continues from the loaded weights.
-        b.train_steps(5).unwrap();
-        assert_eq!(b.step(), 30);
+        // Training resumes exactly: same moments, same noise, same batches as never stopping.
+        a.train_steps(20).unwrap();
+        b.train_steps(20).unwrap();
+        assert_eq!(b.step(), 45);
+        assert_eq!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap(), "{kind:?}: resumed training drifted");
     }
+}
+
+#[test]
+fn without_the_training_state_training_goes_on_but_not_exactly() {
+    let mut a = trainer(ModelKind::Cvae, 1);
+    a.train_steps(25).unwrap();
+    let model_only = forge(&a.checkpoint(Precision::F32).unwrap(), |t, i| {
+        i.remove("vae_lab_training");
+        t.retain(|name, _| !name.starts_with("optimizer.") && !name.starts_with("training."));
+    });
+    let mut b = trainer(ModelKind::Cvae, 2);
+    let loaded = b.load_checkpoint(&model_only).unwrap();
+    assert!(!loaded.resumed);
+    assert_eq!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap());
+    a.train_steps(5).unwrap();
+    b.train_steps(5).unwrap();
+    assert_eq!(b.step(), 30);
+    assert_ne!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap(), "fresh Adam moments should give other weights");
 }
 
 #[test]
@@ -100,9 +122,20 @@ fn bad_checkpoints_are_refused_and_the_model_stays_intact() {
     cases.push(("NaN weight", forge(&bytes, |t, _| { let v = (t["encoder.mu.bias"].clone() * f64::NAN).unwrap(); t.insert("encoder.mu.bias".into(), v); }), "NaN or infinite"));
     cases.push(("more classes in the data", forge(&bytes, |t, i| {
         edit_meta(i, "\"classes\":3", "\"classes\":2");
-        let v = t["class_means"].narrow(0, 0, 2).unwrap();
-        t.insert("class_means".into(), v);
+        for name in ["class_means", "optimizer.m.class_means", "optimizer.v.class_means"] {
+            let v = t[name].narrow(0, 0, 2).unwrap();
+            t.insert(name.into(), v);
+        }
     }), "knows 2 classes"));
+
+    // The training state beside the weights is checked as strictly.
+    cases.push(("garbled training state", forge(&bytes, |_, i| { i.insert("vae_lab_training".into(), "{\"adamSteps\":".into()); }), "training state unreadable"));
+    cases.push(("training state without its tensors", forge(&bytes, |t, _| t.retain(|n, _| !n.starts_with("optimizer."))), "moment pair"));
+    cases.push(("moment of the wrong shape", forge(&bytes, |t, _| { t.insert("optimizer.m.encoder.mu.bias".into(), Tensor::zeros(7, DType::F32, &Device::Cpu).unwrap()); }), "'optimizer.m.encoder.mu.bias' has shape"));
+    cases.push(("NaN moment", forge(&bytes, |t, _| { let v = (t["optimizer.m.decoder.out.bias"].clone() * f64::NAN).unwrap(); t.insert("optimizer.m.decoder.out.bias".into(), v); }), "NaN or infinite"));
+    cases.push(("negative second moment", forge(&bytes, |t, _| { let v = (t["optimizer.v.decoder.out.bias"].clone() - 1.0).unwrap(); t.insert("optimizer.v.decoder.out.bias".into(), v); }), "is negative"));
+    cases.push(("order not a permutation", forge(&bytes, |t, _| { let n = t["training.order"].dim(0).unwrap(); t.insert("training.order".into(), Tensor::zeros(n, DType::U32, &Device::Cpu).unwrap()); }), "not a permutation"));
+    cases.push(("position past the epoch", forge(&bytes, |_, i| { let m = i.get_mut("vae_lab_training").unwrap(); let at = m.find("\"cursor\":").unwrap(); let end = at + m[at..].find(',').unwrap(); m.replace_range(at..end, "\"cursor\":99999"); }), "past the"));
 
     let before = good.decode(&Z).unwrap();
     for (what, bad, expected) in cases {
