@@ -41,6 +41,14 @@ export class LossChart {
     this.container.dataset.points = String(this.pointsAdded = (this.pointsAdded ?? 0) + 1);
   }
 
+  /// Replaces the curve with a saved history {step, recon, kl, loss} (an autosave's).
+  load(h) {
+    this.data = [h.step, h.recon, h.kl, h.loss].map((a) => a.slice());
+    this.pointsAdded = h.step.length;
+    this.container.dataset.points = String(this.pointsAdded);
+    this.plot.setData(this.data);
+  }
+
   clear() {
     this.data = [[], [], [], []];
     this.pointsAdded = 0;

@@ -49,10 +49,11 @@ export function coerce(param, raw) {
 }
 
 /// Reads settings from a URL hash like "#model=vae&latent=2"; unknown keys and bad values are
-/// reported, never thrown.
+/// reported, never thrown. `given` lists the settings the hash named.
 export function readHash(hash) {
   const values = defaults();
   const problems = [];
+  const given = new Set();
   const query = new URLSearchParams(hash.replace(/^#/, ''));
   for (const [key, raw] of query) {
     const param = BY_KEY[key];
@@ -62,11 +63,12 @@ export function readHash(hash) {
     }
     const { value, problem } = coerce(param, raw);
     values[key] = value;
+    given.add(key);
     if (problem) problems.push(problem);
   }
   const z = query.get('z');
   const zValues = z ? z.split(',').map(Number).filter(Number.isFinite) : null;
-  return { values, z: zValues, problems };
+  return { values, z: zValues, problems, given };
 }
 
 /// Writes settings (only those that differ from the defaults) and the current z to a hash.

@@ -2,6 +2,7 @@
 // {status, ...}. Training runs in short slices with a yield between them, so decode, pause and
 // settings requests are answered while it trains.
 import init, { Lab } from '../pkg/vae_lab.js';
+import { loadAutosave, saveAutosave } from './autosave.js';
 
 // Data sets by name. MNIST (10,000 digits) holds out every 10th image of each class; Fashion-MNIST
 // comes with its official test set.
@@ -16,6 +17,8 @@ const DATA = {
 const pretrainedUrl = (dataset, model) => new URL(`../models/${dataset}-${model}.safetensors`, import.meta.url);
 const SLICE_MS = 15; // work per slice: short enough that a slider's decode waits at most this long
 const REPORT_MS = 200; // progress messages (and chart points) five times a second
+const AUTOSAVE_MS = 5000; // while training; also whenever training stops or the model is replaced
+const HISTORY_MAX = 4000; // loss points kept (and autosaved); past it every other one is dropped
 
 let lab = null;
 let running = false;
@@ -23,6 +26,9 @@ let stepsPerSlice = 1;
 const dataCache = new Map();
 const classifiers = new Map(); // classifier files by URL, fetched on first use
 let window_ = null; // losses accumulated since the last report
+let history = emptyHistory(); // the current model's loss curve, autosaved with it
+// Autosave state: `dirty` when the model changed since the last save; one save at a time.
+const saving = { dirty: false, busy: false, at: 0, failed: false };
 
 const ready = init();
 
@@ -65,11 +71,68 @@ async function newLab(config, dataset) {
   return new Lab(config, dataset, images, labels, testImages, testLabels); // throws on bad settings
 }
 
-function install(next) {
+/// Makes `next` the model; `keep` says whether it is worth autosaving as it is (a pretrained
+/// model is not: it ships with the page).
+function install(next, { keep, restoredHistory = null }) {
   running = false;
   if (next !== lab) lab?.free();
   lab = next;
   stepsPerSlice = 1;
+  history = restoredHistory ?? emptyHistory();
+  saving.dirty = keep;
+  if (keep) autosave();
+}
+
+function emptyHistory() {
+  return { step: [], recon: [], kl: [], loss: [] };
+}
+
+function record(p) {
+  const h = history;
+  h.step.push(p.step); h.recon.push(p.recon); h.kl.push(p.kl); h.loss.push(p.loss);
+  if (h.step.length > HISTORY_MAX) {
+    for (const s of Object.values(h)) { let j = 0; for (let i = 0; i < s.length; i += 2) s[j++] = s[i]; s.length = j; }
+  }
+}
+
+/// Saves the model, its optimiser state and loss history to IndexedDB if it changed since the
+/// last save. A failed save (quota, private mode) is said once and training goes on.
+async function autosave() {
+  if (!saving.dirty || saving.busy || !lab) return;
+  saving.busy = true;
+  saving.dirty = false;
+  try {
+    const checkpoint = lab.saveCheckpoint();
+    await saveAutosave({ savedAt: Date.now(), dataset: lab.dataset, step: lab.step, checkpoint, history });
+    saving.at = performance.now();
+    postMessage({ status: 'autosaved', step: lab.step });
+  } catch (e) {
+    saving.dirty = true;
+    if (!saving.failed) postMessage({ status: 'error', during: 'autosave', message: `${e?.message ?? e}; the model stays in this tab only` });
+    saving.failed = true;
+  } finally {
+    saving.busy = false;
+  }
+}
+
+/// The autosaved model if there is one, it loads, and it fits `wanted` (the settings the address
+/// asked for explicitly). Returns {lab, from, history} or {notice} saying why not.
+async function restore(wanted) {
+  await ready;
+  const { record: saved, problem } = await loadAutosave();
+  if (problem) return { notice: `The autosaved model could not be restored: ${problem}. Starting afresh.` };
+  if (!saved) return {};
+  if (!(saved.dataset in DATA)) return { notice: `The autosaved model was trained on your own files (${saved.dataset}), which are not kept; drop them again to go on with it.` };
+  try {
+    const meta = Lab.describeCheckpoint(saved.checkpoint);
+    const fits = Object.entries(wanted).every(([k, v]) => (k === 'dataset' ? saved.dataset : meta.config[k]) === v);
+    if (!fits) return {};
+    const next = await newLab(meta.config, saved.dataset);
+    const loaded = next.loadCheckpoint(saved.checkpoint);
+    return { lab: next, history: saved.history, from: { kind: 'autosave', step: loaded.step, savedAt: saved.savedAt, resumed: loaded.resumed } };
+  } catch (e) {
+    return { notice: `The autosaved model could not be restored: ${e?.message ?? e}. Starting afresh.` };
+  }
 }
 
 /// The shipped model for this data set and kind, if one exists and has the requested sizes.
@@ -82,8 +145,18 @@ async function pretrainedFor(config, dataset) {
   return fits ? bytes : null;
 }
 
-async function build({ config, dataset = 'mnist', pretrained = true }) {
+/// A model for the page: the autosaved one when `restore` (the settings the address fixed) allows,
+/// else the shipped pretrained one when `pretrained` and it fits, else fresh weights.
+async function build({ config, dataset = 'mnist', pretrained = true, restore: wanted = null }) {
   running = false;
+  if (wanted) {
+    const back = await restore(wanted);
+    if (back.lab) {
+      install(back.lab, { keep: false, restoredHistory: back.history });
+      return { status: 'ready', ...describe({ from: back.from, history }) };
+    }
+    if (back.notice) postMessage({ status: 'notice', message: back.notice });
+  }
   const next = await newLab(config, dataset);
   let from = null;
   const bytes = pretrained ? await pretrainedFor(config, dataset) : null;
@@ -91,7 +164,7 @@ async function build({ config, dataset = 'mnist', pretrained = true }) {
     const meta = next.loadCheckpoint(bytes);
     from = { kind: 'pretrained', step: meta.step };
   }
-  install(next);
+  install(next, { keep: !from });
   return { status: 'ready', ...describe({ from }) };
 }
 
@@ -100,9 +173,9 @@ async function loadFile({ bytes, name }) {
   const meta = Lab.describeCheckpoint(bytes); // throws with the reason on a bad file
   const target = meta.dataset in DATA ? meta.dataset : lab.dataset;
   const next = target === lab.dataset ? lab : await newLab(meta.config, target);
-  next.loadCheckpoint(bytes);
-  install(next);
-  return { status: 'ready', ...describe({ from: { kind: 'file', name, step: meta.step } }) };
+  const loaded = next.loadCheckpoint(bytes);
+  install(next, { keep: true });
+  return { status: 'ready', ...describe({ from: { kind: 'file', name, step: meta.step, resumed: loaded.resumed } }) };
 }
 
 function resetWindow() {
@@ -113,6 +186,9 @@ function report() {
   const w = window_;
   const seconds = (performance.now() - w.start) / 1000;
   const p = w.last;
+  record({ step: p.step, recon: w.recon / w.steps, kl: w.kl / w.steps, loss: w.loss / w.steps });
+  saving.dirty = true;
+  if (!running || performance.now() - saving.at >= AUTOSAVE_MS) autosave();
   postMessage({
     status: 'progress',
     step: p.step,
@@ -183,6 +259,17 @@ const handlers = {
     const pixels = lab.decode(floats(z));
     return [{ status: 'decoded', id, pixels }, [pixels.buffer]];
   },
+  encode({ pixels }) {
+    const mu = lab.encode(floats(pixels));
+    const recon = lab.decode(mu);
+    return [{ status: 'encoded', mu, recon }, [mu.buffer, recon.buffer]];
+  },
+  interpolate({ a, b, steps }) {
+    const image = (e) => (e.pixels ? floats(e.pixels) : lab.testImage(e.test));
+    const [pa, pb] = [image(a), image(b)];
+    const path = lab.interpolate(pa, pb, steps);
+    return [{ status: 'interpolated', a: pa, b: pb, path, steps }, [path.buffer]];
+  },
   map() {
     const mu = lab.encodeTest();
     return [{ status: 'map', mu, labels: lab.testLabels(), latent: lab.latent }, [mu.buffer]];
@@ -222,6 +309,8 @@ const handlers = {
     if (beta !== undefined) lab.setBeta(beta);
     if (learningRate !== undefined) lab.setLearningRate(learningRate);
     if (warmup !== undefined) lab.setWarmup(warmup);
+    saving.dirty = true;
+    if (!running) autosave();
     return { status: 'updated', config: lab.config() };
   },
 };

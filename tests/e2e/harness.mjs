@@ -24,14 +24,20 @@ export function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
-/// Opens the page and records console errors, page errors and any request to another origin.
-export async function openPage(browser, url) {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+/// Records console errors, page errors and any request to another origin than `url`'s.
+export function watch(page, url) {
   const problems = [];
   const origin = new URL(url).origin;
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) problems.push(`foreign request: ${r.url()}`); });
+  return problems;
+}
+
+/// Opens the page (in a fresh profile of its own) and watches it for problems.
+export async function openPage(browser, url, options = {}) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, ...options });
+  const problems = watch(page, url);
   await page.goto(url);
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Ready'), null, { timeout: 30_000 });
   return { page, problems };
