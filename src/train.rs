@@ -356,6 +356,53 @@ impl Trainer {
         Ok(out)
     }
 
+    /// μ for images given as intensities in [0, 1] (rows × pixels, e.g. a drawing); rows × latent.
+    pub fn encode(&self, pixels: &[f32]) -> Result<Vec<f32>> {
+        let x = self.image_tensor(pixels)?;
+        Ok(self.model.encode(&x)?.0.flatten_all()?.to_vec1()?)
+    }
+
+    /// Test image `i` as intensities in [0, 1].
+    pub fn test_image(&self, i: usize) -> Result<Vec<f32>> {
+        if i >= self.test.len() {
+            invalid!("test image {i} does not exist: there are {} (0 to {})", self.test.len(), self.test.len().saturating_sub(1));
+        }
+        Ok(batch_tensors(&self.test, &[i])?.0.flatten_all()?.to_vec1()?)
+    }
+
+    /// The decoded path between two images: their codes μ_a and μ_b joined by a straight line,
+    /// `steps` points from μ_a to μ_b inclusive, each decoded. Returns steps × pixels.
+    pub fn interpolate(&self, a: &[f32], b: &[f32], steps: usize) -> Result<Vec<f32>> {
+        if !(2..=64).contains(&steps) {
+            invalid!("interpolation needs 2 to 64 steps, got {steps}");
+        }
+        let mut both = a.to_vec();
+        both.extend_from_slice(b);
+        let x = self.image_tensor(&both)?;
+        if x.dim(0)? != 2 {
+            invalid!("interpolation needs exactly two images of {} pixels", self.train.pixels());
+        }
+        let mu = self.model.encode(&x)?.0;
+        let (mu_a, mu_b) = (mu.get(0)?, mu.get(1)?);
+        let t: Vec<f32> = (0..steps).map(|k| k as f32 / (steps - 1) as f32).collect();
+        let t = Tensor::from_vec(t, (steps, 1), &Device::Cpu)?;
+        // z(t) = μ_a + t·(μ_b − μ_a)
+        let path = (t.broadcast_mul(&(mu_b - &mu_a)?.unsqueeze(0)?)?.broadcast_add(&mu_a.unsqueeze(0)?))?;
+        Ok(self.model.decode(&path)?.flatten_all()?.to_vec1()?)
+    }
+
+    /// Checks user-given images (whole rows of pixels, finite, in [0, 1]) and makes a tensor.
+    fn image_tensor(&self, pixels: &[f32]) -> Result<Tensor> {
+        let p = self.train.pixels();
+        if pixels.is_empty() || pixels.len() % p != 0 || pixels.len() / p > MAX_SAMPLES_PER_CALL {
+            invalid!("images must be 1 to {MAX_SAMPLES_PER_CALL} rows of {p} pixels, got {} numbers", pixels.len());
+        }
+        if pixels.iter().any(|v| !(0.0..=1.0).contains(v)) {
+            invalid!("pixel intensities must be numbers from 0 to 1");
+        }
+        Ok(Tensor::from_slice(pixels, (pixels.len() / p, p), &Device::Cpu)?)
+    }
+
     /// Samples per step from now on (1 to 4096).
     pub fn set_batch(&mut self, batch: usize) -> Result<()> {
         let candidate = Config { batch, ..self.config.clone() };

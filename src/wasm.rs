@@ -155,6 +155,22 @@ impl Lab {
         Ok(self.trainer.encode_test()?)
     }
 
+    /// μ of images given as intensities in [0, 1] (rows × pixels, e.g. a drawing): rows × latent.
+    pub fn encode(&self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.encode(pixels)?)
+    }
+
+    /// Test image `index` as intensities in [0, 1].
+    #[wasm_bindgen(js_name = testImage)]
+    pub fn test_image(&self, index: u32) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.test_image(index as usize)?)
+    }
+
+    /// The decoded straight path from image `a`'s code μ to image `b`'s: steps × pixels.
+    pub fn interpolate(&self, a: &[f32], b: &[f32], steps: u32) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.interpolate(a, b, steps as usize)?)
+    }
+
     /// The test images' labels, in the order of `encodeTest`.
     #[wasm_bindgen(js_name = testLabels)]
     pub fn test_labels(&self) -> Vec<u8> {

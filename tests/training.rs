@@ -134,3 +134,28 @@ fn drawing_samples_does_not_change_training() {
     assert_eq!((a.recon, a.kl), (b.recon, b.kl));
     assert_eq!(quiet.decode(&[0.1; 8]).unwrap(), curious.decode(&[0.1; 8]).unwrap());
 }
+
+#[test]
+fn interpolation_is_the_decoded_straight_line_between_two_codes() {
+    let (train, test) = mnist();
+    let mut trainer = Trainer::new(Config { latent: 3, seed: 5, ..Config::default() }, train, test).unwrap();
+    trainer.train_steps(30).unwrap();
+    let (a, b) = (trainer.test_image(0).unwrap(), trainer.test_image(500).unwrap());
+    let mu = trainer.encode(&[a.clone(), b.clone()].concat()).unwrap();
+    let (mu_a, mu_b) = (&mu[..3], &mu[3..]);
+    // μ of a test image is what the map shows for it.
+    assert_close(mu_a, &trainer.encode_test().unwrap()[..3], "encode vs encode_test");
+    let path = trainer.interpolate(&a, &b, 5).unwrap();
+    assert_eq!(path.len(), 5 * 784);
+    for (k, t) in [0.0f32, 0.25, 0.5, 0.75, 1.0].into_iter().enumerate() {
+        let z: Vec<f32> = mu_a.iter().zip(mu_b).map(|(x, y)| x + t * (y - x)).collect();
+        assert_close(&path[k * 784..(k + 1) * 784], &trainer.decode(&z).unwrap(), "path point");
+    }
+    // Bad requests are refused with a reason.
+    let msg = |r: vae_lab::Result<Vec<f32>>| r.unwrap_err().to_string();
+    assert!(msg(trainer.interpolate(&a, &b, 1)).contains("2 to 64 steps"));
+    assert!(msg(trainer.interpolate(&a, &b[..700], 4)).contains("rows of 784 pixels"));
+    assert!(msg(trainer.encode(&vec![2.0; 784])).contains("from 0 to 1"));
+    assert!(msg(trainer.encode(&vec![f32::NAN; 784])).contains("from 0 to 1"));
+    assert!(msg(trainer.test_image(997)).contains("does not exist"));
+}

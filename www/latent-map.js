@@ -14,6 +14,7 @@ export class LatentMap {
     this.latent = 2;
     this.axes = [0, 1];
     this.z = [];
+    this.drawn = null; // μ of the user's drawing, marked ◆
     let dragging = false;
     const pick = (e) => {
       const r = canvas.getBoundingClientRect();
@@ -25,7 +26,8 @@ export class LatentMap {
     canvas.addEventListener('pointerup', () => { dragging = false; });
   }
 
-  set({ mu, labels, means, latent, axes, z }) {
+  set({ mu, labels, means, latent, axes, z, drawn }) {
+    if (drawn !== undefined) this.drawn = drawn;
     if (mu) this.mu = mu;
     if (labels) this.labels = labels;
     if (means) this.means = means;
@@ -68,6 +70,13 @@ export class LatentMap {
       ctx.strokeStyle = '#111827'; ctx.lineWidth = 2;
       ctx.beginPath(); ctx.moveTo(x - 8, y); ctx.lineTo(x + 8, y); ctx.moveTo(x, y - 8); ctx.lineTo(x, y + 8); ctx.stroke();
     }
+    if (this.drawn && this.drawn.length > Math.max(dx, dy)) {
+      const [x, y] = [px(this.drawn[dx]), py(this.drawn[dy])];
+      ctx.fillStyle = '#f59e0b'; ctx.strokeStyle = '#111827'; ctx.lineWidth = 1.5;
+      ctx.beginPath(); ctx.moveTo(x, y - 9); ctx.lineTo(x + 9, y); ctx.lineTo(x, y + 9); ctx.lineTo(x - 9, y); ctx.closePath();
+      ctx.fill(); ctx.stroke();
+      canvas.dataset.drawn = `${x.toFixed(1)},${y.toFixed(1)}`;
+    } else delete canvas.dataset.drawn;
     canvas.dataset.points = String(n);
   }
 }

@@ -1,6 +1,6 @@
 // The page: wires the settings, latent sliders, class buttons and loss chart to the model worker.
 // The worker owns the model; this thread only sends requests and paints what comes back.
-import { PARAMS, readHash, writeHash } from './state.js';
+import { PARAMS, BY_KEY, readHash, writeHash } from './state.js';
 import { SettingsForm } from './settings.js';
 import { LatentSliders, ClassButtons } from './latent.js';
 import { LossChart } from './chart.js';
@@ -8,6 +8,8 @@ import { paintImages, paintGrid } from './digits.js';
 import { downloadBlob, downloadPng } from './files.js';
 import { ManifoldGrid } from './manifold.js';
 import { LatentMap } from './latent-map.js';
+import { DrawPad } from './draw.js';
+import { Interpolation } from './interpolation.js';
 
 const SAMPLE_COUNT = 8;
 const $ = (id) => document.getElementById(id);
@@ -39,6 +41,12 @@ const grid = new ManifoldGrid(
   (msg, transfer) => worker.postMessage(msg, transfer),
 );
 grid.onChange = () => latentMap.set({ axes: grid.axes() });
+const pad = new DrawPad($('draw'), (final) => { requestEncode(); if (final && $('interp-drawn').checked) interpolation.request(); });
+const interpolation = new Interpolation(
+  { canvas: $('interp'), from: $('interp-a'), to: $('interp-b'), steps: $('interp-steps'), useDrawing: $('interp-drawn'), random: $('interp-random') },
+  (msg) => worker.postMessage(msg),
+  () => (pad.isEmpty() ? null : pad.pixels()),
+);
 start.problems.forEach((p) => say(p, 'warn'));
 
 // ---- Decoding: at most one request in flight; the newest z wins, so dragging never queues up.
@@ -50,6 +58,16 @@ function requestDecode() {
   worker.postMessage({ type: 'decode', z: sliders.values() });
   grid.request(sliders.values());
   latentMap.set({ z: sliders.values(), axes: grid.axes() });
+}
+
+// ---- The drawing: encoded while drawing (one request in flight), its μ marked on the map.
+const encoding = { busy: false, dirty: false };
+function requestEncode() {
+  if (pad.isEmpty()) return;
+  if (encoding.busy) { encoding.dirty = true; return; }
+  encoding.busy = true;
+  encoding.dirty = false;
+  worker.postMessage({ type: 'encode', pixels: pad.pixels() });
 }
 
 /// The user moved z (a slider, the map, z = 0): stop following a class mean, move the sliders to
@@ -66,6 +84,8 @@ function moveZ(z = null) {
 function refreshViews() {
   requestDecode();
   worker.postMessage({ type: 'reconstructions', perClass: 1 });
+  interpolation.request();
+  requestEncode();
   if (!(performance.now() - (page.mapAt ?? -Infinity) < MAP_EVERY_MS)) {
     page.mapAt = performance.now();
     worker.postMessage({ type: 'map' });
@@ -92,13 +112,14 @@ function onSetting(param, value, problem) {
 }
 
 /// Builds a model for the current settings: the shipped pretrained one when it fits them
-/// (unless `fresh`), otherwise random weights.
-function rebuild(why, fresh = false) {
+/// (unless `fresh`), otherwise random weights. With `restore` (the settings the address fixed),
+/// the autosaved model comes first if it fits them.
+function rebuild(why, fresh = false, restore = null) {
   setRunning(false);
   $('status').textContent = 'Building the model…';
   page.rebuildReason = why;
   const { dataset, ...config } = page.values;
-  worker.postMessage({ type: 'init', config, dataset, pretrained: !fresh });
+  worker.postMessage({ type: 'init', config, dataset, pretrained: !fresh, restore });
 }
 
 function setRunning(running) {
@@ -144,19 +165,26 @@ const onReply = {
     page.pendingZ = null;
     sliders.build(d.latent, z);
     grid.build(d.latent);
+    interpolation.setTestSize(d.testSize);
     page.mapAt = null;
     latentMap.set({ means: d.classMeans, latent: d.latent, axes: grid.axes(), mu: new Float32Array(0), labels: new Uint8Array(0) });
     classButtons.build(d.classes, d.config.model === 'cvae');
     $('classes-note').hidden = d.config.model === 'cvae';
     $('measure-accuracy').disabled = d.config.model !== 'cvae';
     $('accuracy').textContent = '–';
-    chart.clear();
+    if (d.history) chart.load(d.history);
+    else chart.clear();
+    $('autosave').textContent = d.from?.kind === 'autosave' ? `restored (step ${d.step.toLocaleString()})` : '–';
     showProgress({ step: d.step, epoch: 0, epochProgress: 0, samplesPerSec: null });
     $('test-elbo').textContent = '–';
     $('train').disabled = false;
-    const origin = d.from?.kind === 'pretrained'
-      ? `the pretrained model (${d.step.toLocaleString()} steps, trained by the CLI): drag the sliders, or Train to go on`
-      : d.from?.kind === 'file' ? `${d.from.name} (${d.step.toLocaleString()} steps)` : 'random weights';
+    const resumes = d.from?.resumed ? ', optimiser state restored' : '';
+    const origins = {
+      pretrained: () => `the pretrained model (${d.step.toLocaleString()} steps, trained by the CLI): drag the sliders, or Train to go on`,
+      file: () => `${d.from.name} (${d.step.toLocaleString()} steps${resumes})`,
+      autosave: () => `your model as autosaved at ${new Date(d.from.savedAt).toLocaleTimeString()} (${d.step.toLocaleString()} steps${resumes})`,
+    };
+    const origin = origins[d.from?.kind]?.() ?? 'random weights';
     $('status').textContent = `Ready: ${d.config.model.toUpperCase()} with ${d.latent} latent dimensions on `
       + `${d.trainSize.toLocaleString()} training and ${d.testSize.toLocaleString()} test images; ${origin}.`;
     if (page.rebuildReason) say(page.rebuildReason, 'info');
@@ -185,6 +213,14 @@ const onReply = {
     decode.busy = false;
     if (decode.dirty) requestDecode();
   },
+  encoded(d) {
+    paintImages($('draw-recon'), d.recon);
+    page.drawnMu = d.mu;
+    latentMap.set({ drawn: d.mu });
+    encoding.busy = false;
+    if (encoding.dirty) requestEncode();
+  },
+  interpolated(d) { interpolation.paint(d); },
   samples(d) { paintImages($('samples'), d.images, d.n); },
   grid(d) { grid.paint(d); },
   traversal(d) {
@@ -208,9 +244,13 @@ const onReply = {
     $('accuracy').title = `per class: ${per}`;
   },
   updated() {},
+  autosaved(d) { $('autosave').textContent = `step ${d.step.toLocaleString()}, ${new Date().toLocaleTimeString()}`; },
+  notice(d) { say(d.message, 'warn'); },
   error(d) {
     if (d.during === 'decode') decode.busy = false;
     if (d.during === 'grid') grid.failed();
+    if (d.during === 'interpolate') interpolation.done();
+    if (d.during === 'encode') encoding.busy = false;
     if (d.during === 'accuracy') $('accuracy').textContent = '–';
     if (d.during === 'train') setRunning(false);
     if (d.during === 'init' || d.during === 'load') $('status').textContent = 'The model in memory was kept as it was.';
@@ -279,6 +319,16 @@ $('png-traversal').addEventListener('click', () => {
   worker.postMessage({ type: 'grid', purpose: 'traversal', z, rows, cols }, [z.buffer]);
 });
 $('measure-accuracy').addEventListener('click', () => { $('accuracy').textContent = 'measuring…'; worker.postMessage({ type: 'accuracy' }); });
+$('draw-clear').addEventListener('click', () => {
+  pad.clear();
+  page.drawnMu = null;
+  latentMap.set({ drawn: null });
+  paintImages($('draw-recon'), new Float32Array(784));
+  if ($('interp-drawn').checked) interpolation.request();
+});
+$('draw-use').addEventListener('click', () => { if (page.drawnMu) moveZ(Array.from(page.drawnMu)); });
+$('png-interp').addEventListener('click', () => downloadPng($('interp'), `${pngName()}-interpolation.png`));
 $('zero').addEventListener('click', () => moveZ(new Array(sliders.inputs.length).fill(0)));
 
-rebuild(null);
+// First build: the autosaved model if it fits the settings the address named.
+rebuild(null, false, Object.fromEntries([...start.given].filter((k) => BY_KEY[k].restart).map((k) => [k, page.values[k]])));
