@@ -1,7 +1,7 @@
 // Drawing a digit (mouse, touch, pen) and interpolating between two images, in Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, canvasPixels, differs, waitFor, sleep } from './harness.mjs';
+import { startServer, launchBrowser, openPage, canvasPixels, differs, waitFor, sleep, padBox, seven, drawSeven } from './harness.mjs';
 
 let server;
 let browser;
@@ -11,30 +11,9 @@ after(async () => { await browser?.close(); server?.stop(); });
 const lit = (pixels) => pixels.filter((v) => v > 0).length;
 const sliderValues = (page) => page.$$eval('#sliders input', (els) => els.map((e) => Number(e.value)));
 
-/// The drawing pad's box, scrolled into view (mouse and touch coordinates are the viewport's).
-async function padBox(page) {
-  const pad = await page.$('#draw');
-  await pad.scrollIntoViewIfNeeded();
-  return pad.boundingBox();
-}
-
-/// Points along a "7": a bar across the top, then a stroke down to the left.
-function seven(box) {
-  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
-  const pts = [];
-  for (let k = 0; k <= 10; k++) pts.push(at(0.25 + 0.5 * (k / 10), 0.25));
-  for (let k = 1; k <= 12; k++) pts.push(at(0.75 - 0.3 * (k / 12), 0.25 + 0.55 * (k / 12)));
-  return pts;
-}
-
 test('drawing with the mouse encodes the digit, marks it on the map and can become z', async () => {
   const { page, problems } = await openPage(browser, server.url);
-  const box = await padBox(page);
-  const [first, ...rest] = seven(box);
-  await page.mouse.move(...first);
-  await page.mouse.down();
-  for (const p of rest) await page.mouse.move(...p, { steps: 2 });
-  await page.mouse.up();
+  await drawSeven(page);
   assert.ok(lit(await canvasPixels(page, 'draw')) > 20, 'the stroke was not painted');
   await waitFor('the reconstruction', async () => lit(await canvasPixels(page, 'draw-recon')) > 20);
   await waitFor('the drawing on the map', () => page.$eval('#map', (c) => c.dataset.drawn !== undefined));
@@ -102,12 +81,7 @@ test('interpolation paints the path between two test images and follows the choi
   await waitFor('the clamp', async () => Number(await page.$eval('#interp-a', (e) => e.value)) === 996);
 
   // From the drawing: the first cell becomes the (centred) drawing.
-  const box = await padBox(page);
-  const [p0, ...rest] = seven(box);
-  await page.mouse.move(...p0);
-  await page.mouse.down();
-  for (const p of rest) await page.mouse.move(...p);
-  await page.mouse.up();
+  await drawSeven(page);
   const beforeDrawn = await canvasPixels(page, 'interp');
   await page.check('#interp-drawn');
   await waitFor('the path from the drawing', async () => differs(beforeDrawn, await canvasPixels(page, 'interp')));

@@ -75,3 +75,28 @@ export const stepCount = async (page) => Number((await text(page, 'step')).repla
 
 /// Chart points added since the model was (re)built.
 export const chartPoints = (page) => page.evaluate(() => Number(document.getElementById('chart').dataset.points));
+
+/// The drawing pad's box, scrolled into view (mouse and touch coordinates are the viewport's).
+export async function padBox(page) {
+  const pad = await page.$('#draw');
+  await pad.scrollIntoViewIfNeeded();
+  return pad.boundingBox();
+}
+
+/// Points along a "7": a bar across the top, then a stroke down to the left.
+export function seven(box) {
+  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
+  const pts = [];
+  for (let k = 0; k <= 10; k++) pts.push(at(0.25 + 0.5 * (k / 10), 0.25));
+  for (let k = 1; k <= 12; k++) pts.push(at(0.75 - 0.3 * (k / 12), 0.25 + 0.55 * (k / 12)));
+  return pts;
+}
+
+/// Draws a "7" on the drawing pad with the mouse.
+export async function drawSeven(page) {
+  const [first, ...rest] = seven(await padBox(page));
+  await page.mouse.move(...first);
+  await page.mouse.down();
+  for (const p of rest) await page.mouse.move(...p, { steps: 2 });
+  await page.mouse.up();
+}
