@@ -31,25 +31,20 @@ pub fn parse(bytes: &[u8], expected_rank: usize, what: &str) -> Result<IdxArray>
     }
 }
 
+/// The dimensions an IDX file's header declares (images: n, rows, cols; labels: n), read without
+/// the data: enough to tell images from labels and pair them. The data is checked by [`parse`].
+pub fn dims(bytes: &[u8], what: &str) -> Result<Vec<usize>> {
+    if bytes.starts_with(&GZIP_MAGIC) {
+        read_header(&mut flate2::read::GzDecoder::new(bytes), what)
+    } else {
+        read_header(&mut &bytes[..], what)
+    }
+}
+
 fn parse_stream(reader: &mut dyn Read, expected_rank: usize, what: &str) -> Result<IdxArray> {
-    let mut magic = [0u8; 4];
-    read_exact(reader, &mut magic, what, "its 4-byte magic number")?;
-    if magic[0] != 0 || magic[1] != 0 {
-        invalid!("{what}: not an IDX file (magic number {:02x}{:02x}{:02x}{:02x} should start 0000)",
-            magic[0], magic[1], magic[2], magic[3]);
-    }
-    if magic[2] != UBYTE {
-        invalid!("{what}: IDX element type 0x{:02x} is not supported (only unsigned bytes, 0x08)", magic[2]);
-    }
-    let rank = magic[3] as usize;
-    if rank != expected_rank {
-        invalid!("{what}: IDX file has {rank} dimensions, expected {expected_rank}");
-    }
-    let mut dims = Vec::with_capacity(rank);
-    for i in 0..rank {
-        let mut d = [0u8; 4];
-        read_exact(reader, &mut d, what, &format!("dimension {i} of the header"))?;
-        dims.push(u32::from_be_bytes(d) as usize);
+    let dims = read_header(reader, what)?;
+    if dims.len() != expected_rank {
+        invalid!("{what}: IDX file has {} dimensions, expected {expected_rank}", dims.len());
     }
     let payload = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
     let payload = match payload {
@@ -68,6 +63,29 @@ fn parse_stream(reader: &mut dyn Read, expected_rank: usize, what: &str) -> Resu
         invalid!("{what}: has bytes beyond the {payload} its header declares ({dims:?})");
     }
     Ok(IdxArray { dims, data })
+}
+
+fn read_header(reader: &mut dyn Read, what: &str) -> Result<Vec<usize>> {
+    let mut magic = [0u8; 4];
+    read_exact(reader, &mut magic, what, "its 4-byte magic number")?;
+    if magic[0] != 0 || magic[1] != 0 {
+        invalid!("{what}: not an IDX file (magic number {:02x}{:02x}{:02x}{:02x} should start 0000)",
+            magic[0], magic[1], magic[2], magic[3]);
+    }
+    if magic[2] != UBYTE {
+        invalid!("{what}: IDX element type 0x{:02x} is not supported (only unsigned bytes, 0x08)", magic[2]);
+    }
+    let rank = magic[3] as usize;
+    if !(1..=3).contains(&rank) {
+        invalid!("{what}: IDX file has {rank} dimensions; images have 3 and labels 1");
+    }
+    let mut dims = Vec::with_capacity(rank);
+    for i in 0..rank {
+        let mut d = [0u8; 4];
+        read_exact(reader, &mut d, what, &format!("dimension {i} of the header"))?;
+        dims.push(u32::from_be_bytes(d) as usize);
+    }
+    Ok(dims)
 }
 
 fn read_exact(reader: &mut dyn Read, buf: &mut [u8], what: &str, part: &str) -> Result<()> {
@@ -135,5 +153,16 @@ mod tests {
         let mut cut_gzip = gzip(&encode(&[2, 2, 2], &[7; 8]));
         cut_gzip.truncate(cut_gzip.len() - 12);
         assert!(!err(&cut_gzip, 3).is_empty());
+    }
+
+    #[test]
+    fn dims_reads_only_the_header_of_raw_and_gzip_files() {
+        let raw = encode(&[5, 2, 3], &[1; 30]);
+        assert_eq!(dims(&raw, "a").unwrap(), vec![5, 2, 3]);
+        assert_eq!(dims(&gzip(&encode(&[7], &[0; 7])), "b").unwrap(), vec![7]);
+        // A header alone is enough: the data is checked when the file is parsed.
+        assert_eq!(dims(&raw[..16], "a").unwrap(), vec![5, 2, 3]);
+        assert!(dims(b"hello, world", "notes.txt").unwrap_err().to_string().starts_with("notes.txt: not an IDX file"));
+        assert!(dims(&[0, 0, 8, 4, 0, 0, 0, 1], "x").unwrap_err().to_string().contains("4 dimensions"));
     }
 }

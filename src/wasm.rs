@@ -215,6 +215,13 @@ impl Lab {
         to_js(&crate::checkpoint::decode(bytes)?.meta)
     }
 
+    /// The dimensions an IDX file (raw or gzip) declares: [n, rows, cols] for images, [n] for
+    /// labels; throws with a message naming `name` for anything else.
+    #[wasm_bindgen(js_name = idxDims)]
+    pub fn idx_dims(bytes: &[u8], name: &str) -> Result<Vec<u32>, JsError> {
+        Ok(crate::idx::dims(bytes, name)?.into_iter().map(|d| d as u32).collect())
+    }
+
     #[wasm_bindgen(getter)]
     pub fn dataset(&self) -> String {
         self.trainer.dataset().to_string()

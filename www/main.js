@@ -174,7 +174,8 @@ const onReply = {
     $('accuracy').textContent = '–';
     if (d.history) chart.load(d.history);
     else chart.clear();
-    $('autosave').textContent = d.from?.kind === 'autosave' ? `restored (step ${d.step.toLocaleString()})` : '–';
+    $('autosave').textContent = d.from?.kind === 'autosave' ? `restored (step ${d.step.toLocaleString()})`
+      : BY_KEY.dataset.options[d.dataset] ? '–' : 'off: your own data stays in this tab';
     showProgress({ step: d.step, epoch: 0, epochProgress: 0, samplesPerSec: null });
     $('test-elbo').textContent = '–';
     $('train').disabled = false;
@@ -182,6 +183,7 @@ const onReply = {
     const origins = {
       pretrained: () => `the pretrained model (${d.step.toLocaleString()} steps, trained by the CLI): drag the sliders, or Train to go on`,
       file: () => `${d.from.name} (${d.step.toLocaleString()} steps${resumes})`,
+      files: () => 'your own files, from random weights (kept in this tab only: the browser does not store your data)',
       autosave: () => `your model as autosaved at ${new Date(d.from.savedAt).toLocaleTimeString()} (${d.step.toLocaleString()} steps${resumes})`,
     };
     const origin = origins[d.from?.kind]?.() ?? 'random weights';
@@ -193,7 +195,7 @@ const onReply = {
     requestSamples();
   },
   saved(d) {
-    const name = `vae-lab-${d.dataset}-${d.model}-step${d.step}.safetensors`;
+    const name = `vae-lab-${slug(d.dataset)}-${d.model}-step${d.step}.safetensors`;
     downloadBlob(new Blob([d.bytes], { type: 'application/octet-stream' }), name);
     say(`Saved ${name}.`);
   },
@@ -253,15 +255,18 @@ const onReply = {
     if (d.during === 'encode') encoding.busy = false;
     if (d.during === 'accuracy') $('accuracy').textContent = '–';
     if (d.during === 'train') setRunning(false);
-    if (d.during === 'init' || d.during === 'load') $('status').textContent = 'The model in memory was kept as it was.';
+    if (['init', 'load', 'files'].includes(d.during)) $('status').textContent = 'The model in memory was kept as it was.';
     say(`${d.during}: ${d.message}`, 'error');
   },
 };
 worker.onmessage = ({ data }) => onReply[data.status]?.(data);
 worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
 
+/// A data set's name as a file name part ("your files: a.gz, b.gz" → "your-files-a-gz-b-gz").
+const slug = (s) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+
 function pngName() {
-  return `vae-lab-${page.values.dataset}-${page.values.model}-step${$('step').textContent.replace(/\D/g, '')}`;
+  return `vae-lab-${slug(page.values.dataset)}-${page.values.model}-step${$('step').textContent.replace(/\D/g, '')}`;
 }
 
 function showProgress(d) {
@@ -300,14 +305,30 @@ $('load-file').addEventListener('change', () => {
   $('load-file').value = '';
   if (file) loadModelFile(file);
 });
-// A model file dropped anywhere on the page loads like "Load model".
+/// The user's own IDX files (images and labels, raw or gzip): a fresh model trains on them.
+async function useDataFiles(files) {
+  setRunning(false);
+  $('status').textContent = `Reading ${files.length} file(s)…`;
+  const { dataset, ...config } = page.values;
+  const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  worker.postMessage({ type: 'files', files: read, config }, read.map((f) => f.bytes.buffer));
+}
+$('data').addEventListener('click', () => $('data-file').click());
+$('data-file').addEventListener('change', () => {
+  const files = [...$('data-file').files];
+  $('data-file').value = '';
+  if (files.length) useDataFiles(files);
+});
+// Files dropped anywhere on the page: a model file loads like "Load model"; IDX files become the data.
 window.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dropping'); });
 window.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
 window.addEventListener('drop', (e) => {
   e.preventDefault();
   document.body.classList.remove('dropping');
-  const file = e.dataTransfer?.files?.[0];
-  if (file) loadModelFile(file);
+  const files = [...(e.dataTransfer?.files ?? [])];
+  const model = files.find((f) => /\.safetensors$/i.test(f.name));
+  if (model) loadModelFile(model);
+  else if (files.length) useDataFiles(files);
 });
 $('evaluate').addEventListener('click', () => { $('test-elbo').textContent = 'evaluating…'; worker.postMessage({ type: 'evaluate' }); });
 $('sample').addEventListener('click', requestSamples);

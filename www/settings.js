@@ -24,7 +24,8 @@ export class SettingsForm {
       input.value = String(values[p.key]);
       // `change` (not `input`): a half-typed number must not rebuild the model.
       input.addEventListener('change', () => {
-        const { value, problem } = coerce(p, input.value);
+        const own = p.kind === 'enum' && !(input.value in p.options); // the user's files, added by set()
+        const { value, problem } = own ? { value: input.value } : coerce(p, input.value);
         input.value = String(value);
         onChange(p, value, problem);
       });
@@ -35,6 +36,12 @@ export class SettingsForm {
   }
 
   set(values) {
-    for (const [k, v] of Object.entries(values)) if (this.inputs[k]) this.inputs[k].value = String(v);
+    for (const [k, v] of Object.entries(values)) {
+      const input = this.inputs[k];
+      if (!input) continue;
+      // A data set the table does not list (the user's own files) gets an entry of its own.
+      if (input.tagName === 'SELECT' && ![...input.options].some((o) => o.value === String(v))) input.append(new Option(String(v), String(v)));
+      input.value = String(v);
+    }
   }
 }

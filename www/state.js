@@ -75,6 +75,8 @@ export function readHash(hash) {
 export function writeHash(values, z) {
   const query = new URLSearchParams();
   for (const p of PARAMS) {
+    // The user's own data set cannot travel in an address: it is left out.
+    if (p.kind === 'enum' && !(values[p.key] in p.options)) continue;
     if (values[p.key] !== p.fallback) query.set(p.key, String(values[p.key]));
   }
   if (z && z.some((v) => v !== 0)) query.set('z', z.map((v) => v.toFixed(2)).join(','));

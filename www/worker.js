@@ -44,10 +44,51 @@ async function fetchBytes(url) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/// A data set's files: the shipped ones fetched once, the user's as they were dropped.
 async function loadData(name) {
+  if (dataCache.has(name)) return dataCache.get(name);
   if (!DATA[name]) throw new Error(`unknown dataset '${name}'`);
-  if (!dataCache.has(name)) dataCache.set(name, await Promise.all(DATA[name].files.map(fetchBytes)));
+  dataCache.set(name, await Promise.all(DATA[name].files.map(fetchBytes)));
   return dataCache.get(name);
+}
+
+const SIDE = 28; // the page draws 28×28 images
+
+/// The user's own IDX files, `files` = [{name, bytes}]: images and labels, as one pair (every
+/// 10th image of each class held out) or two (the larger trains, the smaller tests). Returns the
+/// files in Lab's argument order, or throws saying what is wrong with which file.
+function pairUp(files) {
+  if (files.length !== 2 && files.length !== 4) {
+    throw new Error(`give 2 IDX files (images and labels) or 4 (a training and a test pair), not ${files.length}`);
+  }
+  const described = files.map((f) => ({ ...f, dims: Array.from(Lab.idxDims(f.bytes, f.name)) }));
+  const images = described.filter((f) => f.dims.length === 3);
+  const labels = described.filter((f) => f.dims.length === 1);
+  if (images.length !== labels.length || images.length * 2 !== files.length) {
+    throw new Error(`${images.length} image file(s) and ${labels.length} label file(s): they must come in pairs (images have 3 dimensions, labels 1)`);
+  }
+  for (const im of images) {
+    if (im.dims[1] !== SIDE || im.dims[2] !== SIDE) throw new Error(`${im.name}: images are ${im.dims[1]}×${im.dims[2]}; this page shows ${SIDE}×${SIDE} images`);
+  }
+  const pairs = images.map((im) => {
+    const lb = labels.find((l) => l.dims[0] === im.dims[0] && !l.taken);
+    if (!lb) throw new Error(`${im.name}: no labels file has ${im.dims[0].toLocaleString()} labels (${labels.map((l) => `${l.name}: ${l.dims[0].toLocaleString()}`).join(', ')})`);
+    lb.taken = true;
+    return [im.bytes, lb.bytes];
+  });
+  pairs.sort((a, b) => b[0].length - a[0].length);
+  return pairs.flat();
+}
+
+/// Trains from now on on the user's own files: a fresh model with the page's settings.
+async function useFiles({ files, config }) {
+  await ready;
+  const data = pairUp(files);
+  const name = `your files: ${files.map((f) => f.name).join(', ')}`.slice(0, 120);
+  const next = new Lab(config, name, ...data); // checks every file whole; throws with the reason
+  dataCache.set(name, data);
+  install(next, { keep: false });
+  return { status: 'ready', ...describe({ from: { kind: 'files' } }) };
 }
 
 function describe(extra = {}) {
@@ -98,7 +139,8 @@ function record(p) {
 /// Saves the model, its optimiser state and loss history to IndexedDB if it changed since the
 /// last save. A failed save (quota, private mode) is said once and training goes on.
 async function autosave() {
-  if (!saving.dirty || saving.busy || !lab) return;
+  // The user's own data is not kept in the browser, so a model trained on it is not either.
+  if (!saving.dirty || saving.busy || !lab || !(lab.dataset in DATA)) return;
   saving.busy = true;
   saving.dirty = false;
   try {
@@ -159,7 +201,7 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
   }
   const next = await newLab(config, dataset);
   let from = null;
-  const bytes = pretrained ? await pretrainedFor(config, dataset) : null;
+  const bytes = pretrained && dataset in DATA ? await pretrainedFor(config, dataset) : null;
   if (bytes) {
     const meta = next.loadCheckpoint(bytes);
     from = { kind: 'pretrained', step: meta.step };
@@ -239,6 +281,7 @@ function floats(arr) {
 const handlers = {
   init: build,
   load: loadFile,
+  files: useFiles,
   save() {
     const bytes = lab.saveCheckpoint();
     return [{ status: 'saved', bytes, dataset: lab.dataset, model: lab.config().model, step: lab.step }, [bytes.buffer]];
