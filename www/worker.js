@@ -26,11 +26,13 @@ let stepsPerSlice = 1;
 const dataCache = new Map();
 const classifiers = new Map(); // classifier files by URL, fetched on first use
 let window_ = null; // losses accumulated since the last report
+let wasmMemory = null; // the module's linear memory (set once loaded): its size is in each report
 let history = emptyHistory(); // the current model's loss curve, autosaved with it
 // Autosave state: `dirty` when the model changed since the last save; one save at a time.
 const saving = { dirty: false, busy: false, at: 0, failed: false };
 
 const ready = init();
+ready.then((exports) => { wasmMemory = exports.memory; });
 
 // A macrotask without setTimeout's 4 ms clamp, so yielding costs microseconds, not milliseconds.
 const channel = new MessageChannel();
@@ -245,6 +247,7 @@ function report() {
     stepsPerSec: w.steps / seconds,
     classMeans: lab.classMeans(),
     running,
+    wasmBytes: wasmMemory?.buffer.byteLength,
   });
   resetWindow();
 }
