@@ -26,6 +26,7 @@ const page = {
 
 window.vaeLab = page; // for the e2e tests and for poking at from the console
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+page.worker = worker;
 const chart = new LossChart($('chart'));
 const sliders = new LatentSliders($('sliders'), () => moveZ());
 const classButtons = new ClassButtons($('classes'), (c) => { pickClass(c); requestSamples(); });
@@ -254,7 +255,12 @@ const onReply = {
     if (d.during === 'interpolate') interpolation.done();
     if (d.during === 'encode') encoding.busy = false;
     if (d.during === 'accuracy') $('accuracy').textContent = '–';
-    if (d.during === 'train') setRunning(false);
+    if (d.during === 'train') {
+      // Diverged (rolled back) or failed: show the model as it now is.
+      setRunning(false);
+      worker.postMessage({ type: 'pause' });
+      refreshViews();
+    }
     if (['init', 'load', 'files'].includes(d.during)) $('status').textContent = 'The model in memory was kept as it was.';
     say(`${d.during}: ${d.message}`, 'error');
   },

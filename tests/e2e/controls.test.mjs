@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, text, waitFor, stepCount, chartPoints } from './harness.mjs';
+import { startServer, launchBrowser, openPage, text, waitFor, stepCount, chartPoints, canvasPixels } from './harness.mjs';
 
 let server;
 let browser;
@@ -55,6 +55,35 @@ test('PNG exports: samples strip, manifold grid and traversal figure', async () 
     assert.match(download.suggestedFilename(), /^vae-lab-mnist-cvae-step\d+-\w+\.png$/);
     assert.deepEqual(pngSize(await download.path()), size, id);
   }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('divergence at a learning rate of 10: training stops, rolls back to healthy weights and says so', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  const start = await stepCount(page);
+  const before = await canvasPixels(page, 'decoded');
+  // The control stops at 0.05; the worker's own check is what a bad value meets, so ask it directly.
+  await page.evaluate(() => window.vaeLab.worker.postMessage({ type: 'set', learningRate: 10 }));
+  await page.click('#train');
+  await waitFor('the divergence message', async () => /training diverged/.test(await page.$eval('#messages', (m) => m.textContent)), 60_000);
+  const said = await page.$eval('#messages li.error', (li) => li.textContent);
+  assert.match(said, /rolled back to step \d+.*try a lower learning rate than 10/, said);
+  const restoredTo = Number(/rolled back to step (\d+)/.exec(said)[1]);
+  await waitFor('training to stop', async () => (await text(page, 'train')) === 'Train');
+  await waitFor('the step count of the healthy model', async () => (await stepCount(page)) === restoredTo);
+  assert.ok(restoredTo >= start);
+  if (restoredTo === start) {
+    await waitFor('the image of the healthy model', async () => {
+      const now = await canvasPixels(page, 'decoded');
+      return now.every((v, i) => v === before[i]);
+    });
+  }
+  // With a sane rate training goes on from there, with finite losses.
+  await page.evaluate(() => window.vaeLab.worker.postMessage({ type: 'set', learningRate: 0.001 }));
+  await page.click('#step-once');
+  await waitFor('one more step', async () => (await stepCount(page)) === restoredTo + 1);
+  assert.ok(Number.isFinite(await page.evaluate(() => window.vaeLab.lastProgress.loss)));
   assert.deepEqual(problems, []);
   await page.close();
 });
