@@ -16,6 +16,8 @@ usage:
   vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--classifier CLF] [--per-class N]
   vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] --save CLF
   vae-lab decode --checkpoint CKPT --z z1,z2,...        (prints the 784 intensities as JSON)
+  vae-lab bench  [--steps N] [--repeats N]    training samples/s of the benchmark model (VAE 784-512-20,
+                 batch 128) on MNIST; set RAYON_NUM_THREADS=1 for one core. Prints JSON last.
 options:
   --dataset      mnist: 10,000 digits, 9,003/997 split; fashion: Fashion-MNIST 60,000/10,000 (default mnist)
   --data-root    folder holding mnist/ and fashion/ (default data, prepared by scripts/setup.sh)
@@ -48,11 +50,13 @@ struct Args {
     z: Option<Vec<f32>>,
     classifier: Option<PathBuf>,
     per_class: Option<usize>,
+    steps: Option<u32>,
+    repeats: Option<usize>,
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let command = match it.next() {
-        Some(c) if ["train", "eval", "decode", "classifier"].contains(&c.as_str()) => c,
+        Some(c) if ["train", "eval", "decode", "classifier", "bench"].contains(&c.as_str()) => c,
         Some(h) if h == "-h" || h == "--help" => return Err(USAGE.into()),
         Some(other) => return Err(format!("unknown command '{other}'\n{USAGE}")),
         None => return Err(USAGE.into()),
@@ -85,6 +89,8 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--checkpoint" => a.checkpoint = Some(v.into()),
             "--classifier" => a.classifier = Some(v.into()),
             "--per-class" => a.per_class = Some(num(&flag, &v)?),
+            "--steps" => a.steps = Some(num(&flag, &v)?),
+            "--repeats" => a.repeats = Some(num(&flag, &v)?),
             "--z" => a.z = Some(v.split(',').map(|s| num(&flag, s.trim())).collect::<Result<_, _>>()?),
             _ => return Err(format!("unknown option '{flag}'\n{USAGE}")),
         }
@@ -230,6 +236,26 @@ fn decode(a: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// The benchmark model of issue 5 (the same as the page benchmark's): warm-up, then `repeats`
+/// timed runs of `steps` steps. Prints each run and, last, a JSON line for scripts/bench.mjs.
+fn bench(a: &Args) -> Result<(), String> {
+    let config = Config { model: ModelKind::Vae, latent: 20, hidden: 512, batch: 128, ..Config::default() };
+    let mut trainer = trainer_for(a, config.clone())?;
+    let (steps, repeats) = (a.steps.unwrap_or(50), a.repeats.unwrap_or(5));
+    trainer.train_steps(20).map_err(|e| e.to_string())?;
+    let mut rates = Vec::new();
+    for r in 1..=repeats {
+        let start = Instant::now();
+        trainer.train_steps(steps).map_err(|e| e.to_string())?;
+        let rate = (steps as usize * config.batch) as f64 / start.elapsed().as_secs_f64();
+        println!("run {r}: {rate:.0} samples/s");
+        rates.push(rate);
+    }
+    let threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "all".into());
+    println!("{{\"samplesPerSec\":[{}],\"threads\":\"{threads}\"}}", rates.iter().map(|r| format!("{r:.1}")).collect::<Vec<_>>().join(","));
+    Ok(())
+}
+
 /// Writes to a temporary file and renames it, so an interrupted save never leaves half a file.
 fn write_atomically(path: &PathBuf, bytes: &[u8]) -> Result<(), String> {
     let tmp = path.with_extension("tmp");
@@ -249,6 +275,7 @@ pub fn main() {
         "train" => train(&a),
         "eval" => eval(&a),
         "classifier" => train_classifier(&a),
+        "bench" => bench(&a),
         _ => decode(&a),
     });
     if let Err(msg) = result {

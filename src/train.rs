@@ -444,6 +444,22 @@ impl Trainer {
     }
 }
 
+/// `reps` products of an (m×k) and a (k×n) matrix, for measuring the gemm's GFLOP/s (the
+/// benchmark); returns one element of the last product. Sizes up to 4096, reps up to 10,000.
+pub fn bench_matmul(m: usize, k: usize, n: usize, reps: u32) -> Result<f32> {
+    if [m, k, n].iter().any(|&d| !(1..=4096).contains(&d)) || reps > 10_000 {
+        invalid!("matmul benchmark: sizes must be 1 to 4096 and repetitions at most 10000");
+    }
+    let mut rng = Rng::new(m as u64 * 31 + k as u64 * 7 + n as u64);
+    let a = normal_tensor(&mut rng, m, k)?;
+    let b = normal_tensor(&mut rng, k, n)?;
+    let mut last = 0.0;
+    for _ in 0..reps {
+        last = a.matmul(&b)?.get(0)?.get(0)?.to_scalar::<f32>()?;
+    }
+    Ok(last)
+}
+
 /// Adam over the model's variables in name order, the order saved moments are matched by.
 fn new_optimizer(model: &Vae, lr: f64) -> Result<Adam> {
     let vars = model.named_vars().into_iter().map(|(_, v)| v).collect();

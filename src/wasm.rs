@@ -222,6 +222,13 @@ impl Lab {
         Ok(crate::idx::dims(bytes, name)?.into_iter().map(|d| d as u32).collect())
     }
 
+    /// For the benchmark: `reps` products of an (m×k) and a (k×n) matrix with Candle's gemm, as
+    /// training runs them. Returns one element of the last product so the work cannot be skipped.
+    #[wasm_bindgen(js_name = benchMatmul)]
+    pub fn bench_matmul(m: usize, k: usize, n: usize, reps: u32) -> Result<f32, JsError> {
+        Ok(crate::train::bench_matmul(m, k, n, reps)?)
+    }
+
     #[wasm_bindgen(getter)]
     pub fn dataset(&self) -> String {
         self.trainer.dataset().to_string()

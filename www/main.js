@@ -51,11 +51,16 @@ const interpolation = new Interpolation(
 start.problems.forEach((p) => say(p, 'warn'));
 
 // ---- Decoding: at most one request in flight; the newest z wins, so dragging never queues up.
-const decode = { busy: false, dirty: false };
+// `moved`/`sent`: when the user moved z, for the input-to-frame latency the benchmark reads
+// (page.latencies, ms; page.firstImageMs, from navigation to the first decoded image).
+const decode = { busy: false, dirty: false, moved: [], sent: [] };
+page.latencies = [];
 function requestDecode() {
   if (decode.busy) { decode.dirty = true; return; }
   decode.busy = true;
   decode.dirty = false;
+  decode.sent = decode.moved;
+  decode.moved = [];
   worker.postMessage({ type: 'decode', z: sliders.values() });
   grid.request(sliders.values());
   latentMap.set({ z: sliders.values(), axes: grid.axes() });
@@ -74,6 +79,7 @@ function requestEncode() {
 /// The user moved z (a slider, the map, z = 0): stop following a class mean, move the sliders to
 /// `z` (already there when a slider moved), redraw and remember it in the address.
 function moveZ(z = null) {
+  decode.moved.push(performance.now());
   page.followClass = null;
   classButtons.select(null);
   if (z) sliders.set(z);
@@ -213,6 +219,15 @@ const onReply = {
   },
   decoded(d) {
     paintImages($('decoded'), d.pixels);
+    page.firstImageMs ??= performance.now();
+    const moved = decode.sent;
+    decode.sent = [];
+    // The frame that shows this image starts at the next animation frame.
+    if (moved.length) requestAnimationFrame(() => {
+      const now = performance.now();
+      page.latencies.push(...moved.map((t) => now - t));
+      page.latencies.splice(0, page.latencies.length - 2000);
+    });
     decode.busy = false;
     if (decode.dirty) requestDecode();
   },

@@ -1,0 +1,123 @@
+// The speed benchmark (issue 5), in one run: native CLI (one core), then in headless Chromium our
+// wasm and TensorFlow.js (cpu, wasm) on the same model and data, our gemm's GFLOP/s, decode
+// latency, slider-to-frame latency while training and load-to-first-image in the real page, and
+// the .wasm size. Prints a table and writes bench/results.md. Not part of the test command.
+//
+//   node scripts/bench.mjs          (after scripts/build.sh; cargo builds the CLI itself)
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+const range = (xs) => `${Math.round(Math.min(...xs)).toLocaleString('en')}–${Math.round(Math.max(...xs)).toLocaleString('en')}`;
+
+// ---- Native: the same code, one core, mimalloc (the CLI's allocator).
+execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'vae-lab'], { stdio: 'inherit' });
+const nativeOut = execFileSync('target/release/vae-lab', ['bench', '--steps', '40', '--repeats', '5'],
+  { env: { ...process.env, RAYON_NUM_THREADS: '1' }, encoding: 'utf8' });
+const native = JSON.parse(nativeOut.trim().split('\n').at(-1)).samplesPerSec;
+
+// ---- Browser.
+const server = spawn(process.execPath, ['scripts/serve.mjs', '--port', '0', '--bench'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((resolve) => server.stdout.on('data', (c) => { const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(c)); if (m) resolve(m[0]); }));
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+let results;
+let app;
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') console.error(`bench page: ${m.text()}`); });
+  await page.goto(`${url}bench/index.html`);
+  await page.waitForFunction(() => window.benchResults, null, { timeout: 15 * 60_000 });
+  results = await page.evaluate(() => window.benchResults);
+  await page.close();
+
+  // The real page: load to first decoded image (five fresh loads), then slider latency while training.
+  const loads = [];
+  for (let i = 0; i < 5; i++) {
+    const p = await browser.newPage();
+    await p.goto(url);
+    await p.waitForFunction(() => window.vaeLab.firstImageMs, null, { timeout: 60_000 });
+    loads.push(await p.evaluate(() => window.vaeLab.firstImageMs));
+    await p.close();
+  }
+  const p = await browser.newPage();
+  await p.goto(url);
+  await p.waitForFunction(() => window.vaeLab.firstImageMs);
+  await p.click('#train');
+  await p.waitForFunction(() => window.vaeLab.lastProgress?.running);
+  // 300 slider movements, one per animation frame, as a drag produces them.
+  await p.evaluate(() => new Promise((resolve) => {
+    const slider = document.getElementById('z0');
+    let k = 0;
+    const move = () => {
+      slider.value = String(Math.sin(k / 10) * 3);
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      if (++k < 300) requestAnimationFrame(move); else setTimeout(resolve, 500);
+    };
+    requestAnimationFrame(move);
+  }));
+  const latencies = await p.evaluate(() => window.vaeLab.latencies);
+  const trainingRate = await p.evaluate(() => window.vaeLab.lastProgress.samplesPerSec);
+  await p.click('#train');
+  app = { loads, latencies, trainingRate };
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+}
+
+// ---- Sizes.
+const wasm = readFileSync('pkg/vae_lab_bg.wasm');
+const sizes = { raw: statSync('pkg/vae_lab_bg.wasm').size, gzip: gzipSync(wasm, { level: 9 }).length };
+
+// ---- Table.
+const ours = results.ours;
+if (ours.status !== 'done') throw new Error(`our worker failed: ${ours.message}`);
+const tf = Object.fromEntries(['cpu', 'wasm'].map((b) => [b, results[`tfjs-${b}`]]));
+const tfRates = Object.values(tf).filter((r) => r.status === 'done').map((r) => median(r.samplesPerSec));
+const bestTf = Math.max(...tfRates);
+const oursMedian = median(ours.samplesPerSec);
+const trainingGflops = (oursMedian * ours.flopsPerSample) / 1e9;
+const matmulBest = ours.matmulGflops['training shape 128×784·784×512'];
+const rows = [
+  ['our wasm, worker (samples/s)', oursMedian, range(ours.samplesPerSec), ''],
+  ...['cpu', 'wasm'].map((b) => (tf[b].status === 'done'
+    ? [`TF.js ${b} (samples/s)`, median(tf[b].samplesPerSec), range(tf[b].samplesPerSec), `ours ${(oursMedian / median(tf[b].samplesPerSec)).toFixed(2)}x`]
+    : [`TF.js ${b}`, NaN, `failed: ${tf[b].message}`, ''])),
+  ['native CLI, 1 core (samples/s)', median(native), range(native), `wasm/native ${(oursMedian / median(native)).toFixed(2)}x`],
+  ['training GFLOP/s (wasm)', trainingGflops, '', `${(trainingGflops / matmulBest).toFixed(2)}x of matmul`],
+  ...Object.entries(ours.matmulGflops).map(([k, v]) => [`matmul GFLOP/s, ${k}`, v, '', '']),
+  ['decode, page model (ms per call)', pct(ours.decodeMs, 50), `p95 ${pct(ours.decodeMs, 95).toFixed(3)}`, ''],
+  ['slider input → frame while training (ms)', pct(app.latencies, 50), `p95 ${pct(app.latencies, 95).toFixed(1)}, n = ${app.latencies.length}`, `training at ${Math.round(app.trainingRate)} samples/s`],
+  ['page load → first decoded image (ms)', median(app.loads), range(app.loads), ''],
+  ['.wasm raw (KB)', sizes.raw / 1000, '', ''],
+  ['.wasm gzip -9 (KB)', sizes.gzip / 1000, '', ''],
+];
+const targets = [
+  ['page ≥ 2.0x TF.js best CPU backend', oursMedian / bestTf >= 2, `${(oursMedian / bestTf).toFixed(2)}x`],
+  ['page ≥ 0.8x native single thread', oursMedian / median(native) >= 0.8, `${(oursMedian / median(native)).toFixed(2)}x`],
+  ['training GFLOP/s ≥ 0.7x matmul GFLOP/s', trainingGflops / matmulBest >= 0.7, `${(trainingGflops / matmulBest).toFixed(2)}x`],
+  ['slider → frame p95 ≤ 16 ms while training', pct(app.latencies, 95) <= 16, `${pct(app.latencies, 95).toFixed(1)} ms`],
+  ['decode p95 ≤ 0.5 ms', pct(ours.decodeMs, 95) <= 0.5, `${pct(ours.decodeMs, 95).toFixed(3)} ms`],
+  ['.wasm ≤ 400 KB gzip', sizes.gzip <= 400_000, `${Math.round(sizes.gzip / 1000)} KB`],
+  ['load → first image ≤ 500 ms', median(app.loads) <= 500, `${Math.round(median(app.loads))} ms`],
+];
+const fmt = (v) => (Number.isNaN(v) ? '–' : v >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(v >= 10 ? 1 : 3));
+const md = [
+  '# Benchmark', '',
+  `Same MLP VAE (784-512-20, batch 128, BCE + KL, Adam 1e-3) on MNIST. Medians of 5 timed runs of 40 steps after 15 warm-up steps;`,
+  `wasm and TF.js one after another in workers of one headless Chromium page (single thread: the page is not cross-origin isolated);`,
+  `native: \`vae-lab bench\` with RAYON_NUM_THREADS=1 and mimalloc. Run ${new Date().toISOString()} with \`node scripts/bench.mjs\`.`, '',
+  '| measure | median | range / detail | ratio |', '|---|---:|---|---|',
+  ...rows.map(([m, v, r, x]) => `| ${m} | ${fmt(v)} | ${r} | ${x} |`), '',
+  '| target | met | figure |', '|---|---|---|',
+  ...targets.map(([t, ok, v]) => `| ${t} | ${ok ? 'yes' : '**no**'} | ${v} |`), '',
+  `TF.js backends in use: ${Object.entries(tf).map(([b, r]) => `${b}: ${r.status === 'done' ? r.backendInUse : `failed (${r.message})`}`).join('; ')}.`, '',
+];
+writeFileSync('bench/results.md', md.join('\n'));
+console.log(md.join('\n'));
