@@ -121,19 +121,23 @@ impl Trainer {
     /// The model's weights and description as safetensors bytes. In f32 the file also holds where
     /// training stands, so loading it resumes exactly; f16 (for shipping) holds the model only.
     pub fn checkpoint(&self, precision: Precision) -> Result<Vec<u8>> {
-        let meta = Meta {
+        let meta = self.meta();
+        let training = match precision {
+            Precision::F32 => Some(self.training_state()?),
+            Precision::F16 => None,
+        };
+        checkpoint::encode(&self.model, &meta, precision, training.as_ref())
+    }
+
+    fn meta(&self) -> Meta {
+        Meta {
             config: self.config.clone(),
             rows: self.train.rows,
             cols: self.train.cols,
             classes: self.model.classes,
             dataset: self.dataset.clone(),
             step: self.step,
-        };
-        let training = match precision {
-            Precision::F32 => Some(self.training_state()?),
-            Precision::F16 => None,
-        };
-        checkpoint::encode(&self.model, &meta, precision, training.as_ref())
+        }
     }
 
     /// Adam's moments by parameter name, the random stream and the position in the epoch.
@@ -320,11 +324,13 @@ impl Trainer {
 
     /// Decodes many latent vectors at once: `z` holds rows × latent numbers; returns rows × pixels.
     pub fn decode_many(&self, z: &[f32]) -> Result<Vec<f32>> {
-        let l = self.model.latent;
-        if z.is_empty() || z.len() % l != 0 || z.len() / l > MAX_SAMPLES_PER_CALL * 4 {
-            invalid!("decode needs 1 to {} rows of {l} numbers, got {} numbers", MAX_SAMPLES_PER_CALL * 4, z.len());
-        }
-        decode_rows(&self.model, z)
+        decode_many_with(&self.model, z)
+    }
+
+    /// The model alone (f32, no training state) as safetensors bytes: what the page's decoding
+    /// worker needs, about a third of a full checkpoint.
+    pub fn model_checkpoint(&self) -> Result<Vec<u8>> {
+        checkpoint::encode(&self.model, &self.meta(), Precision::F32, None)
     }
 
     /// The first `per_class` test images of each class (in test-set order, class by class) and
@@ -471,6 +477,15 @@ pub fn decode_with(model: &Vae, z: &[f32]) -> Result<Vec<f32>> {
     let l = model.latent;
     if z.len() != l {
         invalid!("decode needs a z of {l} numbers, got {}", z.len());
+    }
+    decode_rows(model, z)
+}
+
+/// Decodes rows × latent numbers with `model` (1 to 4096 rows); returns rows × pixels.
+pub fn decode_many_with(model: &Vae, z: &[f32]) -> Result<Vec<f32>> {
+    let l = model.latent;
+    if z.is_empty() || z.len() % l != 0 || z.len() / l > MAX_SAMPLES_PER_CALL * 4 {
+        invalid!("decode needs 1 to {} rows of {l} numbers, got {} numbers", MAX_SAMPLES_PER_CALL * 4, z.len());
     }
     decode_rows(model, z)
 }

@@ -195,6 +195,12 @@ impl Lab {
         Ok(out.into())
     }
 
+    /// The model alone (f32, no optimiser state) as safetensors bytes, for a `Decoder`.
+    #[wasm_bindgen(js_name = modelCheckpoint)]
+    pub fn model_checkpoint(&self) -> Result<Vec<u8>, JsError> {
+        Ok(self.trainer.model_checkpoint()?)
+    }
+
     /// The model as a safetensors file (f32), configuration in its metadata.
     #[wasm_bindgen(js_name = saveCheckpoint)]
     pub fn save_checkpoint(&self) -> Result<Vec<u8>, JsError> {
@@ -263,5 +269,47 @@ impl Lab {
     #[wasm_bindgen(js_name = setLearningRate)]
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<(), JsError> {
         Ok(self.trainer.set_learning_rate(lr)?)
+    }
+}
+
+/// The decoder alone, for the page's second worker: it answers the sliders and the manifold grid
+/// on the other core while the training worker is busy with a step. Its weights come from a
+/// checkpoint (the training worker sends `Lab.modelCheckpoint()` as it trains).
+#[wasm_bindgen]
+pub struct Decoder {
+    model: crate::model::Vae,
+    step: u64,
+}
+
+#[wasm_bindgen]
+impl Decoder {
+    /// A decoder with a checkpoint's weights (checked like any checkpoint).
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8]) -> Result<Decoder, JsError> {
+        let ckpt = crate::checkpoint::decode(bytes)?;
+        let step = ckpt.meta.step;
+        Ok(Decoder { model: ckpt.into_model()?, step })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn latent(&self) -> usize {
+        self.model.latent
+    }
+
+    /// The training step the weights are from.
+    #[wasm_bindgen(getter)]
+    pub fn step(&self) -> f64 {
+        self.step as f64
+    }
+
+    /// z (latent numbers) → intensities in [0, 1].
+    pub fn decode(&self, z: &[f32]) -> Result<Vec<f32>, JsError> {
+        Ok(crate::train::decode_with(&self.model, z)?)
+    }
+
+    /// Many z at once (rows × latent) → rows × pixels.
+    #[wasm_bindgen(js_name = decodeMany)]
+    pub fn decode_many(&self, z: &[f32]) -> Result<Vec<f32>, JsError> {
+        Ok(crate::train::decode_many_with(&self.model, z)?)
     }
 }

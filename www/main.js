@@ -26,6 +26,12 @@ const page = {
 
 window.vaeLab = page; // for the e2e tests and for poking at from the console
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// Decoding for the sliders and the grid runs in a second worker, on the other core, fed with
+// weights by the training worker: dragging never waits for a training step.
+const decoder = new Worker(new URL('./decoder.worker.js', import.meta.url), { type: 'module' });
+const weights = new MessageChannel();
+worker.postMessage({ type: 'weights-port', port: weights.port1 }, [weights.port1]);
+decoder.postMessage({ type: 'weights-port', port: weights.port2 }, [weights.port2]);
 page.worker = worker;
 const chart = new LossChart($('chart'));
 const sliders = new LatentSliders($('sliders'), () => moveZ());
@@ -39,7 +45,7 @@ const latentMap = new LatentMap($('map'), (axes, values) => {
 });
 const grid = new ManifoldGrid(
   { canvas: $('grid'), xSelect: $('grid-x'), ySelect: $('grid-y'), range: $('grid-range'), size: $('grid-size') },
-  (msg, transfer) => worker.postMessage(msg, transfer),
+  (msg, transfer) => decoder.postMessage(msg, transfer),
 );
 grid.onChange = () => latentMap.set({ axes: grid.axes() });
 const pad = new DrawPad($('draw'), (final) => { requestEncode(); if (final && $('interp-drawn').checked) interpolation.request(); });
@@ -61,7 +67,7 @@ function requestDecode() {
   decode.dirty = false;
   decode.sent = decode.moved;
   decode.moved = [];
-  worker.postMessage({ type: 'decode', z: sliders.values() });
+  decoder.postMessage({ type: 'decode', z: Float32Array.from(sliders.values()) });
   grid.request(sliders.values());
   latentMap.set({ z: sliders.values(), axes: grid.axes() });
 }
@@ -219,6 +225,7 @@ const onReply = {
   },
   decoded(d) {
     paintImages($('decoded'), d.pixels);
+    if (d.pushed) return; // new weights redrew the same z: no request of ours was answered
     page.firstImageMs ??= performance.now();
     const moved = decode.sent;
     decode.sent = [];
@@ -281,7 +288,9 @@ const onReply = {
   },
 };
 worker.onmessage = ({ data }) => onReply[data.status]?.(data);
+decoder.onmessage = worker.onmessage;
 worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
+decoder.onerror = (e) => say(`The decoding worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
 
 /// A data set's name as a file name part ("your files: a.gz, b.gz" → "your-files-a-gz-b-gz").
 const slug = (s) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
@@ -358,7 +367,7 @@ $('png-samples').addEventListener('click', () => downloadPng($('samples'), `${pn
 $('png-grid').addEventListener('click', () => downloadPng($('grid'), `${pngName()}-manifold.png`));
 $('png-traversal').addEventListener('click', () => {
   const { z, rows, cols } = grid.traversal(sliders.values());
-  worker.postMessage({ type: 'grid', purpose: 'traversal', z, rows, cols }, [z.buffer]);
+  decoder.postMessage({ type: 'grid', purpose: 'traversal', z, rows, cols }, [z.buffer]);
 });
 $('measure-accuracy').addEventListener('click', () => { $('accuracy').textContent = 'measuring…'; worker.postMessage({ type: 'accuracy' }); });
 $('draw-clear').addEventListener('click', () => {

@@ -1,6 +1,7 @@
 // Module worker that owns the wasm model. The page sends {type, ...} requests; the worker answers
-// {status, ...}. Training runs in short slices with a yield between them, so decode, pause and
-// settings requests are answered while it trains.
+// {status, ...}. Training runs in short slices with a yield between them, so pause, settings and
+// view requests are answered while it trains. The sliders' decoding happens in decoder.worker.js,
+// which this worker keeps supplied with the current weights.
 import init, { Lab } from '../pkg/vae_lab.js';
 import { loadAutosave, saveAutosave } from './autosave.js';
 
@@ -26,6 +27,8 @@ let stepsPerSlice = 1;
 const dataCache = new Map();
 const classifiers = new Map(); // classifier files by URL, fetched on first use
 let window_ = null; // losses accumulated since the last report
+let weightsPort = null; // to the decoding worker
+let weightsStep = -1; // the step whose weights it has
 let wasmMemory = null; // the module's linear memory (set once loaded): its size is in each report
 let history = emptyHistory(); // the current model's loss curve, autosaved with it
 // Autosave state: `dirty` when the model changed since the last save; one save at a time.
@@ -120,10 +123,19 @@ function install(next, { keep, restoredHistory = null }) {
   running = false;
   if (next !== lab) lab?.free();
   lab = next;
+  sendWeights(true);
   stepsPerSlice = 1;
   history = restoredHistory ?? emptyHistory();
   saving.dirty = keep;
   if (keep) autosave();
+}
+
+/// The current weights to the decoding worker, when they changed since it last got them.
+function sendWeights(force = false) {
+  if (!weightsPort || !lab || (!force && lab.step === weightsStep)) return;
+  const bytes = lab.modelCheckpoint();
+  weightsStep = lab.step;
+  weightsPort.postMessage({ bytes }, [bytes.buffer]);
 }
 
 function emptyHistory() {
@@ -231,6 +243,7 @@ function report() {
   const seconds = (performance.now() - w.start) / 1000;
   const p = w.last;
   record({ step: p.step, recon: w.recon / w.steps, kl: w.kl / w.steps, loss: w.loss / w.steps });
+  sendWeights();
   saving.dirty = true;
   if (!running || performance.now() - saving.at >= AUTOSAVE_MS) autosave();
   postMessage({
@@ -293,17 +306,17 @@ const handlers = {
     if (!lab) throw new Error('no model yet');
     if (!running) {
       running = true;
-      trainLoop().catch((e) => { running = false; postMessage({ status: 'error', during: 'train', message: String(e.message ?? e) }); });
+      trainLoop().catch((e) => {
+        running = false;
+        sendWeights(true); // rolled back: the decoder must show the restored model
+        postMessage({ status: 'error', during: 'train', message: String(e.message ?? e) });
+      });
     }
     return { status: 'training' };
   },
   pause() {
     running = false;
     return { status: 'paused', step: lab ? lab.step : 0 };
-  },
-  decode({ z, id }) {
-    const pixels = lab.decode(floats(z));
-    return [{ status: 'decoded', id, pixels }, [pixels.buffer]];
   },
   encode({ pixels }) {
     const mu = lab.encode(floats(pixels));
@@ -319,10 +332,6 @@ const handlers = {
   map() {
     const mu = lab.encodeTest();
     return [{ status: 'map', mu, labels: lab.testLabels(), latent: lab.latent }, [mu.buffer]];
-  },
-  grid({ z, n, purpose = 'grid', rows = n, cols = n }) {
-    const pixels = lab.decodeMany(z);
-    return [{ status: purpose, n, rows, cols, pixels }, [pixels.buffer]];
   },
   reconstructions({ perClass = 1 }) {
     const { originals, reconstructions, count } = lab.reconstructions(perClass);
@@ -362,6 +371,10 @@ const handlers = {
 };
 
 onmessage = async ({ data }) => {
+  if (data.type === 'weights-port') {
+    weightsPort = data.port;
+    return;
+  }
   try {
     const handler = handlers[data.type];
     if (!handler) throw new Error(`unknown request '${data.type}'`);
