@@ -3,8 +3,8 @@
 // Message {backend: 'cpu' | 'wasm', images: Float32Array(n × 784), steps, repeats, warmup}
 // → {status: 'done', backend, samplesPerSec: [...], missingKernels: [...]} or {status: 'error'}.
 /* global tf */
-importScripts('../node_modules/@tensorflow/tfjs-core/dist/tf-core.min.js', '../node_modules/@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js',
-  '../node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js');
+// bench/package.json's TensorFlow.js (the full package: its gradients are registered only there).
+importScripts('node_modules/@tensorflow/tfjs/dist/tf.min.js', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js');
 
 const [PIXELS, HIDDEN, LATENT, BATCH] = [784, 512, 20, 128];
 
@@ -33,7 +33,7 @@ function model() {
 }
 
 async function run({ backend, images, steps, repeats, warmup }) {
-  if (backend === 'wasm') tf.wasm.setWasmPaths(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', location.href).href);
+  if (backend === 'wasm') tf.wasm.setWasmPaths(new URL('node_modules/@tensorflow/tfjs-backend-wasm/dist/', location.href).href);
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
   await tf.ready();
   const n = images.length / PIXELS;
@@ -43,7 +43,7 @@ async function run({ backend, images, steps, repeats, warmup }) {
   let cursor = 0;
   const step = () => tf.tidy(() => {
     if (cursor + BATCH > n) cursor = 0;
-    const x = tf.slice(data, [cursor, 0], [BATCH, PIXELS]); // tf-core alone has no chained ops
+    const x = tf.slice(data, [cursor, 0], [BATCH, PIXELS]);
     cursor += BATCH;
     const eps = tf.randomNormal([BATCH, LATENT]);
     return optimizer.minimize(() => loss(x, eps), true);

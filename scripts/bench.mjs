@@ -5,7 +5,7 @@
 //
 //   node scripts/bench.mjs          (after scripts/build.sh; cargo builds the CLI itself)
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
@@ -16,6 +16,9 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
 const range = (xs) => `${Math.round(Math.min(...xs)).toLocaleString('en')}–${Math.round(Math.max(...xs)).toLocaleString('en')}`;
+
+// TensorFlow.js lives in bench/package.json, installed here on first use (not by the set-up).
+if (!existsSync('bench/node_modules/@tensorflow/tfjs')) execFileSync('npm', ['ci', '--prefix', 'bench', '--no-audit', '--no-fund'], { stdio: 'inherit' });
 
 // ---- Native: the same code, one core, mimalloc (the CLI's allocator).
 execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'vae-lab'], { stdio: 'inherit' });

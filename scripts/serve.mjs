@@ -18,9 +18,9 @@ const CSP = [
   "img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'",
 ].join('; ');
 // Only what the page needs is reachable; sources, tests and node_modules are not served.
-// With --bench also the benchmark page and TensorFlow.js (scripts/bench.mjs).
+// With --bench also the benchmark page and its TensorFlow.js (scripts/bench.mjs).
 const PUBLIC = ['index.html', 'www/', 'pkg/', 'data/', 'models/',
-  ...(process.argv.includes('--bench') ? ['bench/', 'node_modules/@tensorflow/'] : [])];
+  ...(process.argv.includes('--bench') ? ['bench/'] : [])];
 
 const portArg = process.argv.indexOf('--port');
 const port = portArg > 0 ? Number(process.argv[portArg + 1]) : Number(process.env.PORT ?? 8080);
