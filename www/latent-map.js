@@ -32,15 +32,20 @@ export class LatentMap {
     if (labels) this.labels = labels;
     if (means) this.means = means;
     if (latent) this.latent = latent;
+    const axesChanged = axes && (axes[0] !== this.axes[0] || axes[1] !== this.axes[1]);
     if (axes) this.axes = axes;
     if (z) this.z = z;
+    // The dots change with the model, z with every slider move: redraw the dots only when needed.
+    if (mu || labels || means || latent || axesChanged || !this.layer) this.drawDots();
     this.draw();
   }
 
-  draw() {
+  /// The test codes and class means, drawn once into an off-screen layer.
+  drawDots() {
     const { canvas, latent, axes: [dx, dy] } = this;
     const size = canvas.width;
-    const ctx = canvas.getContext('2d');
+    this.layer ??= new OffscreenCanvas(size, size);
+    const ctx = this.layer.getContext('2d');
     const px = (v) => ((v + Z_RANGE) / (2 * Z_RANGE)) * size;
     const py = (v) => size - px(v);
     ctx.fillStyle = '#fff';
@@ -65,6 +70,17 @@ export class LatentMap {
       ctx.fillStyle = '#111827';
       ctx.fillText(String(c), x, y + 1);
     }
+    this.dots = n;
+  }
+
+  /// The dots layer, then z's cross and the drawing's diamond on top.
+  draw() {
+    const { canvas, axes: [dx, dy] } = this;
+    const size = canvas.width;
+    const ctx = canvas.getContext('2d');
+    const px = (v) => ((v + Z_RANGE) / (2 * Z_RANGE)) * size;
+    const py = (v) => size - px(v);
+    ctx.drawImage(this.layer, 0, 0);
     if (this.z.length > Math.max(dx, dy)) {
       const [x, y] = [px(this.z[dx]), py(this.z[dy])];
       ctx.strokeStyle = '#111827'; ctx.lineWidth = 2;
@@ -77,6 +93,6 @@ export class LatentMap {
       ctx.fill(); ctx.stroke();
       canvas.dataset.drawn = `${x.toFixed(1)},${y.toFixed(1)}`;
     } else delete canvas.dataset.drawn;
-    canvas.dataset.points = String(n);
+    canvas.dataset.points = String(this.dots);
   }
 }

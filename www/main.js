@@ -68,7 +68,7 @@ function requestDecode() {
   decode.sent = decode.moved;
   decode.moved = [];
   decoder.postMessage({ type: 'decode', z: Float32Array.from(sliders.values()) });
-  grid.request(sliders.values());
+  gridSoon();
   latentMap.set({ z: sliders.values(), axes: grid.axes() });
 }
 
@@ -80,6 +80,17 @@ function requestEncode() {
   encoding.busy = true;
   encoding.dirty = false;
   worker.postMessage({ type: 'encode', pixels: pad.pixels() });
+}
+
+// The grid (a hundred decodes) follows z at most every GRID_EVERY_MS while dragging, so the
+// decoding worker stays free for the slider's own image.
+const GRID_EVERY_MS = 120;
+let gridTimer = 0;
+let gridAt = -Infinity;
+function gridSoon() {
+  if (gridTimer) return;
+  const wait = Math.max(0, gridAt + GRID_EVERY_MS - performance.now());
+  gridTimer = setTimeout(() => { gridTimer = 0; gridAt = performance.now(); grid.request(sliders.values()); }, wait);
 }
 
 /// The user moved z (a slider, the map, z = 0): stop following a class mean, move the sliders to
