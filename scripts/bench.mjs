@@ -120,6 +120,7 @@ const md = [
   ...rows.map(([m, v, r, x]) => `| ${m} | ${fmt(v)} | ${r} | ${x} |`), '',
   '| target | met | figure |', '|---|---|---|',
   ...targets.map(([t, ok, v]) => `| ${t} | ${ok ? 'yes' : '**no**'} | ${v} |`), '',
+  "TensorFlow.js 4.22.0 needs 'unsafe-eval', which the benchmark page allows and the app's own page does not.",
   `TF.js backends in use: ${Object.entries(tf).map(([b, r]) => `${b}: ${r.status === 'done' ? r.backendInUse : `failed (${r.message})`}`).join('; ')}.`, '',
 ];
 writeFileSync('bench/results.md', md.join('\n'));
