@@ -8,7 +8,10 @@ const ready = init();
 let decoder = null;
 const waiting = new Map(); // per request type, the newest one whose weights have not arrived yet
 
-let shown = null; // the last z decoded, redrawn by each new set of weights
+// What is on screen: the last z decoded and the last grid asked for. Each new set of weights
+// redraws both, so the page need not ask on every training tick.
+let shown = null;
+let shownGrid = null;
 
 const handlers = {
   decode({ z, id, pushed = false }) {
@@ -16,9 +19,11 @@ const handlers = {
     shown = z;
     return [{ status: 'decoded', id, pushed, step: decoder.step, pixels }, [pixels.buffer]];
   },
-  grid({ z, n, purpose = 'grid', rows = n, cols = n }) {
+  grid(request) {
+    const { z, n, purpose = 'grid', rows = n, cols = n, pushed = false } = request;
     const pixels = decoder.decodeMany(z);
-    return [{ status: purpose, n, rows, cols, pixels }, [pixels.buffer]];
+    if (purpose === 'grid') shownGrid = request;
+    return [{ status: purpose, n, rows, cols, pixels, pushed }, [pixels.buffer]];
   },
 };
 
@@ -46,15 +51,17 @@ function swap({ bytes }) {
     decoder?.free();
     decoder = next;
   } catch (e) {
-    postMessage({ status: 'error', during: 'decode', message: `new weights refused: ${e?.message ?? e}` });
+    postMessage({ status: 'error', during: 'weights', message: `new weights refused: ${e?.message ?? e}` });
     return;
   }
   const held = [...waiting.values()];
   waiting.clear();
   held.forEach(answer);
-  // The image on screen follows the model without being asked (marked, so the page's
-  // one-request-in-flight bookkeeping is not disturbed).
-  if (shown && shown.length === decoder.latent && !held.some((r) => r.type === 'decode')) answer({ type: 'decode', z: shown, pushed: true });
+  // What is on screen follows the model without being asked (marked pushed, so the page's
+  // one-request-in-flight bookkeeping is not disturbed). A size change leaves it to the page.
+  const unheld = (type) => !held.some((h) => h.type === type);
+  if (shown?.length === decoder.latent && unheld('decode')) answer({ type: 'decode', z: shown, pushed: true });
+  if (shownGrid && shownGrid.z.length === shownGrid.n ** 2 * decoder.latent && unheld('grid')) answer({ ...shownGrid, pushed: true });
 }
 
 onmessage = async ({ data }) => {

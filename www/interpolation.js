@@ -1,6 +1,7 @@
 // Interpolation: two images (test images by number, or the drawing as the start), their codes μ
 // joined by a straight line, and the images decoded along it, painted between the two originals.
 import { paintGrid } from './digits.js';
+import { OneInFlight } from './one-in-flight.js';
 
 export class Interpolation {
   /// `els`: {canvas, from, to, steps, useDrawing, random}; `send(msg)` posts to the worker;
@@ -8,8 +9,7 @@ export class Interpolation {
   constructor(els, send, drawing) {
     Object.assign(this, { els, send, drawing });
     this.testSize = 1;
-    this.busy = false;
-    this.dirty = false;
+    this.flight = new OneInFlight(() => this.sendNow());
     for (const input of [els.from, els.to, els.steps]) input.addEventListener('change', () => this.request());
     els.useDrawing.addEventListener('change', () => this.request());
     els.random.addEventListener('click', () => {
@@ -25,10 +25,11 @@ export class Interpolation {
     this.testSize = n;
     for (const input of [this.els.from, this.els.to]) {
       input.max = String(n - 1);
-      input.value = String(Math.min(n - 1, Math.max(0, Math.round(Number(input.value)) || 0)));
+      this.endpoint(input);
     }
   }
 
+  /// The test image an input names, clamped into the test set (and shown so).
   endpoint(input) {
     const n = Math.min(this.testSize - 1, Math.max(0, Math.round(Number(input.value)) || 0));
     input.value = String(n);
@@ -37,12 +38,13 @@ export class Interpolation {
 
   /// Asks for the path; at most one request in flight, the newest settings win.
   request() {
-    if (this.busy) { this.dirty = true; return; }
+    this.flight.request();
+  }
+
+  sendNow() {
     const drawn = this.els.useDrawing.checked ? this.drawing() : null;
     const steps = Math.min(16, Math.max(3, Math.round(Number(this.els.steps.value)) || 8));
     this.els.steps.value = String(steps);
-    this.busy = true;
-    this.dirty = false;
     this.send({ type: 'interpolate', a: drawn ? { pixels: drawn } : this.endpoint(this.els.from), b: this.endpoint(this.els.to), steps });
   }
 
@@ -56,8 +58,8 @@ export class Interpolation {
     this.done();
   }
 
+  /// The request was answered or failed: ask again if the choices changed meanwhile.
   done() {
-    this.busy = false;
-    if (this.dirty) this.request();
+    this.flight.answered();
   }
 }

@@ -10,6 +10,7 @@ import { ManifoldGrid } from './manifold.js';
 import { LatentMap } from './latent-map.js';
 import { DrawPad } from './draw.js';
 import { Interpolation } from './interpolation.js';
+import { OneInFlight } from './one-in-flight.js';
 
 const SAMPLE_COUNT = 8;
 const $ = (id) => document.getElementById(id);
@@ -59,28 +60,23 @@ start.problems.forEach((p) => say(p, 'warn'));
 // ---- Decoding: at most one request in flight; the newest z wins, so dragging never queues up.
 // `moved`/`sent`: when the user moved z, for the input-to-frame latency the benchmark reads
 // (page.latencies, ms; page.firstImageMs, from navigation to the first decoded image).
-const decode = { busy: false, dirty: false, moved: [], sent: [] };
+const latency = { moved: [], sent: [] };
 page.latencies = [];
-function requestDecode() {
-  if (decode.busy) { decode.dirty = true; return; }
-  decode.busy = true;
-  decode.dirty = false;
-  decode.sent = decode.moved;
-  decode.moved = [];
+const decoding = new OneInFlight(() => {
+  latency.sent = latency.moved;
+  latency.moved = [];
   decoder.postMessage({ type: 'decode', z: Float32Array.from(sliders.values()) });
   gridSoon();
   latentMap.set({ z: sliders.values(), axes: grid.axes() });
-}
+});
+const requestDecode = () => decoding.request();
 
 // ---- The drawing: encoded while drawing (one request in flight), its μ marked on the map.
-const encoding = { busy: false, dirty: false };
-function requestEncode() {
-  if (pad.isEmpty()) return;
-  if (encoding.busy) { encoding.dirty = true; return; }
-  encoding.busy = true;
-  encoding.dirty = false;
+const encoding = new OneInFlight(() => {
+  if (pad.isEmpty()) return false; // cleared meanwhile: nothing to encode
   worker.postMessage({ type: 'encode', pixels: pad.pixels() });
-}
+});
+const requestEncode = () => encoding.request();
 
 // The grid (a hundred decodes) follows z at most every GRID_EVERY_MS while dragging, so the
 // decoding worker stays free for the slider's own image.
@@ -96,7 +92,7 @@ function gridSoon() {
 /// The user moved z (a slider, the map, z = 0): stop following a class mean, move the sliders to
 /// `z` (already there when a slider moved), redraw and remember it in the address.
 function moveZ(z = null) {
-  decode.moved.push(performance.now());
+  latency.moved.push(performance.now());
   page.followClass = null;
   classButtons.select(null);
   if (z) sliders.set(z);
@@ -104,9 +100,9 @@ function moveZ(z = null) {
   saveHashSoon();
 }
 
-/// Everything drawn from the model, after it changed (a training tick, a new model).
+/// The training worker's views, after the model changed (a training tick, a new model). The
+/// slider image and the grid redraw themselves when the decoding worker gets the new weights.
 function refreshViews() {
-  requestDecode();
   worker.postMessage({ type: 'reconstructions', perClass: 1 });
   interpolation.request();
   requestEncode();
@@ -215,6 +211,7 @@ const onReply = {
       + `${d.trainSize.toLocaleString()} training and ${d.testSize.toLocaleString()} test images; ${origin}.`;
     if (page.rebuildReason) say(page.rebuildReason, 'info');
     page.rebuildReason = null;
+    requestDecode(); // new sliders: their z, and the grid around it
     refreshViews();
     requestSamples();
   },
@@ -231,30 +228,28 @@ const onReply = {
     showProgress(d);
     page.classMeans = d.classMeans;
     if (page.followClass !== null) pickClass(page.followClass);
-    refreshViews(); // the same z through the changing decoder: watch it learn
+    refreshViews(); // the same test images and drawing through the changing model: watch it learn
     if (!d.running) setRunning(false);
   },
   decoded(d) {
     paintImages($('decoded'), d.pixels);
     if (d.pushed) return; // new weights redrew the same z: no request of ours was answered
     page.firstImageMs ??= performance.now();
-    const moved = decode.sent;
-    decode.sent = [];
+    const moved = latency.sent;
+    latency.sent = [];
     // The frame that shows this image starts at the next animation frame.
     if (moved.length) requestAnimationFrame(() => {
       const now = performance.now();
       page.latencies.push(...moved.map((t) => now - t));
       page.latencies.splice(0, page.latencies.length - 2000);
     });
-    decode.busy = false;
-    if (decode.dirty) requestDecode();
+    decoding.answered();
   },
   encoded(d) {
     paintImages($('draw-recon'), d.recon);
     page.drawnMu = d.mu;
     latentMap.set({ drawn: d.mu });
-    encoding.busy = false;
-    if (encoding.dirty) requestEncode();
+    encoding.answered();
   },
   interpolated(d) { interpolation.paint(d); },
   samples(d) { paintImages($('samples'), d.images, d.n); },
@@ -283,10 +278,10 @@ const onReply = {
   autosaved(d) { $('autosave').textContent = `step ${d.step.toLocaleString()}, ${new Date().toLocaleTimeString()}`; },
   notice(d) { say(d.message, 'warn'); },
   error(d) {
-    if (d.during === 'decode') decode.busy = false;
+    if (d.during === 'decode') decoding.failed();
     if (d.during === 'grid') grid.failed();
     if (d.during === 'interpolate') interpolation.done();
-    if (d.during === 'encode') encoding.busy = false;
+    if (d.during === 'encode') encoding.failed();
     if (d.during === 'accuracy') $('accuracy').textContent = '–';
     if (d.during === 'train') {
       // Diverged (rolled back) or failed: show the model as it now is.

@@ -1,12 +1,12 @@
 // The manifold grid: decoded images over a grid of two chosen latent dimensions, the others held
 // at the sliders' current z. One request in flight at a time; the newest settings win.
 import { paintGrid } from './digits.js';
+import { OneInFlight } from './one-in-flight.js';
 
 export class ManifoldGrid {
   constructor({ canvas, xSelect, ySelect, range, size }, post) {
     Object.assign(this, { canvas, xSelect, ySelect, range, size, post });
-    this.busy = false;
-    this.dirty = false;
+    this.flight = new OneInFlight(() => this.send());
     this.base = [];
     for (const el of [xSelect, ySelect, range, size]) el.addEventListener('change', () => { this.request(this.base); this.onChange?.(); });
   }
@@ -42,14 +42,15 @@ export class ManifoldGrid {
   /// Asks the worker for the grid around `base` (the current z).
   request(base) {
     this.base = base;
-    if (this.busy) { this.dirty = true; return; }
+    this.flight.request();
+  }
+
+  send() {
     const { dx, dy, range, n } = this.settings();
-    const z = codes(base, n * n, (row, k) => {
+    const z = codes(this.base, n * n, (row, k) => {
       row[dx] = sweep(range, k % n, n); // left to right
       row[dy] = -sweep(range, Math.floor(k / n), n); // top to bottom
     });
-    this.busy = true;
-    this.dirty = false;
     this.post({ type: 'grid', z, n }, [z.buffer]);
   }
 
@@ -61,15 +62,15 @@ export class ManifoldGrid {
     return { z, rows: base.length, cols: n };
   }
 
-  paint({ pixels, n }) {
+  /// Paints a grid; `pushed` ones were redrawn by new weights, not asked for.
+  paint({ pixels, n, pushed = false }) {
     paintGrid(this.canvas, pixels, n, n);
     this.canvas.dataset.paints = String(Number(this.canvas.dataset.paints ?? 0) + 1);
-    this.busy = false;
-    if (this.dirty) this.request(this.base);
+    if (!pushed) this.flight.answered();
   }
 
   failed() {
-    this.busy = false;
+    this.flight.failed();
   }
 }
 
