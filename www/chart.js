@@ -1,6 +1,7 @@
 // Live loss chart: reconstruction and total on the left axis, KL on its own right axis (it is an
 // order of magnitude smaller). uPlot draws without animation; points are thinned past MAX_POINTS.
 import uPlot from './vendor/uPlot.esm.js';
+import { halve } from './series.js';
 
 const MAX_POINTS = 1500;
 
@@ -33,10 +34,7 @@ export class LossChart {
   add(step, recon, kl, total) {
     const d = this.data;
     d[0].push(step); d[1].push(recon); d[2].push(kl); d[3].push(total);
-    if (d[0].length > MAX_POINTS) {
-      // Keep every other point: the curve's shape survives, the cost stays flat over long runs.
-      for (const s of d) { let j = 0; for (let i = 0; i < s.length; i += 2) s[j++] = s[i]; s.length = j; }
-    }
+    if (d[0].length > MAX_POINTS) halve(d);
     this.plot.setData(d);
     this.container.dataset.points = String(this.pointsAdded = (this.pointsAdded ?? 0) + 1);
   }

@@ -4,6 +4,7 @@
 // which this worker keeps supplied with the current weights.
 import init, { Lab } from '../pkg/vae_lab.js';
 import { loadAutosave, saveAutosave } from './autosave.js';
+import { halve } from './series.js';
 
 // Data sets by name. MNIST (10,000 digits) holds out every 10th image of each class; Fashion-MNIST
 // comes with its official test set.
@@ -145,9 +146,7 @@ function emptyHistory() {
 function record(p) {
   const h = history;
   h.step.push(p.step); h.recon.push(p.recon); h.kl.push(p.kl); h.loss.push(p.loss);
-  if (h.step.length > HISTORY_MAX) {
-    for (const s of Object.values(h)) { let j = 0; for (let i = 0; i < s.length; i += 2) s[j++] = s[i]; s.length = j; }
-  }
+  if (h.step.length > HISTORY_MAX) halve(Object.values(h));
 }
 
 /// Saves the model, its optimiser state and loss history to IndexedDB if it changed since the
@@ -242,19 +241,17 @@ function report() {
   const w = window_;
   const seconds = (performance.now() - w.start) / 1000;
   const p = w.last;
-  record({ step: p.step, recon: w.recon / w.steps, kl: w.kl / w.steps, loss: w.loss / w.steps });
+  const mean = { step: p.step, recon: w.recon / w.steps, kl: w.kl / w.steps, loss: w.loss / w.steps };
+  record(mean);
   sendWeights();
   saving.dirty = true;
   if (!running || performance.now() - saving.at >= AUTOSAVE_MS) autosave();
   postMessage({
     status: 'progress',
-    step: p.step,
     epoch: p.epoch,
     epochProgress: p.epochProgress,
     samplesSeen: p.samplesSeen,
-    recon: w.recon / w.steps,
-    kl: w.kl / w.steps,
-    loss: w.loss / w.steps,
+    ...mean,
     beta: p.beta,
     samplesPerSec: w.samples / seconds,
     stepsPerSec: w.steps / seconds,
