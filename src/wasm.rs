@@ -23,6 +23,16 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
 
+/// A plain JS object of named values; typed arrays go in as they are (serde would copy them into
+/// plain arrays).
+fn js_object(fields: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
+    let out = js_sys::Object::new();
+    for (name, value) in fields {
+        js_sys::Reflect::set(&out, &(*name).into(), value).map_err(|_| JsError::new(&format!("cannot build a result with '{name}'")))?;
+    }
+    Ok(out.into())
+}
+
 /// Settings from JS; missing fields take their defaults, a misspelt one is refused (serde-wasm-bindgen
 /// reads only the fields it knows, so `deny_unknown_fields` alone would let a typo pass silently).
 fn parse_config(value: JsValue) -> Result<Config, JsError> {
@@ -141,12 +151,11 @@ impl Lab {
     pub fn reconstructions(&self, per_class: u32) -> Result<JsValue, JsError> {
         let (originals, recon) = self.trainer.reconstructions(per_class as usize)?;
         let count = originals.len() / (self.trainer.train_set().pixels());
-        let out = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &k.into(), v).map(|_| ()).map_err(|_| JsError::new("reconstructions: cannot build result"));
-        set("originals", &js_sys::Float32Array::from(&originals[..]).into())?;
-        set("reconstructions", &js_sys::Float32Array::from(&recon[..]).into())?;
-        set("count", &JsValue::from(count as u32))?;
-        Ok(out.into())
+        js_object(&[
+            ("originals", js_sys::Float32Array::from(&originals[..]).into()),
+            ("reconstructions", js_sys::Float32Array::from(&recon[..]).into()),
+            ("count", JsValue::from(count as u32)),
+        ])
     }
 
     /// μ of every test image, flattened (test size × latent).
@@ -187,12 +196,7 @@ impl Lab {
     /// `{ z: Float32Array(n × latent), images: Float32Array(n × pixels) }`.
     pub fn sample(&mut self, class: Option<u32>, n: u32) -> Result<JsValue, JsError> {
         let (z, images) = self.trainer.sample(class.map(|c| c as usize), n as usize)?;
-        let out = js_sys::Object::new();
-        js_sys::Reflect::set(&out, &"z".into(), &js_sys::Float32Array::from(&z[..]))
-            .map_err(|_| JsError::new("sample: cannot build result"))?;
-        js_sys::Reflect::set(&out, &"images".into(), &js_sys::Float32Array::from(&images[..]))
-            .map_err(|_| JsError::new("sample: cannot build result"))?;
-        Ok(out.into())
+        js_object(&[("z", js_sys::Float32Array::from(&z[..]).into()), ("images", js_sys::Float32Array::from(&images[..]).into())])
     }
 
     /// The model alone (f32, no optimiser state) as safetensors bytes, for a `Decoder`.
