@@ -4,14 +4,10 @@
 // the .wasm size. Prints a table and writes bench/results.md. Not part of the test command.
 //
 //   node scripts/bench.mjs          (after scripts/build.sh; cargo builds the CLI itself)
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic'];
+import { startServer, launchBrowser } from '../tests/e2e/harness.mjs';
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
@@ -27,9 +23,9 @@ const nativeOut = execFileSync('target/release/vae-lab', ['bench', '--steps', '4
 const native = JSON.parse(nativeOut.trim().split('\n').at(-1)).samplesPerSec;
 
 // ---- Browser.
-const server = spawn(process.execPath, ['scripts/serve.mjs', '--port', '0', '--bench'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve) => server.stdout.on('data', (c) => { const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(c)); if (m) resolve(m[0]); }));
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+const server = await startServer(['--bench']);
+const { url } = server;
+const browser = await launchBrowser();
 let results;
 let app;
 try {
@@ -71,7 +67,7 @@ try {
   app = { loads, latencies, trainingRate };
 } finally {
   await browser.close();
-  server.kill('SIGTERM');
+  server.stop();
 }
 
 // ---- Sizes.

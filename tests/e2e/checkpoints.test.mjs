@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, openPage, canvasPixels, text, sleep, differs, stepCount } from './harness.mjs';
+import { startServer, launchBrowser, openPage, canvasPixels, text, sleep, differs, stepCount, waitReady } from './harness.mjs';
 
 let server;
 let browser;
@@ -25,12 +25,6 @@ async function settledImage(page) {
   }
 }
 
-async function waitReady(page, fragment) {
-  await page.waitForFunction((f) => {
-    const s = document.getElementById('status').textContent;
-    return s.startsWith('Ready') && s.includes(f);
-  }, fragment, { timeout: 30_000 });
-}
 
 test('the page opens on the shipped pretrained model, which is far better than random', async () => {
   const { page, problems } = await openPage(browser, server.url);
@@ -90,14 +84,15 @@ test('a corrupt model file is refused with a message and changes nothing', async
 test('a model file dropped on the page loads', async () => {
   const { page, problems } = await openPage(browser, server.url);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
-  const bytes = [...readFileSync(await download.path())];
+  // As base64: a checkpoint with its training state is megabytes, too many for a list of numbers.
+  const base64 = readFileSync(await download.path()).toString('base64');
   await page.click('#restart');
   await waitReady(page, 'random weights');
-  const data = await page.evaluateHandle(({ bytes, name }) => {
+  const data = await page.evaluateHandle(({ base64, name }) => {
     const dt = new DataTransfer();
-    dt.items.add(new File([new Uint8Array(bytes)], name));
+    dt.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
     return dt;
-  }, { bytes, name: download.suggestedFilename() });
+  }, { base64, name: download.suggestedFilename() });
   await page.dispatchEvent('body', 'drop', { dataTransfer: data });
   await waitReady(page, download.suggestedFilename());
   assert.ok(await stepCount(page) > 1000);

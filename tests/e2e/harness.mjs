@@ -7,8 +7,9 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--disable-quic'];
 
-export async function startServer() {
-  const proc = spawn(process.execPath, ['scripts/serve.mjs', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/// The project's server on a free loopback port; `flags` are passed on (e.g. --bench).
+export async function startServer(flags = []) {
+  const proc = spawn(process.execPath, ['scripts/serve.mjs', '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     proc.stdout.on('data', (chunk) => {
       const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(chunk));
@@ -39,8 +40,16 @@ export async function openPage(browser, url, options = {}) {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, ...options });
   const problems = watch(page, url);
   await page.goto(url);
-  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Ready'), null, { timeout: 30_000 });
+  await waitReady(page);
   return { page, problems };
+}
+
+/// Waits until the page says it is ready, with `fragment` in its status (e.g. where the model came from).
+export async function waitReady(page, fragment = '') {
+  await page.waitForFunction((f) => {
+    const s = document.getElementById('status').textContent;
+    return s.startsWith('Ready') && s.includes(f);
+  }, fragment, { timeout: 30_000 });
 }
 
 /// A fingerprint of a canvas's pixels, to tell whether an image changed.

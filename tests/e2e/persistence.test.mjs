@@ -2,14 +2,13 @@
 // optimiser state and loss history; a damaged or foreign store gives a fresh start and says why.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watch, canvasPixels, text, sleep, waitFor, stepCount, chartPoints } from './harness.mjs';
+import { startServer, launchBrowser, watch, canvasPixels, text, sleep, waitFor, stepCount, chartPoints, waitReady } from './harness.mjs';
 
 let server;
 let browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-const ready = (page) => page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Ready'), null, { timeout: 30_000 });
 const messages = (page) => page.$$eval('#messages li', (lis) => lis.map((li) => li.textContent));
 
 /// One browser profile (its IndexedDB survives reloads) with the page open in it.
@@ -18,7 +17,7 @@ async function profile() {
   const page = await context.newPage();
   const problems = watch(page, server.url);
   await page.goto(server.url);
-  await ready(page);
+  await waitReady(page);
   return { context, page, problems };
 }
 
@@ -49,7 +48,7 @@ test('a reload mid-training restores the model, its optimiser state and the loss
     await sleep(wait);
     const before = await stepCount(page);
     await page.reload();
-    await ready(page);
+    await waitReady(page);
     const status = await text(page, 'status');
     assert.match(status, /autosaved at .*optimiser state restored/, status);
     const step = await stepCount(page);
@@ -78,7 +77,7 @@ test('a damaged autosave gives a fresh start with a message, and the page works'
   for (const [record, expected] of cases) {
     await plant(page, record);
     await page.reload();
-    await ready(page);
+    await waitReady(page);
     const said = (await messages(page)).join(' | ');
     assert.match(said, /could not be restored/, said);
     assert.match(said, expected, said);
@@ -90,7 +89,7 @@ test('a damaged autosave gives a fresh start with a message, and the page works'
   await waitFor('the autosave of that step', async () => (await text(page, 'autosave')).startsWith('step'));
   const step = await stepCount(page);
   await page.reload();
-  await ready(page);
+  await waitReady(page);
   assert.equal(await stepCount(page), step);
   assert.deepEqual(problems, []);
   await context.close();
@@ -108,13 +107,13 @@ test('a store that is not ours is cleared with a message, then autosave works', 
     };
   }));
   await page.reload();
-  await ready(page);
+  await waitReady(page);
   const said = (await messages(page)).join(' | ');
   assert.match(said, /could not be restored: .*cleared/, said);
   await page.click('#step-once');
   await waitFor('an autosave into the new store', async () => (await text(page, 'autosave')).startsWith('step'));
   await page.reload();
-  await ready(page);
+  await waitReady(page);
   assert.match(await text(page, 'status'), /autosaved at/);
   assert.deepEqual(problems, []);
   await context.close();
