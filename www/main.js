@@ -11,6 +11,7 @@ import { LatentMap } from './latent-map.js';
 import { DrawPad } from './draw.js';
 import { Interpolation } from './interpolation.js';
 import { OneInFlight } from './one-in-flight.js';
+import { SliderImage } from './slider-image.js';
 
 const SAMPLE_COUNT = 8;
 const $ = (id) => document.getElementById(id);
@@ -27,12 +28,10 @@ const page = {
 
 window.vaeLab = page; // for the e2e tests and for poking at from the console
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-// Decoding for the sliders and the grid runs in a second worker, on the other core, fed with
-// weights by the training worker: dragging never waits for a training step.
-const decoder = new Worker(new URL('./decoder.worker.js', import.meta.url), { type: 'module' });
-const weights = new MessageChannel();
-worker.postMessage({ type: 'weights-port', port: weights.port1 }, [weights.port1]);
-decoder.postMessage({ type: 'weights-port', port: weights.port2 }, [weights.port2]);
+// The grid's many decodes run in a second worker, on the other core; the sliders' single image
+// is decoded here (slider-image.js). Both get the weights the training worker sends.
+const gridWorker = new Worker(new URL('./grid.worker.js', import.meta.url), { type: 'module' });
+const sliderImage = new SliderImage($('decoded'));
 page.worker = worker;
 const chart = new LossChart($('chart'));
 const sliders = new LatentSliders($('sliders'), () => moveZ());
@@ -46,7 +45,7 @@ const latentMap = new LatentMap($('map'), (axes, values) => {
 });
 const grid = new ManifoldGrid(
   { canvas: $('grid'), xSelect: $('grid-x'), ySelect: $('grid-y'), range: $('grid-range'), size: $('grid-size') },
-  (msg, transfer) => decoder.postMessage(msg, transfer),
+  (msg, transfer) => gridWorker.postMessage(msg, transfer),
 );
 grid.onChange = () => latentMap.set({ axes: grid.axes() });
 const pad = new DrawPad($('draw'), (final) => { requestEncode(); if (final && $('interp-drawn').checked) interpolation.request(); });
@@ -57,19 +56,30 @@ const interpolation = new Interpolation(
 );
 start.problems.forEach((p) => say(p, 'warn'));
 
-// ---- Decoding: at most one request in flight; the newest z wins, so dragging never queues up.
-// `moved`/`sent`: when the user moved z, for the input-to-frame latency the benchmark reads
-// (page.latencies, ms; page.firstImageMs, from navigation to the first decoded image).
-const latency = { moved: [], sent: [] };
-page.latencies = [];
-const decoding = new OneInFlight(() => {
-  latency.sent = latency.moved;
-  latency.moved = [];
-  decoder.postMessage({ type: 'decode', z: Float32Array.from(sliders.values()) });
+// ---- The sliders' z: its image painted at once, the grid and the map following.
+function showZ() {
+  const painted = sliderImage.show(sliders.values());
   gridSoon();
   latentMap.set({ z: sliders.values(), axes: grid.axes() });
-});
-const requestDecode = () => decoding.request();
+  return painted;
+}
+
+// For the benchmark: page.latencies, ms from the user's input (the timestamp of the pointer or key
+// event that moved z) to the animation frame that paints its image; page.firstImageMs, from
+// navigation to the first decoded image.
+page.latencies = [];
+let inputAt = -Infinity;
+for (const type of ['pointerdown', 'pointermove', 'keydown']) {
+  addEventListener(type, (e) => { inputAt = e.timeStamp; }, { capture: true, passive: true });
+}
+function recordLatency() {
+  const now = performance.now();
+  const since = now - inputAt < 100 ? inputAt : now; // a move without input (a click handler's) counts from now
+  requestAnimationFrame(() => {
+    page.latencies.push(performance.now() - since);
+    page.latencies.splice(0, page.latencies.length - 2000);
+  });
+}
 
 // ---- The drawing: encoded while drawing (one request in flight), its μ marked on the map.
 const encoding = new OneInFlight(() => {
@@ -79,7 +89,7 @@ const encoding = new OneInFlight(() => {
 const requestEncode = () => encoding.request();
 
 // The grid (a hundred decodes) follows z at most every GRID_EVERY_MS while dragging, so the
-// decoding worker stays free for the slider's own image.
+// grid's worker keeps up with new weights too.
 const GRID_EVERY_MS = 120;
 let gridTimer = 0;
 let gridAt = -Infinity;
@@ -92,16 +102,15 @@ function gridSoon() {
 /// The user moved z (a slider, the map, z = 0): stop following a class mean, move the sliders to
 /// `z` (already there when a slider moved), redraw and remember it in the address.
 function moveZ(z = null) {
-  latency.moved.push(performance.now());
   page.followClass = null;
   classButtons.select(null);
   if (z) sliders.set(z);
-  requestDecode();
+  if (showZ()) recordLatency();
   saveHashSoon();
 }
 
 /// The training worker's views, after the model changed (a training tick, a new model). The
-/// slider image and the grid redraw themselves when the decoding worker gets the new weights.
+/// slider image and the grid redraw themselves when new weights come (the `weights` reply).
 function refreshViews() {
   worker.postMessage({ type: 'reconstructions', perClass: 1 });
   interpolation.request();
@@ -117,7 +126,7 @@ function pickClass(c) {
   page.followClass = c;
   classButtons.select(c);
   sliders.set(page.classMeans.subarray(c * latent, (c + 1) * latent));
-  requestDecode();
+  showZ();
   saveHashSoon();
 }
 
@@ -167,7 +176,7 @@ window.addEventListener('hashchange', () => {
   } else {
     const { beta, learningRate, warmup } = page.values;
     worker.postMessage({ type: 'set', beta, learningRate, warmup });
-    if (next.z) { sliders.set(next.z); requestDecode(); }
+    if (next.z) { sliders.set(next.z); showZ(); }
   }
 });
 
@@ -211,7 +220,7 @@ const onReply = {
       + `${d.trainSize.toLocaleString()} training and ${d.testSize.toLocaleString()} test images; ${origin}.`;
     if (page.rebuildReason) say(page.rebuildReason, 'info');
     page.rebuildReason = null;
-    requestDecode(); // new sliders: their z, and the grid around it
+    showZ(); // new sliders: their z, and the grid around it
     refreshViews();
     requestSamples();
   },
@@ -231,19 +240,13 @@ const onReply = {
     refreshViews(); // the same test images and drawing through the changing model: watch it learn
     if (!d.running) setRunning(false);
   },
-  decoded(d) {
-    paintImages($('decoded'), d.pixels);
-    if (d.pushed) return; // new weights redrew the same z: no request of ours was answered
-    page.firstImageMs ??= performance.now();
-    const moved = latency.sent;
-    latency.sent = [];
-    // The frame that shows this image starts at the next animation frame.
-    if (moved.length) requestAnimationFrame(() => {
-      const now = performance.now();
-      page.latencies.push(...moved.map((t) => now - t));
-      page.latencies.splice(0, page.latencies.length - 2000);
-    });
-    decoding.answered();
+  weights(d) {
+    // z from the address before the sliders exist (at load the weights come first), else 0.
+    const fallback = (latent) => (page.pendingZ?.length === latent ? page.pendingZ : new Float32Array(latent));
+    sliderImage.setWeights(d.bytes, fallback).then(() => {
+      page.firstImageMs ??= performance.now();
+      gridWorker.postMessage({ type: 'weights', bytes: d.bytes }, [d.bytes.buffer]);
+    }, (e) => say(`New weights were refused: ${e?.message ?? e}`, 'error'));
   },
   encoded(d) {
     paintImages($('draw-recon'), d.recon);
@@ -278,7 +281,6 @@ const onReply = {
   autosaved(d) { $('autosave').textContent = `step ${d.step.toLocaleString()}, ${new Date().toLocaleTimeString()}`; },
   notice(d) { say(d.message, 'warn'); },
   error(d) {
-    if (d.during === 'decode') decoding.failed();
     if (d.during === 'grid') grid.failed();
     if (d.during === 'interpolate') interpolation.done();
     if (d.during === 'encode') encoding.failed();
@@ -294,9 +296,9 @@ const onReply = {
   },
 };
 worker.onmessage = ({ data }) => onReply[data.status]?.(data);
-decoder.onmessage = worker.onmessage;
+gridWorker.onmessage = worker.onmessage;
 worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
-decoder.onerror = (e) => say(`The decoding worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
+gridWorker.onerror = (e) => say(`The grid's worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
 
 /// A data set's name as a file name part ("your files: a.gz, b.gz" → "your-files-a-gz-b-gz").
 const slug = (s) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
@@ -373,7 +375,7 @@ $('png-samples').addEventListener('click', () => downloadPng($('samples'), `${pn
 $('png-grid').addEventListener('click', () => downloadPng($('grid'), `${pngName()}-manifold.png`));
 $('png-traversal').addEventListener('click', () => {
   const { z, rows, cols } = grid.traversal(sliders.values());
-  decoder.postMessage({ type: 'grid', purpose: 'traversal', z, rows, cols }, [z.buffer]);
+  gridWorker.postMessage({ type: 'grid', purpose: 'traversal', z, rows, cols }, [z.buffer]);
 });
 $('measure-accuracy').addEventListener('click', () => { $('accuracy').textContent = 'measuring…'; worker.postMessage({ type: 'accuracy' }); });
 $('draw-clear').addEventListener('click', () => {

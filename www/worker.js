@@ -1,7 +1,7 @@
 // Module worker that owns the wasm model. The page sends {type, ...} requests; the worker answers
 // {status, ...}. Training runs in short slices with a yield between them, so pause, settings and
-// view requests are answered while it trains. The sliders' decoding happens in decoder.worker.js,
-// which this worker keeps supplied with the current weights.
+// view requests are answered while it trains. The sliders' image and the grid are decoded
+// elsewhere (the page's thread, grid.worker.js) with the weights this worker sends as it trains.
 import init, { Lab } from '../pkg/vae_lab.js';
 import { loadAutosave, saveAutosave } from './autosave.js';
 import { halve } from './series.js';
@@ -28,8 +28,7 @@ let stepsPerSlice = 1;
 const dataCache = new Map();
 const classifiers = new Map(); // classifier files by URL, fetched on first use
 let window_ = null; // losses accumulated since the last report
-let weightsPort = null; // to the decoding worker
-let weightsStep = -1; // the step whose weights it has
+let weightsStep = -1; // the step whose weights the page has
 let wasmMemory = null; // the module's linear memory (set once loaded): its size is in each report
 let history = emptyHistory(); // the current model's loss curve, autosaved with it
 // Autosave state: `dirty` when the model changed since the last save; one save at a time.
@@ -131,13 +130,15 @@ function install(next, { keep, restoredHistory = null }) {
   if (keep) autosave();
 }
 
-/// The current weights to the decoding worker, when they changed since it last got them.
+/// The current weights to the page (which decodes the sliders' image and passes them on to the
+/// grid's worker), when they changed since it last got them.
 function sendWeights(force = false) {
-  if (!weightsPort || !lab || (!force && lab.step === weightsStep)) return;
-  const bytes = lab.modelCheckpoint();
+  if (!lab || (!force && lab.step === weightsStep)) return;
   weightsStep = lab.step;
-  weightsPort.postMessage({ bytes }, [bytes.buffer]);
+  postWeights(lab.modelCheckpoint());
 }
+
+const postWeights = (bytes) => postMessage({ status: 'weights', bytes }, [bytes.buffer]);
 
 function emptyHistory() {
   return { step: [], recon: [], kl: [], loss: [] };
@@ -212,9 +213,12 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
     }
     if (back.notice) postMessage({ status: 'notice', message: back.notice });
   }
+  const shipped = pretrained && dataset in DATA ? pretrainedFor(config, dataset) : Promise.resolve(null);
+  // At page load the sliders need only the weights: send them before the data is loaded and read.
+  if (!lab) shipped.then((b) => b && postWeights(b.slice()), () => {});
   const next = await newLab(config, dataset);
   let from = null;
-  const bytes = pretrained && dataset in DATA ? await pretrainedFor(config, dataset) : null;
+  const bytes = await shipped;
   if (bytes) {
     const meta = next.loadCheckpoint(bytes);
     from = { kind: 'pretrained', step: meta.step };
@@ -368,10 +372,6 @@ const handlers = {
 };
 
 onmessage = async ({ data }) => {
-  if (data.type === 'weights-port') {
-    weightsPort = data.port;
-    return;
-  }
   try {
     const handler = handlers[data.type];
     if (!handler) throw new Error(`unknown request '${data.type}'`);

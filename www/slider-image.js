@@ -1,0 +1,44 @@
+// The sliders' image, decoded on this thread inside the input handler: one decode takes about
+// 0.2 ms, so the image is painted in the same frame as the movement that asked for it, whatever
+// the workers are doing. The training worker sends the weights as it trains.
+import init, { Decoder } from '../pkg/vae_lab.js';
+import { paintImages } from './digits.js';
+
+export class SliderImage {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.decoder = null;
+    this.z = null; // the z on screen (or asked for before any weights came)
+    this.swaps = init(); // weights are applied in arrival order, once the module is ready
+  }
+
+  get latent() {
+    return this.decoder?.latent ?? 0;
+  }
+
+  get step() {
+    return this.decoder?.step ?? 0;
+  }
+
+  /// New weights (a model checkpoint's bytes): repaints the z on screen, or `fallbackZ(latent)`
+  /// when the size changed. Resolves to whether they were taken; throws with the reason if not.
+  setWeights(bytes, fallbackZ) {
+    const swap = this.swaps.then(() => {
+      const next = new Decoder(bytes); // checks the file whole; the old weights stay on error
+      this.decoder?.free();
+      this.decoder = next;
+      this.show(this.z?.length === next.latent ? this.z : fallbackZ(next.latent));
+    });
+    this.swaps = swap.catch(() => {}); // a refused set of weights does not block the next
+    return swap;
+  }
+
+  /// Decodes `z` and paints it now. Returns whether it was painted (false until weights of
+  /// z's size are here; the z is kept and painted when they come).
+  show(z) {
+    this.z = Float32Array.from(z);
+    if (this.z.length !== this.latent) return false;
+    paintImages(this.canvas, this.decoder.decode(this.z));
+    return true;
+  }
+}
