@@ -51,9 +51,12 @@ async function fetchBytes(url) {
 
 /// A data set's files: the shipped ones fetched once, the user's as they were dropped.
 async function loadData(name) {
-  if (dataCache.has(name)) return dataCache.get(name);
-  if (!DATA[name]) throw new Error(`unknown dataset '${name}'`);
-  dataCache.set(name, await Promise.all(DATA[name].files.map(fetchBytes)));
+  if (!dataCache.has(name)) {
+    if (!DATA[name]) throw new Error(`unknown dataset '${name}'`);
+    const loading = Promise.all(DATA[name].files.map(fetchBytes)); // cached at once: asked twice, fetched once
+    dataCache.set(name, loading);
+    loading.catch(() => dataCache.delete(name)); // a failed fetch is tried again next time
+  }
   return dataCache.get(name);
 }
 
@@ -196,6 +199,7 @@ async function pretrainedFor(config, dataset) {
   const res = await fetch(pretrainedUrl(dataset, config.model));
   if (!res.ok) return null;
   const bytes = new Uint8Array(await res.arrayBuffer());
+  await ready;
   const meta = Lab.describeCheckpoint(bytes);
   const fits = meta.config.latent === config.latent && meta.config.hidden === config.hidden;
   return fits ? bytes : null;
@@ -205,6 +209,11 @@ async function pretrainedFor(config, dataset) {
 /// else the shipped pretrained one when `pretrained` and it fits, else fresh weights.
 async function build({ config, dataset = 'mnist', pretrained = true, restore: wanted = null }) {
   running = false;
+  // The shipped model and the data are fetched while the autosave is looked up (opening IndexedDB
+  // takes a while); a failure is met below, if what failed is needed at all.
+  const shipped = pretrained && dataset in DATA ? pretrainedFor(config, dataset) : Promise.resolve(null);
+  shipped.catch(() => {});
+  if (dataset in DATA) loadData(dataset).catch(() => {});
   if (wanted) {
     const back = await restore(wanted);
     if (back.lab) {
@@ -213,7 +222,6 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
     }
     if (back.notice) postMessage({ status: 'notice', message: back.notice });
   }
-  const shipped = pretrained && dataset in DATA ? pretrainedFor(config, dataset) : Promise.resolve(null);
   // At page load the sliders need only the weights: send them before the data is loaded and read.
   if (!lab) shipped.then((b) => b && postWeights(b.slice()), () => {});
   const next = await newLab(config, dataset);
