@@ -2,9 +2,9 @@
 // take milliseconds, which the page's thread should not spend while a slider moves. It runs on
 // the other core beside the training worker; the page passes on the weights that worker sends.
 // Requests {type: 'grid' | 'weights', ...} are answered {status, ...} like the training worker's.
-import init, { Decoder } from '../pkg/vae_lab.js';
+import { Decoder } from '../pkg/vae_lab.js';
+import { ready, takeModule } from './wasm-from-page.js';
 
-const ready = init();
 let decoder = null;
 const waiting = new Map(); // per purpose, the newest grid asked for before weights of its size arrived
 let shown = null; // the last grid asked for: new weights redraw it without being asked
@@ -35,6 +35,7 @@ function swap(bytes) {
 }
 
 onmessage = async ({ data }) => {
+  if (takeModule(data)) return;
   await ready;
   try {
     if (data.type === 'weights') swap(data.bytes);

@@ -27,11 +27,22 @@ const page = {
 };
 
 window.vaeLab = page; // for the e2e tests and for poking at from the console
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-// The grid's many decodes run in a second worker, on the other core; the sliders' single image
-// is decoded here (slider-image.js). Both get the weights the training worker sends.
-const gridWorker = new Worker(new URL('./grid.worker.js', import.meta.url), { type: 'module' });
-const sliderImage = new SliderImage($('decoded'));
+// The wasm is compiled once and the training worker started by boot.js, before this module ran.
+const { wasmModule, startWorker, worker } = window.vaeLabBoot;
+wasmModule.catch((e) => say(`The model's code (WebAssembly) could not be loaded: ${e?.message ?? e}`, 'error'));
+// The sliders' image is decoded here (slider-image.js); the grid's many decodes run in a second
+// worker on the other core, started with the first weights so that it does not compete with the
+// first image for the CPU. Both get the weights the training worker sends.
+const sliderImage = new SliderImage($('decoded'), wasmModule);
+let gridWorker_ = null;
+function gridWorker() {
+  if (!gridWorker_) {
+    gridWorker_ = startWorker(new URL('./grid.worker.js', import.meta.url));
+    gridWorker_.onmessage = worker.onmessage;
+    gridWorker_.onerror = (e) => say(`The grid's worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
+  }
+  return gridWorker_;
+}
 page.worker = worker;
 const chart = new LossChart($('chart'));
 const sliders = new LatentSliders($('sliders'), () => moveZ());
@@ -45,7 +56,7 @@ const latentMap = new LatentMap($('map'), (axes, values) => {
 });
 const grid = new ManifoldGrid(
   { canvas: $('grid'), xSelect: $('grid-x'), ySelect: $('grid-y'), range: $('grid-range'), size: $('grid-size') },
-  (msg, transfer) => gridWorker.postMessage(msg, transfer),
+  (msg, transfer) => gridWorker().postMessage(msg, transfer),
 );
 grid.onChange = () => latentMap.set({ axes: grid.axes() });
 const pad = new DrawPad($('draw'), (final) => { requestEncode(); if (final && $('interp-drawn').checked) interpolation.request(); });
@@ -245,7 +256,7 @@ const onReply = {
     const fallback = (latent) => (page.pendingZ?.length === latent ? page.pendingZ : new Float32Array(latent));
     sliderImage.setWeights(d.bytes, fallback).then(() => {
       page.firstImageMs ??= performance.now();
-      gridWorker.postMessage({ type: 'weights', bytes: d.bytes }, [d.bytes.buffer]);
+      gridWorker().postMessage({ type: 'weights', bytes: d.bytes }, [d.bytes.buffer]);
     }, (e) => say(`New weights were refused: ${e?.message ?? e}`, 'error'));
   },
   encoded(d) {
@@ -296,9 +307,7 @@ const onReply = {
   },
 };
 worker.onmessage = ({ data }) => onReply[data.status]?.(data);
-gridWorker.onmessage = worker.onmessage;
 worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
-gridWorker.onerror = (e) => say(`The grid's worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
 
 /// A data set's name as a file name part ("your files: a.gz, b.gz" → "your-files-a-gz-b-gz").
 const slug = (s) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
@@ -375,7 +384,7 @@ $('png-samples').addEventListener('click', () => downloadPng($('samples'), `${pn
 $('png-grid').addEventListener('click', () => downloadPng($('grid'), `${pngName()}-manifold.png`));
 $('png-traversal').addEventListener('click', () => {
   const { z, rows, cols } = grid.traversal(sliders.values());
-  gridWorker.postMessage({ type: 'grid', purpose: 'traversal', z, rows, cols }, [z.buffer]);
+  gridWorker().postMessage({ type: 'grid', purpose: 'traversal', z, rows, cols }, [z.buffer]);
 });
 $('measure-accuracy').addEventListener('click', () => { $('accuracy').textContent = 'measuring…'; worker.postMessage({ type: 'accuracy' }); });
 $('draw-clear').addEventListener('click', () => {

@@ -5,11 +5,12 @@ import init, { Decoder } from '../pkg/vae_lab.js';
 import { paintImages } from './digits.js';
 
 export class SliderImage {
-  constructor(canvas) {
+  /// `module`: the compiled wasm (a promise of it).
+  constructor(canvas, module) {
     this.canvas = canvas;
     this.decoder = null;
     this.z = null; // the z on screen (or asked for before any weights came)
-    this.swaps = init(); // weights are applied in arrival order, once the module is ready
+    this.swaps = init({ module_or_path: module }); // weights are applied in arrival order, once the module is ready
   }
 
   get latent() {

@@ -2,7 +2,8 @@
 // {status, ...}. Training runs in short slices with a yield between them, so pause, settings and
 // view requests are answered while it trains. The sliders' image and the grid are decoded
 // elsewhere (the page's thread, grid.worker.js) with the weights this worker sends as it trains.
-import init, { Lab } from '../pkg/vae_lab.js';
+import { Lab } from '../pkg/vae_lab.js';
+import { ready, takeModule } from './wasm-from-page.js';
 import { loadAutosave, saveAutosave } from './autosave.js';
 import { halve } from './series.js';
 
@@ -34,7 +35,6 @@ let history = emptyHistory(); // the current model's loss curve, autosaved with 
 // Autosave state: `dirty` when the model changed since the last save; one save at a time.
 const saving = { dirty: false, busy: false, at: 0, failed: false };
 
-const ready = init();
 ready.then((exports) => { wasmMemory = exports.memory; });
 
 // A macrotask without setTimeout's 4 ms clamp, so yielding costs microseconds, not milliseconds.
@@ -380,6 +380,7 @@ const handlers = {
 };
 
 onmessage = async ({ data }) => {
+  if (takeModule(data)) return;
   try {
     const handler = handlers[data.type];
     if (!handler) throw new Error(`unknown request '${data.type}'`);
