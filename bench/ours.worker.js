@@ -48,6 +48,7 @@ onmessage = async ({ data }) => {
     await init();
     const lab = new Lab(BENCH_CONFIG, 'mnist', data.images, data.labels);
     const samplesPerSec = training(lab, data);
+    const profile = lab.profileSteps(data.steps); // where a step's time goes, phase by phase
     // The FLOPs of one training sample: forward matmuls, and twice that backward.
     const forward = 2 * (784 * 512 + 512 * 20 * 2 + 20 * 512 + 512 * 784);
     const page = new Lab({}, 'mnist', data.images, data.labels); // the page's default model, for decode
@@ -55,6 +56,7 @@ onmessage = async ({ data }) => {
     postMessage({
       status: 'done',
       samplesPerSec,
+      profile,
       flopsPerSample: 3 * forward,
       matmulGflops: { 'training shape 128×784·784×512': matmul(128, 784, 512), 'square 512': matmul(512, 512, 512) },
       decodeMs,

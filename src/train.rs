@@ -26,6 +26,25 @@ const SNAPSHOT_EVERY: u64 = 50;
 /// (β does not enter the reconstruction term, so raising β cannot trigger it.)
 const EXPLOSION_FACTOR: f64 = 10.0;
 
+/// Where the time of training steps went, in milliseconds summed over `steps` steps (see
+/// [`Trainer::profile_steps`]).
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepProfile {
+    pub steps: u32,
+    /// Gathering the minibatch and drawing ε.
+    pub batch: f64,
+    /// Forward pass and loss, read back.
+    pub forward: f64,
+    /// Backpropagation.
+    pub backward: f64,
+    /// Gradient check and Adam update.
+    pub update: f64,
+}
+
+/// A phase clock for [`Trainer::profile_steps`] (milliseconds) and what it has summed so far.
+type Timing<'a> = (&'a dyn Fn() -> f64, &'a mut StepProfile);
+
 /// Averages over the steps of one call to [`Trainer::train_steps`], in nats per sample.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -143,8 +162,8 @@ impl Trainer {
     /// Adam's moments by parameter name, the random stream and the position in the epoch.
     fn training_state(&self) -> Result<TrainingState> {
         let names: Vec<String> = self.model.named_vars().into_iter().map(|(n, _)| n).collect();
-        let (m, v) = self.optimizer.moments();
-        let by_name = |xs: &[Tensor]| names.iter().cloned().zip(xs.iter().cloned()).collect();
+        let (m, v) = self.optimizer.moments()?;
+        let by_name = |xs: Vec<Tensor>| names.iter().cloned().zip(xs).collect();
         let (order, cursor, epoch) = self.batcher.parts();
         Ok(TrainingState {
             adam_steps: self.optimizer.steps_taken(),
@@ -254,7 +273,7 @@ impl Trainer {
     pub fn train_steps(&mut self, n: u32) -> Result<Progress> {
         let (mut recon, mut kl, mut loss) = (0.0, 0.0, 0.0);
         for _ in 0..n {
-            let s = self.train_step()?;
+            let s = self.train_step(None)?;
             recon += s[0];
             kl += s[1];
             loss += s[2];
@@ -273,20 +292,50 @@ impl Trainer {
         })
     }
 
-    /// One minibatch step; returns [recon, kl, objective] averaged over the batch.
-    fn train_step(&mut self) -> Result<[f64; 3]> {
+    /// `n` training steps exactly as [`Trainer::train_steps`] takes them, timing each phase with
+    /// `now` (a millisecond clock: `Instant` natively, `performance.now()` in the page).
+    pub fn profile_steps(&mut self, n: u32, now: &dyn Fn() -> f64) -> Result<StepProfile> {
+        let mut profile = StepProfile { steps: n, ..StepProfile::default() };
+        for _ in 0..n {
+            self.train_step(Some((now, &mut profile)))?;
+        }
+        Ok(profile)
+    }
+
+    /// One minibatch step; returns [recon, kl, objective] averaged over the batch. With `timing`,
+    /// adds each phase's time to it.
+    fn train_step(&mut self, mut timing: Option<Timing>) -> Result<[f64; 3]> {
+        let mut lap = {
+            let mut last = timing.as_ref().map_or(0.0, |(now, _)| now());
+            move |timing: &mut Option<Timing>, phase: fn(&mut StepProfile) -> &mut f64| {
+                if let Some((now, profile)) = timing {
+                    let t = now();
+                    *phase(profile) += t - last;
+                    last = t;
+                }
+            }
+        };
         let indices = self.batcher.next(self.config.batch, &mut self.rng).to_vec();
         let (x, y) = batch_tensors(&self.train, &indices)?;
         let eps = normal_tensor(&mut self.rng, indices.len(), self.model.latent)?;
+        lap(&mut timing, |p| &mut p.batch);
         let terms = self.model.loss_terms(&x, &y, &eps)?;
         let objective = terms.objective(self.config.beta_at(self.step))?;
         let loss = objective.to_scalar::<f32>()? as f64;
         let recon = terms.recon.mean_all()?.to_scalar::<f32>()? as f64;
         let exploded = self.recon_average.is_some_and(|avg| recon > EXPLOSION_FACTOR * avg);
+        lap(&mut timing, |p| &mut p.forward);
         // Nothing is updated unless the loss and every gradient are finite.
-        if !loss.is_finite() || exploded || self.optimizer.step(&objective.backward()?)?.is_err() {
+        let grads = if loss.is_finite() && !exploded { Some(objective.backward()?) } else { None };
+        lap(&mut timing, |p| &mut p.backward);
+        let refused = match grads {
+            Some(g) => self.optimizer.step(&g)?.is_err(),
+            None => true,
+        };
+        if refused {
             return Err(self.roll_back()?);
         }
+        lap(&mut timing, |p| &mut p.update);
         self.step += 1;
         self.recon_average = Some(self.recon_average.map_or(recon, |avg| 0.95 * avg + 0.05 * recon));
         if self.step % SNAPSHOT_EVERY == 0 {

@@ -232,6 +232,13 @@ impl Lab {
         Ok(crate::idx::dims(bytes, name)?.into_iter().map(|d| d as u32).collect())
     }
 
+    /// For the benchmark: `n` training steps, each phase timed with performance.now():
+    /// `{steps, batch, forward, backward, update}` in milliseconds summed over the steps.
+    #[wasm_bindgen(js_name = profileSteps)]
+    pub fn profile_steps(&mut self, n: u32) -> Result<JsValue, JsError> {
+        to_js(&self.trainer.profile_steps(n, &performance_now)?)
+    }
+
     /// For the benchmark: `reps` products of an (m×k) and a (k×n) matrix with Candle's gemm, as
     /// training runs them. Returns one element of the last product so the work cannot be skipped.
     #[wasm_bindgen(js_name = benchMatmul)]
@@ -279,6 +286,13 @@ impl Lab {
 /// The decoder alone, for the page's second worker: it answers the sliders and the manifold grid
 /// on the other core while the training worker is busy with a step. Its weights come from a
 /// checkpoint (the training worker sends `Lab.modelCheckpoint()` as it trains).
+#[wasm_bindgen]
+extern "C" {
+    /// The global `performance.now()`, in the page and in workers alike.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
 #[wasm_bindgen]
 pub struct Decoder {
     model: crate::model::Vae,

@@ -159,3 +159,18 @@ fn interpolation_is_the_decoded_straight_line_between_two_codes() {
     assert!(msg(trainer.encode(&vec![f32::NAN; 784])).contains("from 0 to 1"));
     assert!(msg(trainer.test_image(997)).contains("does not exist"));
 }
+
+#[test]
+fn profiled_steps_train_exactly_like_plain_ones_and_time_every_phase() {
+    let (train, test) = mnist();
+    let cfg = Config { seed: 6, ..Config::default() };
+    let mut plain = Trainer::new(cfg.clone(), train.clone(), test.clone()).unwrap();
+    let mut profiled = Trainer::new(cfg, train, test).unwrap();
+    plain.train_steps(4).unwrap();
+    // A clock that ticks 1 ms per reading: every phase is read once per step.
+    let ticks = std::cell::Cell::new(0.0);
+    let p = profiled.profile_steps(4, &|| { ticks.set(ticks.get() + 1.0); ticks.get() }).unwrap();
+    assert_eq!((p.steps, p.batch, p.forward, p.backward, p.update), (4, 4.0, 4.0, 4.0, 4.0));
+    assert_eq!(profiled.step(), 4);
+    assert_eq!(plain.decode(&[0.2; 8]).unwrap(), profiled.decode(&[0.2; 8]).unwrap());
+}
