@@ -283,9 +283,6 @@ impl Lab {
     }
 }
 
-/// The decoder alone, for the page's second worker: it answers the sliders and the manifold grid
-/// on the other core while the training worker is busy with a step. Its weights come from a
-/// checkpoint (the training worker sends `Lab.modelCheckpoint()` as it trains).
 #[wasm_bindgen]
 extern "C" {
     /// The global `performance.now()`, in the page and in workers alike.
@@ -293,6 +290,9 @@ extern "C" {
     fn performance_now() -> f64;
 }
 
+/// The decoder alone, without data or optimiser: the page's thread decodes the sliders' image with
+/// one, the grid's worker the manifold and traversals. Its weights come from a checkpoint (the
+/// training worker sends `Lab.modelCheckpoint()` as it trains).
 #[wasm_bindgen]
 pub struct Decoder {
     model: crate::model::Vae,
