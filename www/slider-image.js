@@ -17,12 +17,9 @@ export class SliderImage {
     return this.decoder?.latent ?? 0;
   }
 
-  get step() {
-    return this.decoder?.step ?? 0;
-  }
-
   /// New weights (a model checkpoint's bytes): repaints the z on screen, or `fallbackZ(latent)`
-  /// when the size changed. Resolves to whether they were taken; throws with the reason if not.
+  /// when the size changed. Resolves once they are in use; rejects with the reason if refused
+  /// (the old weights stay).
   setWeights(bytes, fallbackZ) {
     const swap = this.swaps.then(() => {
       const next = new Decoder(bytes); // checks the file whole; the old weights stay on error
