@@ -122,11 +122,13 @@ async function newLab(config, dataset) {
 
 /// Makes `next` the model; `keep` says whether it is worth autosaving as it is (a pretrained
 /// model is not: it ships with the page).
-function install(next, { keep, restoredHistory = null }) {
+/// `weightsSent`: the page already has these weights (sent before the model was built).
+function install(next, { keep, restoredHistory = null, weightsSent = false }) {
   running = false;
   if (next !== lab) lab?.free();
   lab = next;
-  sendWeights(true);
+  if (weightsSent) weightsStep = lab.step;
+  else sendWeights(true);
   stepsPerSlice = 1;
   history = restoredHistory ?? emptyHistory();
   saving.dirty = keep;
@@ -223,7 +225,8 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
     if (back.notice) postMessage({ status: 'notice', message: back.notice });
   }
   // At page load the sliders need only the weights: send them before the data is loaded and read.
-  if (!lab) shipped.then((b) => b && postWeights(b.slice()), () => {});
+  const early = !lab;
+  if (early) shipped.then((b) => b && postWeights(b.slice()), () => {});
   const next = await newLab(config, dataset);
   let from = null;
   const bytes = await shipped;
@@ -231,7 +234,7 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
     const meta = next.loadCheckpoint(bytes);
     from = { kind: 'pretrained', step: meta.step };
   }
-  install(next, { keep: !from });
+  install(next, { keep: !from, weightsSent: early && !!from });
   return { status: 'ready', ...describe({ from }) };
 }
 
