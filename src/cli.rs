@@ -11,7 +11,7 @@ use crate::{datasets, Config, ModelKind, Trainer};
 const USAGE: &str = "\
 usage:
   vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model vae|cvae]
-                 [--latent N] [--hidden N] [--beta B] [--warmup STEPS] [--lr R] [--batch N] [--epochs N] [--seed N]
+                 [--latent N] [--hidden N] [--layers N] [--beta B] [--warmup STEPS] [--means-spread S] [--lr R] [--batch N] [--epochs N] [--seed N]
                  [--init CKPT] [--save CKPT] [--half]
   vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--classifier CLF] [--per-class N]
   vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] --save CLF
@@ -23,6 +23,8 @@ options:
   --data-root    folder holding mnist/ and fashion/ (default data, prepared by scripts/setup.sh)
   --preset       page: the page's defaults (CVAE, latent 8, hidden 400, β 1, lr 0.001, batch 64), 5 epochs;
                  pytorch-example: pytorch/examples' VAE (VAE, latent 20, hidden 400, lr 0.001, batch 128), 10 epochs
+  --layers N     hidden layers on each side, each --hidden wide (default 1)
+  --means-spread S  CVAE: class means start as N(0, S²I) draws (default 1; 8 makes classes separate)
   --init CKPT    continue training from a checkpoint (its model; --beta/--lr/--batch override)
   --save CKPT    write a safetensors checkpoint after training; --half stores it as f16
   --classifier   with eval of a CVAE: conditional accuracy, the share of images decoded from
@@ -38,11 +40,13 @@ struct Args {
     model: Option<ModelKind>,
     latent: Option<usize>,
     hidden: Option<usize>,
+    layers: Option<usize>,
     beta: Option<f64>,
     lr: Option<f64>,
     batch: Option<usize>,
     seed: Option<u64>,
     warmup: Option<u64>,
+    means_spread: Option<f64>,
     init: Option<PathBuf>,
     save: Option<PathBuf>,
     half: bool,
@@ -78,11 +82,13 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--model" => a.model = Some(v.parse()?),
             "--latent" => a.latent = Some(num(&flag, &v)?),
             "--hidden" => a.hidden = Some(num(&flag, &v)?),
+            "--layers" => a.layers = Some(num(&flag, &v)?),
             "--beta" => a.beta = Some(num(&flag, &v)?),
             "--lr" => a.lr = Some(num(&flag, &v)?),
             "--batch" => a.batch = Some(num(&flag, &v)?),
             "--seed" => a.seed = Some(num(&flag, &v)?),
             "--warmup" => a.warmup = Some(num(&flag, &v)?),
+            "--means-spread" => a.means_spread = Some(num(&flag, &v)?),
             "--epochs" => a.epochs = Some(num(&flag, &v)?),
             "--init" => a.init = Some(v.into()),
             "--save" => a.save = Some(v.into()),
@@ -103,7 +109,7 @@ fn config_of(a: &Args) -> Result<(Config, usize), String> {
     let (mut c, epochs) = match a.preset.as_deref().unwrap_or("page") {
         "page" => (Config::default(), 5),
         "pytorch-example" => (
-            Config { model: ModelKind::Vae, latent: 20, hidden: 400, beta: 1.0, learning_rate: 1e-3, batch: 128, seed: 1, warmup: 0 },
+            Config { model: ModelKind::Vae, latent: 20, hidden: 400, layers: 1, beta: 1.0, learning_rate: 1e-3, batch: 128, seed: 1, means_spread: 1.0, warmup: 0 },
             10,
         ),
         other => return Err(format!("unknown preset '{other}': use page or pytorch-example")),
@@ -111,11 +117,13 @@ fn config_of(a: &Args) -> Result<(Config, usize), String> {
     if let Some(v) = a.model { c.model = v }
     if let Some(v) = a.latent { c.latent = v }
     if let Some(v) = a.hidden { c.hidden = v }
+    if let Some(v) = a.layers { c.layers = v }
     if let Some(v) = a.beta { c.beta = v }
     if let Some(v) = a.lr { c.learning_rate = v }
     if let Some(v) = a.batch { c.batch = v }
     if let Some(v) = a.seed { c.seed = v }
     if let Some(v) = a.warmup { c.warmup = v }
+    if let Some(v) = a.means_spread { c.means_spread = v }
     c.validate()?;
     Ok((c, a.epochs.unwrap_or(epochs)))
 }
@@ -144,8 +152,9 @@ fn train(a: &Args) -> Result<(), String> {
         if let Some(b) = a.batch { trainer.set_batch(b).map_err(|e| e.to_string())? }
     }
     let c = trainer.config().clone();
-    println!("model: {:?}, latent {}, hidden {}, β {}, lr {}, batch {}, seed {}; {epochs} epochs",
-        c.model, c.latent, c.hidden, c.beta, c.learning_rate, c.batch, c.seed);
+    let spread = if c.model == ModelKind::Cvae { format!(", means spread {}", c.means_spread) } else { String::new() };
+    println!("model: {:?}, latent {}, hidden {} × {} layers, β {}, lr {}, batch {}, seed {}{spread}; {epochs} epochs",
+        c.model, c.latent, c.hidden, c.layers, c.beta, c.learning_rate, c.batch, c.seed);
     let steps_per_epoch = (trainer.train_set().len() / c.batch.min(trainer.train_set().len())) as u32;
     let run_start = Instant::now();
     for epoch in 1..=epochs {

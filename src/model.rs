@@ -28,10 +28,11 @@ pub struct Vae {
     pub latent: usize,
     pub hidden: usize,
     pub classes: usize,
-    enc_hidden: Linear,
+    /// The hidden layers of each side, input side first.
+    enc_hidden: Vec<Linear>,
     enc_mu: Linear,
     enc_logvar: Linear,
-    dec_hidden: Linear,
+    dec_hidden: Vec<Linear>,
     dec_out: Linear,
     /// μ^Y, shape (classes, latent); `None` for the plain VAE.
     class_means: Option<Var>,
@@ -39,15 +40,31 @@ pub struct Vae {
     vars: VarMap,
 }
 
-/// The linear layers by name, with (fan_in, fan_out), for a model of this size.
-fn layers(pixels: usize, latent: usize, hidden: usize) -> [(&'static str, usize, usize); 5] {
-    [
-        ("encoder.hidden", pixels, hidden),
-        ("encoder.mu", hidden, latent),
-        ("encoder.logvar", hidden, latent),
-        ("decoder.hidden", latent, hidden),
-        ("decoder.out", hidden, pixels),
-    ]
+/// The `i`-th hidden layer (from 0) of `side`.
+fn hidden_name(side: &str, i: usize) -> String {
+    if i == 0 {
+        format!("{side}.hidden")
+    } else {
+        format!("{side}.hidden{}", i + 1)
+    }
+}
+
+/// The linear layers by name, with (fan_in, fan_out), for a model of this size. The first hidden
+/// layer of each side is `hidden`, further ones `hidden2`, `hidden3`, … (so one-layer checkpoints
+/// keep their names).
+fn layers(pixels: usize, cfg: &Config) -> Vec<(String, usize, usize)> {
+    let (latent, hidden) = (cfg.latent, cfg.hidden);
+    let mut out = Vec::new();
+    for i in 0..cfg.layers {
+        out.push((hidden_name("encoder", i), if i == 0 { pixels } else { hidden }, hidden));
+    }
+    out.push(("encoder.mu".into(), hidden, latent));
+    out.push(("encoder.logvar".into(), hidden, latent));
+    for i in 0..cfg.layers {
+        out.push((hidden_name("decoder", i), if i == 0 { latent } else { hidden }, hidden));
+    }
+    out.push(("decoder.out".into(), hidden, pixels));
+    out
 }
 
 pub const CLASS_MEANS: &str = "class_means";
@@ -59,7 +76,7 @@ pub const LOGVAR_LIMIT: f32 = 20.0;
 /// Every trainable tensor's name and shape: the layout a checkpoint must have.
 pub fn parameter_shapes(cfg: &Config, pixels: usize, classes: usize) -> Vec<(String, Vec<usize>)> {
     let mut out = Vec::new();
-    for (name, fan_in, fan_out) in layers(pixels, cfg.latent, cfg.hidden) {
+    for (name, fan_in, fan_out) in layers(pixels, cfg) {
         out.push((format!("{name}.weight"), vec![fan_out, fan_in]));
         out.push((format!("{name}.bias"), vec![fan_out]));
     }
@@ -71,13 +88,13 @@ pub fn parameter_shapes(cfg: &Config, pixels: usize, classes: usize) -> Vec<(Str
 
 impl Vae {
     /// A freshly initialised model: weights and biases ~ U(±1/√fan_in) as in PyTorch's `Linear`,
-    /// class means ~ N(0, I) so classes start apart.
+    /// class means ~ N(0, s²I) with s = `means_spread` so classes start apart.
     pub fn new(cfg: &Config, pixels: usize, classes: usize, rng: &mut Rng) -> Result<Self> {
         let mut tensors = HashMap::new();
         for (name, shape) in parameter_shapes(cfg, pixels, classes) {
             let n: usize = shape.iter().product();
             let values = if name == CLASS_MEANS {
-                rng.normals(n)
+                rng.normals(n).into_iter().map(|v| v * cfg.means_spread as f32).collect()
             } else {
                 let bound = 1.0 / (fan_in_of(cfg, pixels, &name) as f64).sqrt();
                 (0..n).map(|_| ((rng.uniform() * 2.0 - 1.0) * bound) as f32).collect()
@@ -99,11 +116,16 @@ impl Vae {
             let b = take(&format!("{name}.bias"))?;
             Ok(Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone())))
         };
-        let enc_hidden = linear("encoder.hidden")?;
-        let enc_mu = linear("encoder.mu")?;
-        let enc_logvar = linear("encoder.logvar")?;
-        let dec_hidden = linear("decoder.hidden")?;
-        let dec_out = linear("decoder.out")?;
+        let mut by_name = HashMap::new();
+        for (name, _, _) in layers(pixels, cfg) {
+            by_name.insert(name.clone(), linear(&name)?);
+        }
+        let mut layer = |name: &str| by_name.remove(name).expect("every layer was built above");
+        let enc_hidden = (0..cfg.layers).map(|i| layer(&hidden_name("encoder", i))).collect();
+        let enc_mu = layer("encoder.mu");
+        let enc_logvar = layer("encoder.logvar");
+        let dec_hidden = (0..cfg.layers).map(|i| layer(&hidden_name("decoder", i))).collect();
+        let dec_out = layer("decoder.out");
         let class_means = match cfg.model {
             ModelKind::Vae => None,
             ModelKind::Cvae => Some(take(CLASS_MEANS)?),
@@ -140,14 +162,14 @@ impl Vae {
 
     /// x (batch, pixels) in [0, 1] → (μ, log σ²), each (batch, latent).
     pub fn encode(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
-        let h = self.enc_hidden.forward(x)?.relu()?;
+        let h = hidden_stack(&self.enc_hidden, x)?;
         let logvar = self.enc_logvar.forward(&h)?.clamp(-LOGVAR_LIMIT, LOGVAR_LIMIT)?;
         Ok((self.enc_mu.forward(&h)?, logvar))
     }
 
     /// z (batch, latent) → pixel logits (batch, pixels).
     pub fn decode_logits(&self, z: &Tensor) -> Result<Tensor> {
-        self.dec_out.forward(&self.dec_hidden.forward(z)?.relu()?)
+        self.dec_out.forward(&hidden_stack(&self.dec_hidden, z)?)
     }
 
     /// z → pixel intensities in [0, 1].
@@ -182,10 +204,19 @@ impl Vae {
 }
 
 fn fan_in_of(cfg: &Config, pixels: usize, param: &str) -> usize {
-    layers(pixels, cfg.latent, cfg.hidden)
+    layers(pixels, cfg)
         .iter()
-        .find(|(name, _, _)| param.strip_prefix(name).is_some_and(|rest| rest.starts_with('.')))
+        .find(|(name, _, _)| param.strip_prefix(name.as_str()).is_some_and(|rest| rest.starts_with('.')))
         .map_or(1, |&(_, fan_in, _)| fan_in)
+}
+
+/// Linear layers, each followed by ReLU.
+fn hidden_stack(layers: &[Linear], x: &Tensor) -> Result<Tensor> {
+    let mut h = x.clone();
+    for layer in layers {
+        h = layer.forward(&h)?.relu()?;
+    }
+    Ok(h)
 }
 
 /// Registers a tensor as a trainable variable under `name` and returns it.

@@ -203,7 +203,9 @@ async function pretrainedFor(config, dataset) {
   const bytes = new Uint8Array(await res.arrayBuffer());
   await ready;
   const meta = Lab.describeCheckpoint(bytes);
-  const fits = meta.config.latent === config.latent && meta.config.hidden === config.hidden;
+  // Sizes must match; so must the class means' starting spread, which only a CVAE has.
+  const keys = ['latent', 'hidden', 'layers', ...(config.model === 'cvae' ? ['meansSpread'] : [])];
+  const fits = keys.every((k) => meta.config[k] === config[k]);
   return fits ? bytes : null;
 }
 

@@ -23,7 +23,10 @@ def numpy_decode(path, z):
     with safe_open(path, framework="np") as f:
         meta = json.loads(f.metadata()["vae_lab"])
         w = {k: f.get_tensor(k).astype(np.float64) for k in f.keys()}
-    h = np.maximum(0.0, w["decoder.hidden.weight"] @ z + w["decoder.hidden.bias"])
+    h = z
+    for i in range(meta["config"].get("layers", 1)):  # decoder.hidden, decoder.hidden2, ...
+        name = "decoder.hidden" + (str(i + 1) if i else "")
+        h = np.maximum(0.0, w[name + ".weight"] @ h + w[name + ".bias"])
     logits = w["decoder.out.weight"] @ h + w["decoder.out.bias"]
     return meta, 1.0 / (1.0 + np.exp(-logits))
 
