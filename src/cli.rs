@@ -21,9 +21,9 @@ usage:
 options:
   --dataset      mnist: 10,000 digits, 9,003/997 split; fashion: Fashion-MNIST 60,000/10,000 (default mnist)
   --data-root    folder holding mnist/ and fashion/ (default data, prepared by scripts/setup.sh)
-  --preset       page: the page's defaults (CVAE, latent 8, hidden 400, β 1, lr 0.001, batch 64), 5 epochs;
+  --preset       page: the page's defaults (CVAE, latent 8, 2 hidden layers of 400, β 1, lr 0.001, batch 64), 5 epochs;
                  pytorch-example: pytorch/examples' VAE (VAE, latent 20, hidden 400, lr 0.001, batch 128), 10 epochs
-  --layers N     hidden layers on each side, each --hidden wide (default 1)
+  --layers N     hidden layers on each side, each --hidden wide (default 2)
   --means-spread S  CVAE: class means start as N(0, S²I) draws (default 1; 8 makes classes separate)
   --init CKPT    continue training from a checkpoint (its model; --beta/--lr/--batch override)
   --save CKPT    write a safetensors checkpoint after training; --half stores it as f16

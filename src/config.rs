@@ -32,7 +32,8 @@ pub struct Config {
     pub latent: usize,
     /// Width of the hidden layers in encoder and decoder.
     pub hidden: usize,
-    /// Hidden layers on each side. Checkpoints from before this setting have one.
+    /// Hidden layers on each side. Two by default: on Fashion-MNIST a one-layer MLP levels out near
+    /// 238 nats, two reach 236.2 (README). Checkpoints from before this setting have one.
     #[serde(default = "one_layer")]
     pub layers: usize,
     /// Weight of the KL term; 1 is the plain VAE, other values make a β-VAE.
@@ -54,7 +55,7 @@ impl Default for Config {
             model: ModelKind::Cvae,
             latent: 8,
             hidden: 400,
-            layers: 1,
+            layers: 2,
             beta: 1.0,
             learning_rate: 1e-3,
             batch: 64,

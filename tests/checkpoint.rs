@@ -66,20 +66,21 @@ fn without_the_training_state_training_goes_on_but_not_exactly() {
 
 #[test]
 fn deeper_models_round_trip_and_older_files_read_as_one_layer() {
-    let (train, test) = data(3);
-    let cfg = Config { latent: 3, hidden: 16, layers: 2, batch: 8, ..Config::default() };
-    let mut a = Trainer::new(cfg, train, test).unwrap().named("bars");
+    // `trainer` builds the default two hidden layers a side.
+    let mut a = trainer(ModelKind::Cvae, 1);
     a.train_steps(5).unwrap();
     let mut b = trainer(ModelKind::Cvae, 2);
     let loaded = b.load_checkpoint(&a.checkpoint(Precision::F32).unwrap()).unwrap();
     assert_eq!(loaded.meta.config.layers, 2);
     assert_eq!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap());
 
-    // Files written before the setting existed have no `layers` in their metadata.
-    let one = trainer(ModelKind::Cvae, 1).checkpoint(Precision::F32).unwrap();
-    let old = forge(&one, |_, i| edit_meta(i, "\"layers\":1,", ""));
+    // Files written before the setting existed have one layer and no `layers` in their metadata.
+    let (train, test) = data(3);
+    let cfg = Config { latent: 3, hidden: 16, layers: 1, batch: 8, ..Config::default() };
+    let one = Trainer::new(cfg, train, test).unwrap().named("bars");
+    let old = forge(&one.checkpoint(Precision::F32).unwrap(), |_, i| edit_meta(i, "\"layers\":1,", ""));
     assert_eq!(b.load_checkpoint(&old).unwrap().meta.config.layers, 1);
-    assert_eq!(b.decode(&Z).unwrap(), trainer(ModelKind::Cvae, 1).decode(&Z).unwrap());
+    assert_eq!(b.decode(&Z).unwrap(), one.decode(&Z).unwrap());
 }
 
 #[test]
@@ -132,8 +133,8 @@ fn bad_checkpoints_are_refused_and_the_model_stays_intact() {
     cases.push(("garbled description", forge(&bytes, |_, i| { i.insert("vae_lab".into(), "{not json".into()); }), "unreadable"));
     cases.push(("other latent size", forge(&bytes, |_, i| edit_meta(i, "\"latent\":3", "\"latent\":4")), "shape"));
     cases.push(("absurd latent", forge(&bytes, |_, i| edit_meta(i, "\"latent\":3", "\"latent\":1000000")), "latent"));
-    cases.push(("absurd depth", forge(&bytes, |_, i| edit_meta(i, "\"layers\":1", "\"layers\":99")), "layers"));
-    cases.push(("deeper description, one layer's weights", forge(&bytes, |_, i| edit_meta(i, "\"layers\":1", "\"layers\":2")), "tensors"));
+    cases.push(("absurd depth", forge(&bytes, |_, i| edit_meta(i, "\"layers\":2", "\"layers\":99")), "layers"));
+    cases.push(("deeper description", forge(&bytes, |_, i| edit_meta(i, "\"layers\":2", "\"layers\":3")), "tensors"));
     cases.push(("VAE description, CVAE weights", forge(&bytes, |_, i| edit_meta(i, "\"cvae\"", "\"vae\"")), "tensors"));
     cases.push(("other image size", forge(&bytes, |_, i| edit_meta(i, "\"rows\":6", "\"rows\":7")), "shape"));
     cases.push(("missing tensor", forge(&bytes, |t, _| { t.remove("decoder.out.bias"); }), "tensors"));

@@ -14,7 +14,7 @@ export const PARAMS = [
     help: 'Number of z dimensions, one slider each.' },
   { key: 'hidden', label: 'Hidden units', kind: 'int', min: 16, max: 1024, step: 16, fallback: 400, restart: true,
     help: 'Width of the hidden layers of encoder and decoder.' },
-  { key: 'layers', label: 'Hidden layers', kind: 'int', min: 1, max: 4, step: 1, fallback: 1, restart: true,
+  { key: 'layers', label: 'Hidden layers', kind: 'int', min: 1, max: 4, step: 1, fallback: 2, restart: true,
     help: 'Hidden layers on each side (encoder and decoder), each followed by ReLU.' },
   { key: 'meansSpread', label: 'Class means spread', kind: 'real', min: 0, max: 20, step: 0.5, fallback: 1, restart: true,
     help: 'CVAE: the class means μ^Y start as N(0, s²I) draws with this s. 8 keeps classes apart, so each class generates its own digit even with 2 latent dimensions (at some cost in test −ELBO).' },
