@@ -3,7 +3,7 @@
 // Message {images, labels (IDX bytes), steps, repeats, warmup} → {status: 'done', ...figures}.
 import init, { Lab } from '../pkg/vae_lab.js';
 
-const BENCH_CONFIG = { model: 'vae', latent: 20, hidden: 512, batch: 128, learningRate: 1e-3 };
+const BENCH_CONFIG = { model: 'vae', latent: 20, hidden: 512, layers: 1, batch: 128, learningRate: 1e-3 };
 
 function training(lab, { steps, repeats, warmup }) {
   lab.train(warmup);

@@ -248,7 +248,7 @@ fn decode(a: &Args) -> Result<(), String> {
 /// The benchmark model of issue 5 (the same as the page benchmark's): warm-up, then `repeats`
 /// timed runs of `steps` steps. Prints each run and, last, a JSON line for scripts/bench.mjs.
 fn bench(a: &Args) -> Result<(), String> {
-    let config = Config { model: ModelKind::Vae, latent: 20, hidden: 512, batch: 128, ..Config::default() };
+    let config = Config { model: ModelKind::Vae, latent: 20, hidden: 512, layers: 1, batch: 128, ..Config::default() };
     let mut trainer = trainer_for(a, config.clone())?;
     let (steps, repeats) = (a.steps.unwrap_or(50), a.repeats.unwrap_or(5));
     trainer.train_steps(20).map_err(|e| e.to_string())?;
