@@ -116,16 +116,11 @@ impl Vae {
             let b = take(&format!("{name}.bias"))?;
             Ok(Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone())))
         };
-        let mut by_name = HashMap::new();
-        for (name, _, _) in layers(pixels, cfg) {
-            by_name.insert(name.clone(), linear(&name)?);
-        }
-        let mut layer = |name: &str| by_name.remove(name).expect("every layer was built above");
-        let enc_hidden = (0..cfg.layers).map(|i| layer(&hidden_name("encoder", i))).collect();
-        let enc_mu = layer("encoder.mu");
-        let enc_logvar = layer("encoder.logvar");
-        let dec_hidden = (0..cfg.layers).map(|i| layer(&hidden_name("decoder", i))).collect();
-        let dec_out = layer("decoder.out");
+        let enc_hidden = (0..cfg.layers).map(|i| linear(&hidden_name("encoder", i))).collect::<Result<_>>()?;
+        let enc_mu = linear("encoder.mu")?;
+        let enc_logvar = linear("encoder.logvar")?;
+        let dec_hidden = (0..cfg.layers).map(|i| linear(&hidden_name("decoder", i))).collect::<Result<_>>()?;
+        let dec_out = linear("decoder.out")?;
         let class_means = match cfg.model {
             ModelKind::Vae => None,
             ModelKind::Cvae => Some(take(CLASS_MEANS)?),
