@@ -132,8 +132,37 @@ impl Checkpoint {
     }
 }
 
+/// A checkpoint's description from its header alone (format and metadata checked, tensors not
+/// read): cheap enough to ask before fetching or building anything. [`decode`] checks the rest.
+pub fn describe(bytes: &[u8]) -> Result<Meta> {
+    Ok(read_header(bytes)?.0)
+}
+
 /// Parses and checks safetensors bytes written by [`encode`].
 pub fn decode(bytes: &[u8]) -> Result<Checkpoint> {
+    let (meta, training_meta) = read_header(bytes)?;
+    let st = safetensors::SafeTensors::deserialize(bytes).map_err(|e| format!("checkpoint: damaged ({e})"))?;
+    let expected = parameter_shapes(&meta.config, meta.rows * meta.cols, meta.classes);
+    // With a training state: each parameter's two moments and the epoch's order as well.
+    let count = if training_meta.is_some() { expected.len() * 3 + 1 } else { expected.len() };
+    if st.len() != count {
+        let names: Vec<&str> = expected.iter().map(|(n, _)| n.as_str()).collect();
+        let extra = if training_meta.is_some() { ", with a moment pair each and the training order" } else { "" };
+        invalid!("checkpoint: has {} tensors, a {:?} of this size has {count}: {}{extra}", st.len(), meta.config.model, names.join(", "));
+    }
+    let mut tensors = HashMap::new();
+    for (name, shape) in &expected {
+        tensors.insert(name.clone(), load_f32(&st, name, shape)?);
+    }
+    let training = match training_meta {
+        None => None,
+        Some(tm) => Some(training_state(&st, tm, &expected)?),
+    };
+    Ok(Checkpoint { meta, tensors, training })
+}
+
+/// The header's metadata, checked: the model's description and, if present, the training state's.
+fn read_header(bytes: &[u8]) -> Result<(Meta, Option<TrainingMeta>)> {
     if bytes.len() > MAX_BYTES {
         invalid!("checkpoint: {} MiB is larger than any model this lab builds ({} MiB)", bytes.len() >> 20, MAX_BYTES >> 20);
     }
@@ -157,24 +186,7 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint> {
         None => None,
         Some(s) => Some(serde_json::from_str(s).map_err(|e| format!("checkpoint: training state unreadable: {e}"))?),
     };
-    let st = safetensors::SafeTensors::deserialize(bytes).map_err(|e| format!("checkpoint: damaged ({e})"))?;
-    let expected = parameter_shapes(&meta.config, meta.rows * meta.cols, meta.classes);
-    // With a training state: each parameter's two moments and the epoch's order as well.
-    let count = if training_meta.is_some() { expected.len() * 3 + 1 } else { expected.len() };
-    if st.len() != count {
-        let names: Vec<&str> = expected.iter().map(|(n, _)| n.as_str()).collect();
-        let extra = if training_meta.is_some() { ", with a moment pair each and the training order" } else { "" };
-        invalid!("checkpoint: has {} tensors, a {:?} of this size has {count}: {}{extra}", st.len(), meta.config.model, names.join(", "));
-    }
-    let mut tensors = HashMap::new();
-    for (name, shape) in &expected {
-        tensors.insert(name.clone(), load_f32(&st, name, shape)?);
-    }
-    let training = match training_meta {
-        None => None,
-        Some(tm) => Some(training_state(&st, tm, &expected)?),
-    };
-    Ok(Checkpoint { meta, tensors, training })
+    Ok((meta, training_meta))
 }
 
 /// Reads tensor `name` as f32 after checking its shape, dtype and that every value is finite.

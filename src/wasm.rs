@@ -219,10 +219,11 @@ impl Lab {
         to_js(&self.trainer.load_checkpoint(bytes)?)
     }
 
-    /// Checks a checkpoint without loading it and returns its description (see `loadCheckpoint`).
+    /// A checkpoint's description (see `loadCheckpoint`) from its header alone: format and
+    /// metadata are checked, the tensors only when it is loaded.
     #[wasm_bindgen(js_name = describeCheckpoint)]
     pub fn describe_checkpoint(bytes: &[u8]) -> Result<JsValue, JsError> {
-        to_js(&crate::checkpoint::decode(bytes)?.meta)
+        to_js(&crate::checkpoint::describe(bytes)?)
     }
 
     /// The dimensions an IDX file (raw or gzip) declares: [n, rows, cols] for images, [n] for

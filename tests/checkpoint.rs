@@ -169,3 +169,20 @@ fn bad_checkpoints_are_refused_and_the_model_stays_intact() {
     assert!(checkpoint::decode(&bytes).is_ok());
     assert_eq!(FORMAT, "vae-lab/1");
 }
+
+#[test]
+fn describing_reads_the_header_alone_and_loading_checks_the_rest() {
+    let mut a = trainer(ModelKind::Cvae, 1);
+    a.train_steps(5).unwrap();
+    let bytes = a.checkpoint(Precision::F32).unwrap();
+    assert_eq!(checkpoint::describe(&bytes).unwrap(), checkpoint::decode(&bytes).unwrap().meta);
+    // A bad header is refused by both, with the same message.
+    let garbled = forge(&bytes, |_, i| { i.insert("vae_lab".into(), "{not json".into()); });
+    let (d, l) = (checkpoint::describe(&garbled).err().unwrap().to_string(), checkpoint::decode(&garbled).err().unwrap().to_string());
+    assert!(d.contains("unreadable") && d == l, "'{d}' / '{l}'");
+    assert!(checkpoint::describe(&[]).is_err());
+    // Damaged weights pass the description (it does not read them) but never a load.
+    let nan = forge(&bytes, |t, _| { let v = (t["encoder.mu.bias"].clone() * f64::NAN).unwrap(); t.insert("encoder.mu.bias".into(), v); });
+    assert_eq!(checkpoint::describe(&nan).unwrap().step, 5);
+    assert!(checkpoint::decode(&nan).err().unwrap().to_string().contains("NaN or infinite"));
+}
