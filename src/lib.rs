@@ -1,9 +1,11 @@
 //! VAE Lab: a VAE, β-VAE and class-mean conditional VAE in Candle, trained natively (the CLI)
 //! or in a browser tab (the `wasm` module, compiled only for wasm32).
 //!
-//! Where things live: the math in `loss`, the network in `model`, the step loop in `train`,
+//! Where things live: the math in `loss`, the network in `model`, the step loop in `train`, the
+//! optimiser in `optim` (its loops in `adam_kernel`),
 //! data files in `idx` and `data`, settings and their ranges in `config`.
 
+mod adam_kernel;
 pub mod checkpoint;
 pub mod classifier;
 #[cfg(not(target_arch = "wasm32"))]

@@ -3,9 +3,10 @@
 //!
 //! Our own rather than candle-nn's AdamW because its moments are private: these can be saved with
 //! a checkpoint and restored. The moments live in plain vectors and each parameter is updated in
-//! one fused loop: as a chain of tensor ops (a dozen passes and allocations per parameter) the
-//! update took a fifth of a training step.
+//! one fused loop (adam_kernel.rs): as a chain of tensor ops (a dozen passes and allocations per
+//! parameter) the update took a fifth of a training step.
 
+use crate::adam_kernel::{self, AdamStep};
 use candle_core::backprop::GradStore;
 use candle_core::{Result, Tensor, Var};
 
@@ -51,7 +52,7 @@ impl Adam {
     pub fn step(&mut self, grads: &GradStore) -> Result<std::result::Result<f64, Refused>> {
         let found = self.vars.iter().map(|v| grads.get(v.as_tensor()).map(|g| g.flatten_all()?.to_vec1::<f32>()).transpose()).collect::<Result<Vec<_>>>()?;
         // The sum of squares is finite only if every element is.
-        let norm: f64 = found.iter().flatten().flat_map(|g| g.iter()).map(|&x| (x as f64) * (x as f64)).sum();
+        let norm: f64 = found.iter().flatten().map(|g| adam_kernel::sum_of_squares(g)).sum();
         if !norm.is_finite() {
             return Ok(Err(Refused::NonFiniteGradient));
         }
@@ -59,18 +60,19 @@ impl Adam {
         let AdamParams { lr, beta1, beta2, eps } = self.params;
         let correction1 = 1.0 - beta1.powi(self.t as i32);
         let correction2 = 1.0 - beta2.powi(self.t as i32);
-        let (b1, b2, eps) = (beta1 as f32, beta2 as f32, eps as f32);
         // x ← x − lr·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2: the corrections folded into two factors.
-        let (step_size, inv_c2) = ((lr / correction1) as f32, (1.0 / correction2) as f32);
+        let k = AdamStep {
+            b1: beta1 as f32,
+            b2: beta2 as f32,
+            step_size: (lr / correction1) as f32,
+            inv_c2: (1.0 / correction2) as f32,
+            eps: eps as f32,
+        };
         for (i, g) in found.into_iter().enumerate() {
             let Some(g) = g else { continue };
             let var = &self.vars[i];
             let mut w = var.as_tensor().flatten_all()?.to_vec1::<f32>()?;
-            for (((w, m), v), g) in w.iter_mut().zip(&mut self.m[i]).zip(&mut self.v[i]).zip(&g) {
-                *m = b1 * *m + (1.0 - b1) * g;
-                *v = b2 * *v + (1.0 - b2) * g * g;
-                *w -= step_size * *m / ((*v * inv_c2).sqrt() + eps);
-            }
+            adam_kernel::update(&mut w, &mut self.m[i], &mut self.v[i], &g, &k);
             var.set(&Tensor::from_vec(w, var.shape(), var.device())?)?;
         }
         Ok(Ok(norm.sqrt()))
