@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-wasm-pack build --release --target web --out-dir pkg --no-pack
+wasm-pack build --profile wasm-release --no-opt --target web --out-dir pkg --no-pack
 node scripts/strip-names.mjs pkg/vae_lab_bg.wasm
 mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/
