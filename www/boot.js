@@ -1,7 +1,6 @@
 // A classic script in <head>, run while the page's modules are still loading: it starts the two
 // slow things at once, the wasm's compilation and the training worker (which then instantiates
 // the compiled module and fetches data and model). main.js takes them from window.vaeLabBoot.
-console.log('T boot', Math.round(performance.timeOrigin+performance.now()));
 window.vaeLabBoot = (() => {
   const wasmModule = WebAssembly.compileStreaming(fetch('pkg/vae_lab_bg.wasm'));
   const startWorker = (url) => {

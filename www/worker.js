@@ -176,11 +176,17 @@ async function autosave() {
   }
 }
 
+// The autosave is read as soon as the worker starts (opening IndexedDB takes about 100 ms), while
+// the wasm is still compiling; the restore at page load takes this read, later ones read afresh.
+let autosaveAtStart = loadAutosave();
+
 /// The autosaved model if there is one, it loads, and it fits `wanted` (the settings the address
 /// asked for explicitly). Returns {lab, from, history} or {notice} saying why not.
 async function restore(wanted) {
+  const read = autosaveAtStart ?? loadAutosave();
+  autosaveAtStart = null;
+  const { record: saved, problem } = await read;
   await ready;
-  const { record: saved, problem } = await loadAutosave();
   if (problem) return { notice: `The autosaved model could not be restored: ${problem}. Starting afresh.` };
   if (!saved) return {};
   if (!(saved.dataset in DATA)) return { notice: `The autosaved model was trained on your own files (${saved.dataset}), which are not kept; drop them again to go on with it.` };
@@ -226,9 +232,13 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
     }
     if (back.notice) postMessage({ status: 'notice', message: back.notice });
   }
-  // At page load the sliders need only the weights: send them before the data is loaded and read.
+  // At page load the sliders need only the weights: they are sent first, and the data (fetched
+  // meanwhile) is read into a model after, so that its 200 ms of work does not delay them.
   const early = !lab;
-  if (early) shipped.then((b) => b && postWeights(b.slice()), () => {});
+  if (early) {
+    const first = await shipped.catch(() => null);
+    if (first) postWeights(first.slice());
+  }
   const next = await newLab(config, dataset);
   let from = null;
   const bytes = await shipped;
