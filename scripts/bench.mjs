@@ -20,7 +20,7 @@ if (!existsSync('bench/node_modules/@tensorflow/tfjs')) execFileSync('npm', ['ci
 execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'vae-lab'], { stdio: 'inherit' });
 const nativeOut = execFileSync('target/release/vae-lab', ['bench', '--steps', '40', '--repeats', '5'],
   { env: { ...process.env, RAYON_NUM_THREADS: '1' }, encoding: 'utf8' });
-const { samplesPerSec: native, profile: nativeProfile } = JSON.parse(nativeOut.trim().split('\n').at(-1));
+const { samplesPerSec: native, matmulGflops: nativeMatmul, profile: nativeProfile } = JSON.parse(nativeOut.trim().split('\n').at(-1));
 
 // ---- Browser.
 const server = await startServer(['--bench']);
@@ -102,6 +102,8 @@ const rows = [
   ['where a native step goes', NaN, phases(nativeProfile), ''],
   ['training GFLOP/s (wasm)', trainingGflops, '', `${(trainingGflops / matmulBest).toFixed(2)}x of matmul`],
   ...Object.entries(ours.matmulGflops).map(([k, v]) => [`matmul GFLOP/s, ${k}`, v, '', '']),
+  // Training is nearly all matmul, so this ratio bounds the wasm/native training ratio.
+  ['native matmul GFLOP/s, 1 core, training shape', nativeMatmul, '', `wasm/native ${(matmulBest / nativeMatmul).toFixed(2)}x`],
   ['decode, page model (ms per call)', pct(ours.decodeMs, 50), `p95 ${pct(ours.decodeMs, 95).toFixed(3)}`, ''],
   ['slider drag → painted frame while training (ms)', pct(app.latencies, 50), `p95 ${pct(app.latencies, 95).toFixed(1)}, n = ${app.latencies.length}`, `training at ${Math.round(app.trainingRate)} samples/s`],
   ['page load → first decoded image (ms)', median(app.loads), range(app.loads), ''],
