@@ -3,7 +3,7 @@
 //!
 //! In wasm they are written with simd128 intrinsics, four lanes at a time: the wasm build
 //! optimises this crate for size (Cargo.toml), and at that level LLVM leaves loops scalar, which
-//! made the update 2.6x slower (3.0 → 7.9 ms of a 65 ms step). Each lane does the scalar loop's
+//! made the update about 2.6x slower (3 → 8 ms of a 65 ms step, in Node). Each lane does the scalar loop's
 //! operations in the same order, so the update is bit-identical to it (no fused multiply-add in
 //! simd128); the sum of squares adds in another order and may differ in the last bits.
 
