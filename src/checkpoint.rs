@@ -133,7 +133,8 @@ impl Checkpoint {
 }
 
 /// A checkpoint's description from its header alone (format and metadata checked, tensors not
-/// read): cheap enough to ask before fetching or building anything. [`decode`] checks the rest.
+/// read): cheap enough to ask whether a file fits before building anything. [`decode`] checks
+/// the rest.
 pub fn describe(bytes: &[u8]) -> Result<Meta> {
     Ok(read_header(bytes)?.0)
 }

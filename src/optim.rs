@@ -6,9 +6,10 @@
 //! one fused loop (adam_kernel.rs): as a chain of tensor ops (a dozen passes and allocations per
 //! parameter) the update took a fifth of a training step.
 
-use crate::adam_kernel::{self, AdamStep};
 use candle_core::backprop::GradStore;
 use candle_core::{Result, Tensor, Var};
+
+use crate::adam_kernel::{self, AdamStep};
 
 #[derive(Clone, Debug)]
 pub struct AdamParams {
