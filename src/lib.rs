@@ -2,8 +2,8 @@
 //! or in a browser tab (the `wasm` module, compiled only for wasm32).
 //!
 //! Where things live: the math in `loss`, the network in `model`, the step loop in `train`, the
-//! optimiser in `optim` (its loops in `adam_kernel`),
-//! data files in `idx` and `data`, settings and their ranges in `config`.
+//! optimiser in `optim` (its loops in `adam_kernel`), saved models in `checkpoint` (their bytes
+//! read by `tensor_bytes`), data files in `idx` and `data`, settings and their ranges in `config`.
 
 mod adam_kernel;
 pub mod checkpoint;
@@ -20,6 +20,7 @@ pub mod loss;
 pub mod model;
 pub mod optim;
 pub mod rng;
+pub mod tensor_bytes;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use candle_core::{DType, Device, Tensor};
 use vae_lab::checkpoint::{self, Precision, FORMAT};
+use vae_lab::tensor_bytes;
 use vae_lab::data::Dataset;
 use vae_lab::{Config, ModelKind, Trainer};
 
@@ -185,4 +186,22 @@ fn describing_reads_the_header_alone_and_loading_checks_the_rest() {
     let nan = forge(&bytes, |t, _| { let v = (t["encoder.mu.bias"].clone() * f64::NAN).unwrap(); t.insert("encoder.mu.bias".into(), v); });
     assert_eq!(checkpoint::describe(&nan).unwrap().step, 5);
     assert!(checkpoint::decode(&nan).err().unwrap().to_string().contains("NaN or infinite"));
+}
+
+#[test]
+fn tensor_bytes_are_read_exactly_for_every_f16_pattern_and_f32() {
+    // Against Candle's own conversion (the `half` crate), all 65,536 f16 patterns (normal,
+    // subnormal, zeros of both signs, infinities, NaNs) and three more so that the vector loop's
+    // tail is taken too.
+    let patterns: Vec<u16> = (0..=u16::MAX).chain([0x3c00, 0x8001, 0x7bff]).collect();
+    let bytes: Vec<u8> = patterns.iter().flat_map(|b| b.to_le_bytes()).collect();
+    let reference = Tensor::from_raw_buffer(&bytes, DType::F16, &[patterns.len()], &Device::Cpu).unwrap().to_dtype(DType::F32).unwrap().to_vec1::<f32>().unwrap();
+    let same = |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+    for ((&bits, got), want) in patterns.iter().zip(tensor_bytes::f16s(&bytes)).zip(reference) {
+        assert!(same(got, want) && same(tensor_bytes::f16_bits_to_f32(bits), want), "f16 {bits:#06x}: {got:e}, want {want:e}");
+    }
+    let values: Vec<f32> = (0..1003).map(|i| (i as f32 - 500.0) * 1.37e-3).chain([f32::MIN_POSITIVE / 3.0, -0.0]).collect();
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&tensor_bytes::f32s(&bytes)), bits(&values));
 }

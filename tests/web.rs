@@ -150,3 +150,20 @@ fn divergence_rolls_back_and_says_so() {
     assert_eq!(lab.step(), 100.0);
     assert_eq!(lab.decode(&z).map_err(JsValue::from).unwrap(), healthy);
 }
+
+#[wasm_bindgen_test]
+fn tensor_bytes_are_read_exactly_in_wasm_too() {
+    // The simd128 loops against Candle's conversion: every f16 pattern (subnormals must survive
+    // the scaling) and f32, with tails past the last full vector.
+    use candle_core::{DType, Device, Tensor};
+    use vae_lab::tensor_bytes;
+    let patterns: Vec<u16> = (0..=u16::MAX).chain([0x3c00, 0x8001, 0x7bff]).collect();
+    let bytes: Vec<u8> = patterns.iter().flat_map(|b| b.to_le_bytes()).collect();
+    let reference = Tensor::from_raw_buffer(&bytes, DType::F16, &[patterns.len()], &Device::Cpu).unwrap().to_dtype(DType::F32).unwrap().to_vec1::<f32>().unwrap();
+    for ((bits, got), want) in patterns.iter().zip(tensor_bytes::f16s(&bytes)).zip(reference) {
+        assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()), "f16 {bits:#06x}: {got:e}, want {want:e}");
+    }
+    let values: Vec<f32> = (0..1003).map(|i| (i as f32 - 500.0) * 1.37e-3).collect();
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    assert_eq!(tensor_bytes::f32s(&bytes), values);
+}
