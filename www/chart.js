@@ -1,6 +1,7 @@
 // Live loss chart: reconstruction and total on the left axis, KL on its own right axis (it is an
 // order of magnitude smaller). uPlot draws without animation; points are thinned past MAX_POINTS.
-import uPlot from './vendor/uPlot.esm.js';
+// uPlot (145 KB) is evaluated only when `show` is called, once the page has its first image:
+// evaluating it took about 60 ms of the page's thread during load. Points come in before are kept.
 import { halve } from './series.js';
 
 const MAX_POINTS = 1500;
@@ -9,33 +10,25 @@ export class LossChart {
   constructor(container) {
     this.container = container;
     this.data = [[], [], [], []]; // step, recon, kl, total
-    const opts = {
-      width: container.clientWidth || 480,
-      height: 240,
-      scales: { x: { time: false }, kl: { auto: true } },
-      axes: [
-        { label: 'step' },
-        { label: 'nats per image', scale: 'nats' },
-        { label: 'KL', scale: 'kl', side: 1, grid: { show: false } },
-      ],
-      series: [
-        { label: 'step' },
-        { label: 'reconstruction', scale: 'nats', stroke: '#2563eb', width: 1.5, points: { show: false }, value: fmt },
-        { label: 'KL', scale: 'kl', stroke: '#dc2626', width: 1.5, points: { show: false }, value: fmt },
-        { label: 'total (recon + β·KL)', scale: 'nats', stroke: '#111827', width: 1.5, points: { show: false }, value: fmt },
-      ],
-      legend: { live: true },
-      cursor: { points: { show: false } },
-    };
-    this.plot = new uPlot(opts, this.data, container);
-    new ResizeObserver(() => this.plot.setSize({ width: container.clientWidth, height: 240 })).observe(container);
+    this.plot = null; // until show()
+    this.loading = null;
+  }
+
+  /// Loads uPlot and draws the chart (the first call; later ones return the same promise).
+  show() {
+    this.loading ??= import('./vendor/uPlot.esm.js').then(({ default: uPlot }) => {
+      const container = this.container;
+      this.plot = new uPlot(options(container), this.data, container);
+      new ResizeObserver(() => this.plot.setSize({ width: container.clientWidth, height: 240 })).observe(container);
+    });
+    return this.loading;
   }
 
   add(step, recon, kl, total) {
     const d = this.data;
     d[0].push(step); d[1].push(recon); d[2].push(kl); d[3].push(total);
     if (d[0].length > MAX_POINTS) halve(d);
-    this.plot.setData(d);
+    this.plot?.setData(d);
     this.container.dataset.points = String(this.pointsAdded = (this.pointsAdded ?? 0) + 1);
   }
 
@@ -44,15 +37,36 @@ export class LossChart {
     this.data = [h.step, h.recon, h.kl, h.loss].map((a) => a.slice());
     this.pointsAdded = h.step.length;
     this.container.dataset.points = String(this.pointsAdded);
-    this.plot.setData(this.data);
+    this.plot?.setData(this.data);
   }
 
   clear() {
     this.data = [[], [], [], []];
     this.pointsAdded = 0;
     this.container.dataset.points = '0';
-    this.plot.setData(this.data);
+    this.plot?.setData(this.data);
   }
+}
+
+function options(container) {
+  return {
+    width: container.clientWidth || 480,
+    height: 240,
+    scales: { x: { time: false }, kl: { auto: true } },
+    axes: [
+      { label: 'step' },
+      { label: 'nats per image', scale: 'nats' },
+      { label: 'KL', scale: 'kl', side: 1, grid: { show: false } },
+    ],
+    series: [
+      { label: 'step' },
+      { label: 'reconstruction', scale: 'nats', stroke: '#2563eb', width: 1.5, points: { show: false }, value: fmt },
+      { label: 'KL', scale: 'kl', stroke: '#dc2626', width: 1.5, points: { show: false }, value: fmt },
+      { label: 'total (recon + β·KL)', scale: 'nats', stroke: '#111827', width: 1.5, points: { show: false }, value: fmt },
+    ],
+    legend: { live: true },
+    cursor: { points: { show: false } },
+  };
 }
 
 function fmt(_, v) {

@@ -212,6 +212,7 @@ const onReply = {
     $('classes-note').hidden = d.config.model === 'cvae';
     $('measure-accuracy').disabled = d.config.model !== 'cvae';
     $('accuracy').textContent = '–';
+    chart.show(); // here too, should no weights have come (it waits for the first image otherwise)
     if (d.history) chart.load(d.history);
     else chart.clear();
     $('autosave').textContent = d.from?.kind === 'autosave' ? `restored (step ${d.step.toLocaleString()})`
@@ -256,6 +257,7 @@ const onReply = {
     const fallback = (latent) => (page.pendingZ?.length === latent ? page.pendingZ : new Float32Array(latent));
     sliderImage.setWeights(d.bytes, fallback).then(() => {
       page.firstImageMs ??= performance.now();
+      chart.show(); // after the first image (see chart.js)
       gridWorker().postMessage({ type: 'weights', bytes: d.bytes }, [d.bytes.buffer]);
     }, (e) => say(`New weights were refused: ${e?.message ?? e}`, 'error'));
   },

@@ -1,5 +1,6 @@
-// index.html names every module main.js imports (directly or not) as a modulepreload, so the
-// browser fetches them at once instead of one import level at a time. This keeps the list true.
+// index.html names every module main.js imports (directly or not, statically or when asked) as a
+// modulepreload, so the browser fetches them at once instead of one import level at a time. This
+// keeps the list true.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -12,7 +13,9 @@ function importClosure(entry) {
     const file = todo.shift();
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/^import .* from '([^']+)';$/gm)) {
+    // Static imports, and dynamic ones (fetched early, evaluated when asked for).
+    for (const m of readFileSync(file, 'utf8').matchAll(/^import .* from '([^']+)';$|\bimport\('([^']+)'\)/gm)) {
+      const spec = m[1] ?? m[2];
       todo.push(path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)));
     }
   }
