@@ -9,26 +9,31 @@
 
 /// Little-endian f32 bytes (a multiple of 4 long) as values.
 pub fn f32s(bytes: &[u8]) -> Vec<f32> {
-    let mut out = vec![0.0f32; bytes.len() / 4];
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    let done = simd::copy_f32(bytes, &mut out);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    let done = 0;
-    for (v, b) in out[done..].iter_mut().zip(bytes[done * 4..].chunks_exact(4)) {
-        *v = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    }
-    out
+    read(bytes, VECTOR_F32, f32::from_le_bytes)
 }
 
 /// Little-endian IEEE half-precision bytes (a multiple of 2 long) as f32 values, exactly.
 pub fn f16s(bytes: &[u8]) -> Vec<f32> {
-    let mut out = vec![0.0f32; bytes.len() / 2];
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    let done = simd::widen_f16(bytes, &mut out);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    let done = 0;
-    for (v, b) in out[done..].iter_mut().zip(bytes[done * 2..].chunks_exact(2)) {
-        *v = f16_bits_to_f32(u16::from_le_bytes([b[0], b[1]]));
+    read(bytes, VECTOR_F16, |b: [u8; 2]| f16_bits_to_f32(u16::from_le_bytes(b)))
+}
+
+/// A vector loop over a first part of the values; returns how many it did (none outside wasm).
+type Prefix = fn(&[u8], &mut [f32]) -> usize;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const VECTOR_F32: Prefix = simd::copy_f32;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const VECTOR_F16: Prefix = simd::widen_f16;
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+const VECTOR_F32: Prefix = |_, _| 0;
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+const VECTOR_F16: Prefix = |_, _| 0;
+
+/// `bytes` as values of WIDTH bytes each: the vector loop, then `one` value at a time for the rest.
+fn read<const WIDTH: usize>(bytes: &[u8], vector: Prefix, one: impl Fn([u8; WIDTH]) -> f32) -> Vec<f32> {
+    let mut out = vec![0.0f32; bytes.len() / WIDTH];
+    let done = vector(bytes, &mut out);
+    for (v, b) in out[done..].iter_mut().zip(bytes[done * WIDTH..].chunks_exact(WIDTH)) {
+        *v = one(b.try_into().expect("chunks_exact gives WIDTH bytes"));
     }
     out
 }
