@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use candle_core::{DType, Device, Tensor};
 use vae_lab::checkpoint::{self, Precision, FORMAT};
-use vae_lab::tensor_bytes;
 use vae_lab::data::Dataset;
+use vae_lab::tensor_bytes;
 use vae_lab::{Config, ModelKind, Trainer};
 
 /// A small synthetic data set (bars at a class-dependent position), enough to train on.

@@ -20,6 +20,8 @@ export class LossChart {
       const container = this.container;
       this.plot = new uPlot(options(container), this.data, container);
       new ResizeObserver(() => this.plot.setSize({ width: container.clientWidth, height: 240 })).observe(container);
+    }, (e) => {
+      this.container.textContent = `The chart could not be loaded (${e?.message ?? e}); training goes on.`;
     });
     return this.loading;
   }

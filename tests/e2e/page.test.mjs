@@ -1,7 +1,7 @@
 // The page end to end in headless Chromium: load, train, drag, pick a class, sample, pause.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, canvasPixels, text, sleep, differs, waitFor, stepCount, chartPoints } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, canvasPixels, text, sleep, differs, waitFor, stepCount, chartPoints } from './harness.mjs';
 
 let server;
 let browser;
@@ -43,6 +43,19 @@ test('training grows the chart and the step count; pause stops it', async () => 
   await waitFor('training to resume', async () => (await stepCount(page)) > paused);
   await page.click('#train');
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a chart library that fails to load is said in its place; the digit and training go on', async () => {
+  const page = await browser.newPage();
+  await page.route('**/uPlot.esm.js', (route) => route.abort());
+  await page.goto(server.url);
+  await waitReady(page);
+  await waitFor('the decoded image', async () => (await canvasPixels(page, 'decoded')).some((v) => v > 0));
+  await waitFor('the chart\'s message', async () => /chart could not be loaded/.test(await text(page, 'chart')));
+  await page.click('#train');
+  await waitFor('training steps', async () => (await stepCount(page)) > 0);
+  await page.click('#train');
   await page.close();
 });
 
