@@ -16,19 +16,6 @@ function training(lab, { steps, repeats, warmup }) {
   return samplesPerSec;
 }
 
-/// GFLOP/s of one (m×k)·(k×n) product, repeated until ~0.3 s has passed, best of three.
-function matmul(m, k, n) {
-  Lab.benchMatmul(m, k, n, 3); // warm-up
-  let best = 0;
-  for (let trial = 0; trial < 3; trial++) {
-    let reps = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < 300) { Lab.benchMatmul(m, k, n, 5); reps += 5; }
-    best = Math.max(best, (2 * m * k * n * reps) / ((performance.now() - t0) / 1000) / 1e9);
-  }
-  return best;
-}
-
 /// Per-call decode time: the mean of 100 calls, 60 times (performance.now() is coarse without
 /// cross-origin isolation, so single calls cannot be timed); returns sorted means in ms.
 function decodeLatency(lab) {
@@ -58,7 +45,7 @@ onmessage = async ({ data }) => {
       samplesPerSec,
       profile,
       flopsPerSample: 3 * forward,
-      matmulGflops: { 'training shape 128×784·784×512': matmul(128, 784, 512), 'square 512': matmul(512, 512, 512) },
+      matmulGflops: { 'training shape 128×784·784×512': Lab.matmulGflops(128, 784, 512), 'square 512': Lab.matmulGflops(512, 512, 512) },
       decodeMs,
     });
     lab.free();

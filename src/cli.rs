@@ -264,28 +264,12 @@ fn bench(a: &Args) -> Result<(), String> {
     let profile = trainer.profile_steps(steps, &|| clock.elapsed().as_secs_f64() * 1e3).map_err(|e| e.to_string())?;
     println!("{}", profile_line(&profile));
     // The same product the page times: the ceiling any wasm/native ratio of training can reach.
-    let matmul = matmul_gflops(128, 784, 512)?;
+    let matmul = crate::train::matmul_gflops(128, 784, 512, &|| clock.elapsed().as_secs_f64() * 1e3).map_err(|e| e.to_string())?;
     println!("matmul 128×784·784×512: {matmul:.1} GFLOP/s");
     let threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "all".into());
     let profile = serde_json::to_string(&profile).map_err(|e| e.to_string())?;
     println!("{{\"samplesPerSec\":[{}],\"threads\":\"{threads}\",\"matmulGflops\":{matmul:.2},\"profile\":{profile}}}", rates.iter().map(|r| format!("{r:.1}")).collect::<Vec<_>>().join(","));
     Ok(())
-}
-
-/// GFLOP/s of one (m×k)·(k×n) product, repeated for about 0.3 s, best of three (as the page's
-/// benchmark worker measures it).
-fn matmul_gflops(m: usize, k: usize, n: usize) -> Result<f64, String> {
-    crate::train::bench_matmul(m, k, n, 3).map_err(|e| e.to_string())?; // warm-up
-    let mut best = 0.0f64;
-    for _ in 0..3 {
-        let (start, mut reps) = (Instant::now(), 0u32);
-        while start.elapsed().as_secs_f64() < 0.3 {
-            crate::train::bench_matmul(m, k, n, 5).map_err(|e| e.to_string())?;
-            reps += 5;
-        }
-        best = best.max(2.0 * (m * k * n) as f64 * reps as f64 / start.elapsed().as_secs_f64() / 1e9);
-    }
-    Ok(best)
 }
 
 /// "where a step goes: batch 2 %, forward 30 %, …" for a profile of training steps.

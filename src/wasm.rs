@@ -240,11 +240,11 @@ impl Lab {
         to_js(&self.trainer.profile_steps(n, &performance_now)?)
     }
 
-    /// For the benchmark: `reps` products of an (m×k) and a (k×n) matrix with Candle's gemm, as
-    /// training runs them. Returns one element of the last product so the work cannot be skipped.
-    #[wasm_bindgen(js_name = benchMatmul)]
-    pub fn bench_matmul(m: usize, k: usize, n: usize, reps: u32) -> Result<f32, JsError> {
-        Ok(crate::train::bench_matmul(m, k, n, reps)?)
+    /// For the benchmark: GFLOP/s of Candle's gemm on an (m×k)·(k×n) product as training runs
+    /// it, timed with performance.now() (the native CLI measures the same way).
+    #[wasm_bindgen(js_name = matmulGflops)]
+    pub fn matmul_gflops(m: usize, k: usize, n: usize) -> Result<f64, JsError> {
+        Ok(crate::train::matmul_gflops(m, k, n, &performance_now)?)
     }
 
     #[wasm_bindgen(getter)]
