@@ -12,11 +12,11 @@ const USAGE: &str = "\
 usage:
   vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model vae|cvae]
                  [--latent N] [--hidden N] [--layers N] [--beta B] [--warmup STEPS] [--means-spread S] [--lr R] [--batch N] [--epochs N] [--seed N]
-                 [--init CKPT] [--save CKPT] [--half]
+                 [--init CKPT] [--save CKPT] [--half] [--threads N]
   vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--classifier CLF] [--per-class N]
   vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] --save CLF
   vae-lab decode --checkpoint CKPT --z z1,z2,...        (prints the 784 intensities as JSON)
-  vae-lab bench  [--steps N] [--repeats N]    training samples/s of the benchmark model (VAE 784-512-20,
+  vae-lab bench  [--steps N] [--repeats N] [--threads N]    training samples/s of the benchmark model (VAE 784-512-20,
                  batch 128) on MNIST; set RAYON_NUM_THREADS=1 for one core. Prints JSON last.
 options:
   --dataset      mnist: 10,000 digits, 9,003/997 split; fashion: Fashion-MNIST 60,000/10,000 (default mnist)
@@ -25,6 +25,8 @@ options:
                  pytorch-example: pytorch/examples' VAE (VAE, latent 20, hidden 400, lr 0.001, batch 128), 10 epochs
   --layers N     hidden layers on each side, each --hidden wide (default 2)
   --means-spread S  CVAE: class means start as N(0, S²I) draws (default 1; 8 makes classes separate)
+  --threads N    cut each batch into N parts whose gradients are taken on N threads (default 1;
+                 Candle's matrix products use every core either way unless RAYON_NUM_THREADS says)
   --init CKPT    continue training from a checkpoint (its model; --beta/--lr/--batch override)
   --save CKPT    write a safetensors checkpoint after training; --half stores it as f16
   --classifier   with eval of a CVAE: conditional accuracy, the share of images decoded from
@@ -56,6 +58,7 @@ struct Args {
     per_class: Option<usize>,
     steps: Option<u32>,
     repeats: Option<usize>,
+    threads: Option<usize>,
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -97,6 +100,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--per-class" => a.per_class = Some(num(&flag, &v)?),
             "--steps" => a.steps = Some(num(&flag, &v)?),
             "--repeats" => a.repeats = Some(num(&flag, &v)?),
+            "--threads" => a.threads = Some(num(&flag, &v)?),
             "--z" => a.z = Some(v.split(',').map(|s| num(&flag, s.trim())).collect::<Result<_, _>>()?),
             _ => return Err(format!("unknown option '{flag}'\n{USAGE}")),
         }
@@ -137,7 +141,9 @@ fn trainer_for(a: &Args, config: Config) -> Result<Trainer, String> {
     let root = a.data_root.clone().unwrap_or_else(|| "data".into());
     let (train, test) = datasets::load(&name, &root).map_err(|e| e.to_string())?;
     println!("data: {name}, {} train and {} test images of {}x{}", train.len(), test.len(), train.rows, train.cols);
-    Trainer::new(config, train, test).map(|t| t.named(&name)).map_err(|e| e.to_string())
+    let mut trainer = Trainer::new(config, train, test).map(|t| t.named(&name)).map_err(|e| e.to_string())?;
+    trainer.set_threads(a.threads.unwrap_or(1)).map_err(|e| e.to_string())?;
+    Ok(trainer)
 }
 
 fn train(a: &Args) -> Result<(), String> {
@@ -266,9 +272,10 @@ fn bench(a: &Args) -> Result<(), String> {
     // The same product the page times: the ceiling any wasm/native ratio of training can reach.
     let matmul = crate::train::matmul_gflops(128, 784, 512, &|| clock.elapsed().as_secs_f64() * 1e3).map_err(|e| e.to_string())?;
     println!("matmul 128×784·784×512: {matmul:.1} GFLOP/s");
-    let threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "all".into());
+    let gemm = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "all".into());
+    let threads = trainer.threads();
     let profile = serde_json::to_string(&profile).map_err(|e| e.to_string())?;
-    println!("{{\"samplesPerSec\":[{}],\"threads\":\"{threads}\",\"matmulGflops\":{matmul:.2},\"profile\":{profile}}}", rates.iter().map(|r| format!("{r:.1}")).collect::<Vec<_>>().join(","));
+    println!("{{\"samplesPerSec\":[{}],\"threads\":{threads},\"gemmThreads\":\"{gemm}\",\"matmulGflops\":{matmul:.2},\"profile\":{profile}}}", rates.iter().map(|r| format!("{r:.1}")).collect::<Vec<_>>().join(","));
     Ok(())
 }
 

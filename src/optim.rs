@@ -8,6 +8,7 @@
 
 use candle_core::backprop::GradStore;
 use candle_core::{Result, Tensor, Var};
+use rayon::prelude::*;
 
 use crate::adam_kernel::{self, AdamStep};
 
@@ -51,9 +52,36 @@ impl Adam {
     /// Applies one update from `grads`, or refuses it (changing nothing) when any gradient holds
     /// NaN or ±inf. Returns the global gradient norm of the step taken.
     pub fn step(&mut self, grads: &GradStore) -> Result<std::result::Result<f64, Refused>> {
-        let found = self.vars.iter().map(|v| grads.get(v.as_tensor()).map(|g| g.flatten_all()?.to_vec1::<f32>()).transpose()).collect::<Result<Vec<_>>>()?;
+        self.step_mean(&[(grads, 1.0)])
+    }
+
+    /// [`Adam::step`] with the gradient Σ wₚ·gₚ of several parts of a batch (weights summing to
+    /// one): one update, as if the whole batch had been one pass. With several parts (taken on
+    /// threads) the parameters are also gathered and updated on rayon's pool, one per task.
+    pub fn step_mean(&mut self, parts: &[(&GradStore, f32)]) -> Result<std::result::Result<f64, Refused>> {
+        let threaded = parts.len() > 1;
+        // Each parameter's gradient (`None` if it has none) and its sum of squares.
+        let gather = |var: &Var| -> Result<(Option<Vec<f32>>, f64)> {
+            let mut sum: Option<Vec<f32>> = None;
+            for &(grads, weight) in parts {
+                let Some(g) = grads.get(var.as_tensor()) else { continue };
+                let g = g.flatten_all()?.to_vec1::<f32>()?;
+                sum = Some(match sum {
+                    None if weight == 1.0 => g,
+                    None => g.iter().map(|x| weight * x).collect(),
+                    Some(mut s) => {
+                        s.iter_mut().zip(&g).for_each(|(s, x)| *s += weight * x);
+                        s
+                    }
+                });
+            }
+            let squares = sum.as_deref().map_or(0.0, adam_kernel::sum_of_squares);
+            Ok((sum, squares))
+        };
+        let found: Vec<(Option<Vec<f32>>, f64)> =
+            if threaded { self.vars.par_iter().map(gather).collect::<Result<_>>()? } else { self.vars.iter().map(gather).collect::<Result<_>>()? };
         // The sum of squares is finite only if every element is.
-        let norm: f64 = found.iter().flatten().map(|g| adam_kernel::sum_of_squares(g)).sum();
+        let norm: f64 = found.iter().map(|(_, squares)| squares).sum();
         if !norm.is_finite() {
             return Ok(Err(Refused::NonFiniteGradient));
         }
@@ -69,12 +97,16 @@ impl Adam {
             inv_c2: (1.0 / correction2) as f32,
             eps: eps as f32,
         };
-        for (i, g) in found.into_iter().enumerate() {
-            let Some(g) = g else { continue };
-            let var = &self.vars[i];
+        let update = |(((var, m), v), (g, _)): (((&Var, &mut Vec<f32>), &mut Vec<f32>), (Option<Vec<f32>>, f64))| -> Result<()> {
+            let Some(g) = g else { return Ok(()) };
             let mut w = var.as_tensor().flatten_all()?.to_vec1::<f32>()?;
-            adam_kernel::update(&mut w, &mut self.m[i], &mut self.v[i], &g, &k);
-            var.set(&Tensor::from_vec(w, var.shape(), var.device())?)?;
+            adam_kernel::update(&mut w, m, v, &g, &k);
+            var.set(&Tensor::from_vec(w, var.shape(), var.device())?)
+        };
+        if threaded {
+            self.vars.par_iter().zip(self.m.par_iter_mut()).zip(self.v.par_iter_mut()).zip(found).map(update).collect::<Result<()>>()?;
+        } else {
+            self.vars.iter().zip(self.m.iter_mut()).zip(self.v.iter_mut()).zip(found).map(update).collect::<Result<()>>()?;
         }
         Ok(Ok(norm.sqrt()))
     }
@@ -162,6 +194,32 @@ mod tests {
             assert!((got[i] as f64 - want).abs() < 1e-5, "step 2, x[{i}] = {} vs {want}", got[i]);
         }
         assert_eq!(adam.steps_taken(), 2);
+    }
+
+    #[test]
+    fn parts_of_a_batch_step_as_their_weighted_mean() {
+        // With ε = lr far above |g| the first update is −m̂ = −g (to a part in 10⁶), linear in the
+        // gradient, so a wrong weight shows (with a usual ε Adam would not see a scaled gradient).
+        let data = [[1.0f32, 2.0], [-3.0, 0.5], [0.25, -1.0]];
+        let loss = |x: &Var, rows: &[[f32; 2]]| {
+            let t = Tensor::from_vec(rows.concat(), (rows.len(), 2), &Device::Cpu).unwrap();
+            x.as_tensor().broadcast_mul(&t).unwrap().sqr().unwrap().sum(1).unwrap().mean_all().unwrap()
+        };
+        let params = AdamParams { eps: 1e6, ..AdamParams::new(1e6) };
+        let whole = Var::new(&[0.5f32, -1.5], &Device::Cpu).unwrap();
+        Adam::new(vec![whole.clone()], params.clone()).unwrap().step(&loss(&whole, &data).backward().unwrap()).unwrap().unwrap();
+        let parts = Var::new(&[0.5f32, -1.5], &Device::Cpu).unwrap();
+        let (g1, g2) = (loss(&parts, &data[..1]).backward().unwrap(), loss(&parts, &data[1..]).backward().unwrap());
+        let mut adam = Adam::new(vec![parts.clone()], params).unwrap();
+        adam.step_mean(&[(&g1, 1.0 / 3.0), (&g2, 2.0 / 3.0)]).unwrap().unwrap();
+        let (a, b) = (whole.as_tensor().to_vec1::<f32>().unwrap(), parts.as_tensor().to_vec1::<f32>().unwrap());
+        // The mean gradient by hand: 2·x·mean(row²) per coordinate.
+        let want = [-2.0 * 0.5 * (1.0 + 9.0 + 0.0625) / 3.0, 2.0 * 1.5 * (4.0 + 0.25 + 1.0) / 3.0];
+        for ((a, b), (x0, g)) in a.iter().zip(&b).zip([0.5f32, -1.5].iter().zip(want)) {
+            let (da, db) = ((a - x0) as f64, (b - x0) as f64);
+            assert!((da - g).abs() < 1e-4 * g.abs(), "whole batch moved {da}, want {g}");
+            assert!((da - db).abs() < 1e-5 * da.abs(), "whole batch moved {da}, parts {db}");
+        }
     }
 
     #[test]

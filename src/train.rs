@@ -2,6 +2,7 @@
 //!
 //! This is the one place that trains; the CLI calls it in a loop, the page's worker in slices.
 
+use candle_core::backprop::GradStore;
 use candle_core::{Device, Tensor};
 use serde::Serialize;
 
@@ -25,6 +26,9 @@ const SNAPSHOT_EVERY: u64 = 50;
 /// Reconstruction loss this many times its running average means the weights have blown up.
 /// (β does not enter the reconstruction term, so raising β cannot trigger it.)
 const EXPLOSION_FACTOR: f64 = 10.0;
+/// A batch is cut for threads only into parts of at least this many rows (smaller parts would
+/// spend more on per-part overhead than a thread saves).
+const MIN_PART_ROWS: usize = 16;
 
 /// Where the time of training steps went, in milliseconds summed over `steps` steps (see
 /// [`Trainer::profile_steps`]).
@@ -102,6 +106,38 @@ pub struct Trainer {
     safe_point: (u64, Snapshot),
     /// Running average of the reconstruction term, for spotting an explosion.
     recon_average: Option<f64>,
+    /// Parts a minibatch's gradient is cut into, taken on that many threads at once.
+    threads: usize,
+    /// Natively, a pool of its own for the parts: Candle's matrix products run on rayon's global
+    /// pool, and parts nested on it ran slower than one thread here (2 cores). In wasm the pool
+    /// is the global one the page started, and Candle's products stay on one thread there.
+    pool: Pool,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+type Pool = Option<std::sync::Arc<rayon::ThreadPool>>;
+#[cfg(target_arch = "wasm32")]
+type Pool = ();
+
+/// Runs `f` where its rayon calls use the trainer's threads: natively inside its own pool, in
+/// wasm as it is (the global pool is the page's).
+fn on_pool<R: Send>(pool: &Pool, f: impl FnOnce() -> R + Send) -> R {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(pool) = pool {
+        return pool.install(f);
+    }
+    let _ = pool;
+    f()
+}
+
+/// One part of a minibatch: its rows, its averaged terms and the gradient of its mean objective
+/// (`None` when the objective is not finite).
+struct PartGradient {
+    rows: usize,
+    loss: f64,
+    recon: f64,
+    kl: f64,
+    grads: Option<GradStore>,
 }
 
 impl Trainer {
@@ -123,7 +159,7 @@ impl Trainer {
         let sample_rng = Rng::new(config.seed ^ SAMPLE_STREAM);
         Ok(Self {
             config, model, optimizer, train, test, batcher, rng, sample_rng, step: 0, dataset: "custom".into(), safe_point,
-            recon_average: None,
+            recon_average: None, threads: 1, pool: Default::default(),
         })
     }
 
@@ -269,6 +305,26 @@ impl Trainer {
         Ok(())
     }
 
+    /// Threads a training step's gradient is taken on (1 to [`available_threads`]). Training
+    /// goes on exactly as before but for the order of float sums; the seed's stream is unchanged.
+    pub fn set_threads(&mut self, threads: usize) -> Result<()> {
+        let available = available_threads();
+        if !(1..=available).contains(&threads) {
+            invalid!("threads: {threads} asked for, 1 to {available} available here");
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+            self.pool = Some(std::sync::Arc::new(pool.map_err(|e| LabError::Invalid(format!("threads: {e}")))?));
+        }
+        self.threads = threads;
+        Ok(())
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
     /// Takes `n` optimiser steps and reports their average terms.
     pub fn train_steps(&mut self, n: u32) -> Result<Progress> {
         let (mut recon, mut kl, mut loss) = (0.0, 0.0, 0.0);
@@ -303,7 +359,9 @@ impl Trainer {
     }
 
     /// One minibatch step; returns [recon, kl, objective] averaged over the batch. With `timing`,
-    /// adds each phase's time to it.
+    /// adds each phase's time to it. With more than one thread the batch is cut into that many
+    /// parts whose gradients are taken at once and averaged (weighted by rows): the same step as
+    /// one pass over the whole batch, up to the order of float sums.
     fn train_step(&mut self, mut timing: Option<Timing>) -> Result<[f64; 3]> {
         let mut lap = {
             let mut last = timing.as_ref().map_or(0.0, |(now, _)| now());
@@ -316,20 +374,41 @@ impl Trainer {
             }
         };
         let indices = self.batcher.next(self.config.batch, &mut self.rng).to_vec();
-        let (x, y) = batch_tensors(&self.train, &indices)?;
+        // ε for the whole batch from the one stream, so a seed fixes a run whatever the threads.
         let eps = normal_tensor(&mut self.rng, indices.len(), self.model.latent)?;
-        lap(&mut timing, |p| &mut p.batch);
-        let terms = self.model.loss_terms(&x, &y, &eps)?;
-        let objective = terms.objective(self.config.beta_at(self.step))?;
-        let loss = objective.to_scalar::<f32>()? as f64;
-        let recon = terms.recon.mean_all()?.to_scalar::<f32>()? as f64;
+        let beta = self.config.beta_at(self.step);
+        let parts = self.threads.min(indices.len() / MIN_PART_ROWS).max(1);
+        let part = |p: usize| -> Result<PartGradient> {
+            let (start, end) = (p * indices.len() / parts, (p + 1) * indices.len() / parts);
+            let (x, y) = batch_tensors(&self.train, &indices[start..end])?;
+            part_gradient(&self.model, &x, &y, &eps.narrow(0, start, end - start)?, beta)
+        };
+        let found: Vec<PartGradient> = if parts == 1 {
+            // Timed by phase only on one thread (parts overlap in time otherwise).
+            let (x, y) = batch_tensors(&self.train, &indices)?;
+            lap(&mut timing, |p| &mut p.batch);
+            let terms = self.model.loss_terms(&x, &y, &eps)?;
+            let objective = terms.objective(beta)?;
+            let loss = objective.to_scalar::<f32>()? as f64;
+            let (recon, kl) = (mean(&terms.recon)?, mean(&terms.kl)?);
+            lap(&mut timing, |p| &mut p.forward);
+            let grads = if loss.is_finite() { Some(objective.backward()?) } else { None };
+            lap(&mut timing, |p| &mut p.backward);
+            vec![PartGradient { rows: indices.len(), loss, recon, kl, grads }]
+        } else {
+            let found = on_pool(&self.pool, || in_parallel(parts, part))?;
+            lap(&mut timing, |p| &mut p.forward);
+            found
+        };
+        let share = |p: &PartGradient| p.rows as f64 / indices.len() as f64;
+        let average = |term: fn(&PartGradient) -> f64| found.iter().map(|p| share(p) * term(p)).sum::<f64>();
+        let (recon, kl, loss) = (average(|p| p.recon), average(|p| p.kl), average(|p| p.loss));
         let exploded = self.recon_average.is_some_and(|avg| recon > EXPLOSION_FACTOR * avg);
-        lap(&mut timing, |p| &mut p.forward);
         // Nothing is updated unless the loss and every gradient are finite.
-        let grads = if loss.is_finite() && !exploded { Some(objective.backward()?) } else { None };
-        lap(&mut timing, |p| &mut p.backward);
+        let grads: Option<Vec<(&GradStore, f32)>> =
+            if loss.is_finite() && !exploded { found.iter().map(|p| Some((p.grads.as_ref()?, share(p) as f32))).collect() } else { None };
         let refused = match grads {
-            Some(g) => self.optimizer.step(&g)?.is_err(),
+            Some(g) => on_pool(&self.pool, || self.optimizer.step_mean(&g))?.is_err(),
             None => true,
         };
         if refused {
@@ -341,7 +420,6 @@ impl Trainer {
         if self.step % SNAPSHOT_EVERY == 0 {
             self.mark_safe_point()?;
         }
-        let kl = terms.kl.mean_all()?.to_scalar::<f32>()? as f64;
         Ok([recon, kl, loss])
     }
 
@@ -585,6 +663,37 @@ pub fn evaluate(model: &Vae, data: &Dataset) -> Result<Evaluation> {
     }
     let n = data.len().max(1) as f64;
     Ok(Evaluation { images: data.len(), recon: recon / n, kl: kl / n, neg_elbo: (recon + kl) / n })
+}
+
+/// The mean over a batch's per-sample terms, read back.
+fn mean(per_sample: &Tensor) -> Result<f64> {
+    Ok(per_sample.mean_all()?.to_scalar::<f32>()? as f64)
+}
+
+/// Forward and backward pass over one part of a batch (any thread may run it).
+fn part_gradient(model: &Vae, x: &Tensor, y: &Tensor, eps: &Tensor, beta: f64) -> Result<PartGradient> {
+    let terms = model.loss_terms(x, y, eps)?;
+    let objective = terms.objective(beta)?;
+    let loss = objective.to_scalar::<f32>()? as f64;
+    let grads = if loss.is_finite() { Some(objective.backward()?) } else { None };
+    Ok(PartGradient { rows: x.dim(0)?, loss, recon: mean(&terms.recon)?, kl: mean(&terms.kl)?, grads })
+}
+
+/// Threads training can use: the cores natively; in a wasm build with shared memory the pool
+/// the page started; 1 in the plain wasm build.
+pub fn available_threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    return std::thread::available_parallelism().map_or(1, |n| n.get());
+    #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+    return rayon::current_num_threads();
+    #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+    return 1;
+}
+
+/// `f(0)`, …, `f(parts − 1)` on rayon's pool, in order; the first error if any fails.
+fn in_parallel<T: Send>(parts: usize, f: impl Fn(usize) -> Result<T> + Sync) -> Result<Vec<T>> {
+    use rayon::prelude::*;
+    (0..parts).into_par_iter().map(&f).collect()
 }
 
 /// Pixels (batch, pixels) f32 in [0, 1] and labels (batch,) u32 for the given samples.

@@ -174,3 +174,43 @@ fn profiled_steps_train_exactly_like_plain_ones_and_time_every_phase() {
     assert_eq!(profiled.step(), 4);
     assert_eq!(plain.decode(&[0.2; 8]).unwrap(), profiled.decode(&[0.2; 8]).unwrap());
 }
+
+#[test]
+fn two_threads_take_the_steps_of_one_up_to_the_order_of_sums() {
+    let (train, test) = mnist();
+    assert!(vae_lab::train::available_threads() >= 2, "this test needs two cores");
+    // 64 rows cut 32 + 32; 33 rows cut 16 + 17, where each part's weight in the mean matters.
+    for batch in [64, 33] {
+        let cfg = Config { seed: 8, batch, ..Config::default() };
+        let mut one = Trainer::new(cfg.clone(), train.clone(), test.clone()).unwrap();
+        let mut two = Trainer::new(cfg, train.clone(), test.clone()).unwrap();
+        two.set_threads(2).unwrap();
+        assert_eq!(two.threads(), 2);
+        let close = |a: f64, b: f64, rel: f64| (a - b).abs() <= rel * a.abs().max(1.0);
+        // The first step's terms come from the same weights and the same ε.
+        let (a, b) = (one.train_steps(1).unwrap(), two.train_steps(1).unwrap());
+        for (x, y) in [(a.loss, b.loss), (a.recon, b.recon), (a.kl, b.kl)] {
+            assert!(close(x, y, 1e-5), "batch {batch}, step 1: one thread {a:?}, two {b:?}");
+        }
+        let (a, b) = (one.train_steps(30).unwrap(), two.train_steps(30).unwrap());
+        assert!(close(a.loss, b.loss, 1e-3), "batch {batch}, steps 2-31: one thread {a:?}, two {b:?}");
+        assert_eq!((one.step(), a.epoch_progress), (two.step(), b.epoch_progress));
+        let (x, y) = (one.decode(&[0.4; 8]).unwrap(), two.decode(&[0.4; 8]).unwrap());
+        let worst = x.iter().zip(&y).map(|(p, q)| (p - q).abs()).fold(0.0f32, f32::max);
+        assert!(worst < 0.02, "batch {batch}: decoded pixels differ by up to {worst}");
+    }
+}
+
+#[test]
+fn an_impossible_thread_count_is_refused_and_training_goes_on() {
+    let (train, test) = mnist();
+    let mut trainer = Trainer::new(Config { seed: 9, ..Config::default() }, train, test).unwrap();
+    trainer.train_steps(2).unwrap();
+    for n in [0, 100_000] {
+        let msg = trainer.set_threads(n).unwrap_err().to_string();
+        assert!(msg.contains(&format!("threads: {n} asked for")), "{msg}");
+    }
+    assert_eq!((trainer.threads(), trainer.step()), (1, 2));
+    trainer.train_steps(1).unwrap();
+    assert_eq!(trainer.step(), 3);
+}
