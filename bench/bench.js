@@ -33,6 +33,12 @@ const results = {};
 const shape = { steps: STEPS, repeats: REPEATS, warmup: WARMUP };
 results.ours = await inWorker('ours.worker.js', { type: 'module' }, { images, labels, ...shape });
 log(`ours: ${JSON.stringify(results.ours.samplesPerSec ?? results.ours.message)}`);
+// The two-thread build, when the page is cross-origin isolated (scripts/serve.mjs sends the
+// headers when pkg/threads/ is built): one thread and two, alternating in one model.
+results.oursThreads = self.crossOriginIsolated
+  ? await inWorker('ours.worker.js', { type: 'module' }, { images, labels, ...shape, threads: 2 })
+  : { status: 'skipped', message: 'the page is not cross-origin isolated (no pkg/threads/ build)' };
+log(`ours, threads: ${JSON.stringify(results.oursThreads.samplesPerSec ?? results.oursThreads.message)}`);
 // The images are sorted by digit in this file: take every 5th for a mix of classes.
 const all = await floatsOf(images, 10_000);
 const mixed = new Float32Array(2000 * 784);

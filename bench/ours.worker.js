@@ -1,7 +1,10 @@
 // Our side of the benchmark, in a module worker like the page's: training throughput of the same
 // MLP VAE as the TF.js worker, our gemm's matmul GFLOP/s, and decode latency.
 // Message {images, labels (IDX bytes), steps, repeats, warmup} → {status: 'done', ...figures}.
-import init, { Lab } from '../pkg/vae_lab.js';
+// With {threads: n} it runs the two-thread build instead (pkg/threads/, the page cross-origin
+// isolated) and times training on one thread and on n, alternating run by run in one model, so
+// the two figures share the build, the page and the moment: → {status, samplesPerSec, oneThread}.
+let Lab;
 
 const BENCH_CONFIG = { model: 'vae', latent: 20, hidden: 512, layers: 1, batch: 128, learningRate: 1e-3 };
 
@@ -30,9 +33,40 @@ function decodeLatency(lab) {
   return means.sort((a, b) => a - b);
 }
 
+/// Training samples/s on 1 and on `threads` threads, one run of each in turn after a warm-up of each.
+function threadScaling(lab, { steps, repeats, warmup, threads }) {
+  const rates = { 1: [], [threads]: [] };
+  for (const n of [1, threads]) { lab.setThreads(n); lab.train(warmup); }
+  for (let r = 0; r < repeats; r++) {
+    for (const n of [1, threads]) {
+      lab.setThreads(n);
+      const t0 = performance.now();
+      lab.train(steps);
+      rates[n].push((steps * BENCH_CONFIG.batch * 1000) / (performance.now() - t0));
+    }
+  }
+  const profile = lab.profileSteps(steps); // on `threads`: parts are one phase ("forward")
+  return { samplesPerSec: rates[threads], oneThread: rates[1], profile };
+}
+
+async function threadsBuild(data) {
+  const mod = await import('../pkg/threads/vae_lab.js');
+  await mod.default();
+  await mod.initThreadPool(data.threads);
+  const lab = new mod.Lab(BENCH_CONFIG, 'mnist', data.images, data.labels);
+  postMessage({ status: 'done', threads: data.threads, ...threadScaling(lab, data) });
+  lab.free();
+}
+
 onmessage = async ({ data }) => {
   try {
-    await init();
+    if (data.threads) {
+      await threadsBuild(data);
+      return;
+    }
+    const mod = await import('../pkg/vae_lab.js');
+    await mod.default();
+    Lab = mod.Lab;
     const lab = new Lab(BENCH_CONFIG, 'mnist', data.images, data.labels);
     const samplesPerSec = training(lab, data);
     const profile = lab.profileSteps(data.steps); // where a step's time goes, phase by phase

@@ -7,3 +7,5 @@ wasm-pack build --profile wasm-release --no-opt --target web --out-dir pkg --no-
 node scripts/strip-names.mjs pkg/vae_lab_bg.wasm
 mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/
+# The two-thread build for cross-origin isolated pages (skipped, with a note, without nightly).
+scripts/build-threads.sh

@@ -1,9 +1,10 @@
 // Static file server for the page, on loopback only. Sets the headers the page relies on:
 // correct MIME types (wasm streaming needs application/wasm) and a Content-Security-Policy that
-// allows WebAssembly but no eval and no request to any other origin.
-// Usage: node scripts/serve.mjs [--port N]   (default 8080; 0 picks a free port)
+// allows WebAssembly but no eval and no request to any other origin; and, when the two-thread
+// build exists, cross-origin isolation (below).
+// Usage: node scripts/serve.mjs [--port N] [--one-thread]   (port 8080 unless given; 0 picks a free one)
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,13 +15,21 @@ const MIME = {
   '.gz': 'application/gzip', '.png': 'image/png', '.svg': 'image/svg+xml', '.safetensors': 'application/octet-stream',
 };
 const CSP = [
-  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "style-src 'self'",
+  // blob: workers are the two-thread build's pool (wasm-bindgen-rayon starts them from a blob).
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self' blob:", "style-src 'self'",
   "img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'",
 ].join('; ');
 // Only what the page needs is reachable; sources, tests and node_modules are not served.
 // With --bench also the benchmark page and its TensorFlow.js (scripts/bench.mjs).
 const PUBLIC = ['index.html', 'www/', 'pkg/', 'data/', 'models/',
   ...(process.argv.includes('--bench') ? ['bench/'] : [])];
+
+// Cross-origin isolation (COOP + COEP) lets the page share memory between workers, which the
+// two-thread build needs; it is sent only when that build exists (scripts/build-threads.sh), so
+// the page never asks for a module that is not there. Every resource is same-origin already.
+// --one-thread leaves the headers out, as a host that cannot send them would.
+const ISOLATION = existsSync(join(root, 'pkg', 'threads', 'vae_lab_bg.wasm')) && !process.argv.includes('--one-thread')
+  ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
 
 const portArg = process.argv.indexOf('--port');
 const port = portArg > 0 ? Number(process.argv[portArg + 1]) : Number(process.env.PORT ?? 8080);
@@ -47,12 +56,14 @@ const server = createServer((req, res) => {
     'Content-Security-Policy': path.startsWith('bench/') ? CSP.replace("'wasm-unsafe-eval'", "'wasm-unsafe-eval' 'unsafe-eval'") : CSP,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-cache',
+    ...ISOLATION,
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(file).pipe(res);
 });
 
 server.listen(port, '127.0.0.1', () => {
-  console.log(`VAE Lab is served at http://127.0.0.1:${server.address().port}/`);
+  const how = Object.keys(ISOLATION).length ? 'cross-origin isolated: training uses two threads' : 'no two-thread build: training uses one thread';
+  console.log(`VAE Lab is served at http://127.0.0.1:${server.address().port}/ (${how})`);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -25,6 +25,15 @@ command -v node >/dev/null || apt_install nodejs npm
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || { log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
 
+# The two-thread build (scripts/build-threads.sh) rebuilds std with atomics: nightly's std sources
+# and wasm target. Where nightly or the download is missing, the page trains on one thread.
+if rustup run nightly rustc --version >/dev/null 2>&1; then
+  rustup component list --toolchain nightly --installed | grep -q '^rust-src' \
+    || { log "rustup component add rust-src --toolchain nightly"; rustup component add rust-src --toolchain nightly || true; }
+  rustup target list --toolchain nightly --installed | grep -qx wasm32-unknown-unknown \
+    || { log "rustup target add wasm32-unknown-unknown --toolchain nightly"; rustup target add wasm32-unknown-unknown --toolchain nightly || true; }
+fi
+
 if ! wasm-pack --version 2>/dev/null | grep -q " $WASM_PACK_VERSION\$"; then
   log "cargo install wasm-pack $WASM_PACK_VERSION (about 3 minutes)"
   cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked

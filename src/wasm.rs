@@ -282,7 +282,29 @@ impl Lab {
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<(), JsError> {
         Ok(self.trainer.set_learning_rate(lr)?)
     }
+
+    /// Threads each training step takes its gradient on, 1 to `Lab.availableThreads()`.
+    #[wasm_bindgen(js_name = setThreads)]
+    pub fn set_threads(&mut self, threads: u32) -> Result<(), JsError> {
+        Ok(self.trainer.set_threads(threads as usize)?)
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn threads(&self) -> usize {
+        self.trainer.threads()
+    }
+
+    /// 1 in the plain build; in the two-thread build, the pool `initThreadPool(n)` started.
+    #[wasm_bindgen(js_name = availableThreads)]
+    pub fn available_threads() -> usize {
+        crate::train::available_threads()
+    }
 }
+
+/// `initThreadPool(n)` (a Promise): starts rayon's pool on n Web Workers sharing this module's
+/// memory. Only in the two-thread build, which only a cross-origin isolated page can load.
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
 
 #[wasm_bindgen]
 extern "C" {

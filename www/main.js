@@ -323,7 +323,7 @@ function showProgress(d) {
   $('epoch').textContent = `${d.epoch + 1} (${Math.round(d.epochProgress * 100)} %)`;
   $('epoch-bar').value = d.epochProgress;
   $('rate').textContent = d.samplesPerSec == null ? '–'
-    : `${Math.round(d.samplesPerSec).toLocaleString()} samples/s, ${d.stepsPerSec.toFixed(1)} steps/s`;
+    : `${Math.round(d.samplesPerSec).toLocaleString()} samples/s, ${d.stepsPerSec.toFixed(1)} steps/s, ${d.threads > 1 ? `${d.threads} threads` : 'one thread'}`;
 }
 
 function requestSamples() {

@@ -2,8 +2,7 @@
 // {status, ...}. Training runs in short slices with a yield between them, so pause, settings and
 // view requests are answered while it trains. The sliders' image and the grid are decoded
 // elsewhere (the page's thread, grid.worker.js) with the weights this worker sends as it trains.
-import { Lab } from '../pkg/vae_lab.js';
-import { ready, takeModule } from './wasm-from-page.js';
+import { training, oneThreadLab, takeModule } from './wasm-for-training.js';
 import { loadAutosave, saveAutosave } from './autosave.js';
 import { halve } from './series.js';
 
@@ -23,6 +22,8 @@ const REPORT_MS = 200; // progress messages (and chart points) five times a seco
 const AUTOSAVE_MS = 5000; // while training; also whenever training stops or the model is replaced
 const HISTORY_MAX = 4000; // loss points kept (and autosaved); past it every other one is dropped
 
+let Lab = null; // the wasm's model class, once loaded
+let threads = 1; // threads a training step may use (2 where the page is cross-origin isolated)
 let lab = null;
 let running = false;
 let stepsPerSlice = 1;
@@ -35,7 +36,10 @@ let history = emptyHistory(); // the current model's loss curve, autosaved with 
 // Autosave state: `dirty` when the model changed since the last save; one save at a time.
 const saving = { dirty: false, busy: false, at: 0, failed: false };
 
-ready.then((exports) => { wasmMemory = exports.memory; });
+/// The training module, loaded on first use (after the shipped weights went to the page).
+const ready = () => training().then((t) => { ({ Lab, threads } = t); wasmMemory = t.memory; });
+/// Describing a checkpoint needs no model: the page's one-thread module does it at once.
+const describeCheckpoint = async (bytes) => (await oneThreadLab).describeCheckpoint(bytes);
 
 // A macrotask without setTimeout's 4 ms clamp, so yielding costs microseconds, not milliseconds.
 const channel = new MessageChannel();
@@ -90,7 +94,7 @@ function pairUp(files) {
 
 /// Trains from now on on the user's own files: a fresh model with the page's settings.
 async function useFiles({ files, config }) {
-  await ready;
+  await ready();
   const data = pairUp(files);
   const name = `your files: ${files.map((f) => f.name).join(', ')}`.slice(0, 120);
   const next = new Lab(config, name, ...data); // checks every file whole; throws with the reason
@@ -115,7 +119,7 @@ function describe(extra = {}) {
 
 /// A new model on `dataset`; replaces the current one only once it is fully built.
 async function newLab(config, dataset) {
-  await ready;
+  await ready();
   const [images, labels, testImages, testLabels] = await loadData(dataset);
   return new Lab(config, dataset, images, labels, testImages, testLabels); // throws on bad settings
 }
@@ -127,6 +131,7 @@ function install(next, { keep, restoredHistory = null, weightsSent = false }) {
   running = false;
   if (next !== lab) lab?.free();
   lab = next;
+  lab.setThreads(threads);
   if (weightsSent) weightsStep = lab.step;
   else sendWeights(true);
   stepsPerSlice = 1;
@@ -186,12 +191,11 @@ async function restore(wanted) {
   const read = autosaveAtStart ?? loadAutosave();
   autosaveAtStart = null;
   const { record: saved, problem } = await read;
-  await ready;
   if (problem) return { notice: `The autosaved model could not be restored: ${problem}. Starting afresh.` };
   if (!saved) return {};
   if (!(saved.dataset in DATA)) return { notice: `The autosaved model was trained on your own files (${saved.dataset}), which are not kept; drop them again to go on with it.` };
   try {
-    const meta = Lab.describeCheckpoint(saved.checkpoint);
+    const meta = await describeCheckpoint(saved.checkpoint);
     const fits = Object.entries(wanted).every(([k, v]) => (k === 'dataset' ? saved.dataset : meta.config[k]) === v);
     if (!fits) return {};
     const next = await newLab(meta.config, saved.dataset);
@@ -207,8 +211,7 @@ async function pretrainedFor(config, dataset) {
   const res = await fetch(pretrainedUrl(dataset, config.model));
   if (!res.ok) return null;
   const bytes = new Uint8Array(await res.arrayBuffer());
-  await ready;
-  const meta = Lab.describeCheckpoint(bytes);
+  const meta = await describeCheckpoint(bytes);
   // Sizes must match; so must the class means' starting spread, which only a CVAE has.
   const keys = ['latent', 'hidden', 'layers', ...(config.model === 'cvae' ? ['meansSpread'] : [])];
   const fits = keys.every((k) => meta.config[k] === config[k]);
@@ -284,6 +287,7 @@ function report() {
     stepsPerSec: w.steps / seconds,
     classMeans: lab.classMeans(),
     running,
+    threads: lab.threads,
     wasmBytes: wasmMemory?.buffer.byteLength,
   });
   resetWindow();
