@@ -19,6 +19,7 @@ pub mod idx;
 pub mod loss;
 pub mod model;
 pub mod optim;
+mod parallel;
 pub mod rng;
 pub mod tensor_bytes;
 pub mod train;

@@ -8,9 +8,9 @@
 
 use candle_core::backprop::GradStore;
 use candle_core::{Result, Tensor, Var};
-use rayon::prelude::*;
 
 use crate::adam_kernel::{self, AdamStep};
+use crate::parallel;
 
 #[derive(Clone, Debug)]
 pub struct AdamParams {
@@ -78,8 +78,11 @@ impl Adam {
             let squares = sum.as_deref().map_or(0.0, adam_kernel::sum_of_squares);
             Ok((sum, squares))
         };
-        let found: Vec<(Option<Vec<f32>>, f64)> =
-            if threaded { self.vars.par_iter().map(gather).collect::<Result<_>>()? } else { self.vars.iter().map(gather).collect::<Result<_>>()? };
+        let found: Vec<(Option<Vec<f32>>, f64)> = if threaded {
+            parallel::map(self.vars.len(), |i| gather(&self.vars[i]))?
+        } else {
+            self.vars.iter().map(gather).collect::<Result<_>>()?
+        };
         // The sum of squares is finite only if every element is.
         let norm: f64 = found.iter().map(|(_, squares)| squares).sum();
         if !norm.is_finite() {
@@ -97,16 +100,18 @@ impl Adam {
             inv_c2: (1.0 / correction2) as f32,
             eps: eps as f32,
         };
-        let update = |(((var, m), v), (g, _)): (((&Var, &mut Vec<f32>), &mut Vec<f32>), (Option<Vec<f32>>, f64))| -> Result<()> {
+        let update = |(var, m, v, g): &mut (&Var, &mut Vec<f32>, &mut Vec<f32>, Option<Vec<f32>>)| -> Result<()> {
             let Some(g) = g else { return Ok(()) };
             let mut w = var.as_tensor().flatten_all()?.to_vec1::<f32>()?;
-            adam_kernel::update(&mut w, m, v, &g, &k);
+            adam_kernel::update(&mut w, m, v, g, &k);
             var.set(&Tensor::from_vec(w, var.shape(), var.device())?)
         };
+        let mut work: Vec<_> = self.vars.iter().zip(self.m.iter_mut()).zip(self.v.iter_mut()).zip(found)
+            .map(|(((var, m), v), (g, _))| (var, m, v, g)).collect();
         if threaded {
-            self.vars.par_iter().zip(self.m.par_iter_mut()).zip(self.v.par_iter_mut()).zip(found).map(update).collect::<Result<()>>()?;
+            parallel::for_each(&mut work, update)?;
         } else {
-            self.vars.iter().zip(self.m.iter_mut()).zip(self.v.iter_mut()).zip(found).map(update).collect::<Result<()>>()?;
+            work.iter_mut().try_for_each(update)?;
         }
         Ok(Ok(norm.sqrt()))
     }

@@ -396,7 +396,7 @@ impl Trainer {
             lap(&mut timing, |p| &mut p.backward);
             vec![PartGradient { rows: indices.len(), loss, recon, kl, grads }]
         } else {
-            let found = on_pool(&self.pool, || in_parallel(parts, part))?;
+            let found = on_pool(&self.pool, || crate::parallel::map(parts, part))?;
             lap(&mut timing, |p| &mut p.forward);
             found
         };
@@ -688,12 +688,6 @@ pub fn available_threads() -> usize {
     return rayon::current_num_threads();
     #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
     return 1;
-}
-
-/// `f(0)`, …, `f(parts − 1)` on rayon's pool, in order; the first error if any fails.
-fn in_parallel<T: Send>(parts: usize, f: impl Fn(usize) -> Result<T> + Sync) -> Result<Vec<T>> {
-    use rayon::prelude::*;
-    (0..parts).into_par_iter().map(&f).collect()
 }
 
 /// Pixels (batch, pixels) f32 in [0, 1] and labels (batch,) u32 for the given samples.
