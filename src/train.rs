@@ -381,20 +381,15 @@ impl Trainer {
         let part = |p: usize| -> Result<PartGradient> {
             let (start, end) = (p * indices.len() / parts, (p + 1) * indices.len() / parts);
             let (x, y) = batch_tensors(&self.train, &indices[start..end])?;
-            part_gradient(&self.model, &x, &y, &eps.narrow(0, start, end - start)?, beta)
+            part_gradient(&self.model, &x, &y, &eps.narrow(0, start, end - start)?, beta, || {})
         };
         let found: Vec<PartGradient> = if parts == 1 {
             // Timed by phase only on one thread (parts overlap in time otherwise).
             let (x, y) = batch_tensors(&self.train, &indices)?;
             lap(&mut timing, |p| &mut p.batch);
-            let terms = self.model.loss_terms(&x, &y, &eps)?;
-            let objective = terms.objective(beta)?;
-            let loss = objective.to_scalar::<f32>()? as f64;
-            let (recon, kl) = (mean(&terms.recon)?, mean(&terms.kl)?);
-            lap(&mut timing, |p| &mut p.forward);
-            let grads = if loss.is_finite() { Some(objective.backward()?) } else { None };
+            let whole = part_gradient(&self.model, &x, &y, &eps, beta, || lap(&mut timing, |p| &mut p.forward))?;
             lap(&mut timing, |p| &mut p.backward);
-            vec![PartGradient { rows: indices.len(), loss, recon, kl, grads }]
+            vec![whole]
         } else {
             let found = on_pool(&self.pool, || crate::parallel::map(parts, part))?;
             lap(&mut timing, |p| &mut p.forward);
@@ -670,13 +665,16 @@ fn mean(per_sample: &Tensor) -> Result<f64> {
     Ok(per_sample.mean_all()?.to_scalar::<f32>()? as f64)
 }
 
-/// Forward and backward pass over one part of a batch (any thread may run it).
-fn part_gradient(model: &Vae, x: &Tensor, y: &Tensor, eps: &Tensor, beta: f64) -> Result<PartGradient> {
+/// Forward and backward pass over one part of a batch (any thread may run it); `forward_done` is
+/// called between the two (the profile's clock).
+fn part_gradient(model: &Vae, x: &Tensor, y: &Tensor, eps: &Tensor, beta: f64, forward_done: impl FnOnce()) -> Result<PartGradient> {
     let terms = model.loss_terms(x, y, eps)?;
     let objective = terms.objective(beta)?;
     let loss = objective.to_scalar::<f32>()? as f64;
+    let (recon, kl) = (mean(&terms.recon)?, mean(&terms.kl)?);
+    forward_done();
     let grads = if loss.is_finite() { Some(objective.backward()?) } else { None };
-    Ok(PartGradient { rows: x.dim(0)?, loss, recon: mean(&terms.recon)?, kl: mean(&terms.kl)?, grads })
+    Ok(PartGradient { rows: x.dim(0)?, loss, recon, kl, grads })
 }
 
 /// Threads training can use: the cores natively; in a wasm build with shared memory the pool
