@@ -63,7 +63,8 @@ const server = createServer((req, res) => {
 });
 
 server.listen(port, '127.0.0.1', () => {
-  const how = Object.keys(ISOLATION).length ? 'cross-origin isolated: training uses two threads' : 'no two-thread build: training uses one thread';
+  const how = Object.keys(ISOLATION).length ? 'cross-origin isolated: training on one thread per core'
+    : `${process.argv.includes('--one-thread') ? '--one-thread' : 'no two-thread build'}: training on one thread`;
   console.log(`VAE Lab is served at http://127.0.0.1:${server.address().port}/ (${how})`);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -1,15 +1,16 @@
 // The training worker's wasm. Where the page is cross-origin isolated (scripts/serve.mjs sends
 // COOP/COEP when the two-thread build exists) it is pkg/threads/: the same Lab built with shared
-// memory, whose steps take their gradient on a rayon pool of Web Workers, one per core. Anywhere
-// else, or if that build fails to start, it is the page's one-thread module, compiled once by
-// the page (wasm-from-page.js).
+// memory, whose steps take their gradient on a rayon pool of Web Workers, one per core (at most
+// four). Anywhere else, or if that build fails to start, it is the page's one-thread module,
+// compiled once by the page (wasm-from-page.js).
 import * as oneThread from '../pkg/vae_lab.js';
 import { ready as oneThreadReady, takeModule } from './wasm-from-page.js';
 
 export { takeModule };
 
-// The two cores of a laptop are what the step is cut for; more parts cost more than they save
-// at batch 64 (each part is at least 16 rows, src/train.rs).
+// One thread per core, at most four: measured only with two (this machine's cores); the cap keeps
+// a many-core machine from cutting the page's batch of 64 into parts of a few rows (src/train.rs
+// takes no part under 16 rows anyway).
 const MAX_THREADS = 4;
 
 async function twoThreadBuild() {
