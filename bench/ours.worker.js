@@ -4,7 +4,6 @@
 // With {threads: n} it runs the two-thread build instead (pkg/threads/, the page cross-origin
 // isolated) and times training on one thread and on n, alternating run by run in one model, so
 // the two figures share the build, the page and the moment: → {status, samplesPerSec, oneThread}.
-let Lab;
 
 const BENCH_CONFIG = { model: 'vae', latent: 20, hidden: 512, layers: 1, batch: 128, learningRate: 1e-3 };
 
@@ -40,34 +39,30 @@ function threadScaling(lab, { steps, repeats, warmup, threads }) {
   for (let r = 0; r < repeats; r++) {
     for (const n of [1, threads]) {
       lab.setThreads(n);
-      const t0 = performance.now();
-      lab.train(steps);
-      rates[n].push((steps * BENCH_CONFIG.batch * 1000) / (performance.now() - t0));
+      rates[n].push(...training(lab, { steps, repeats: 1, warmup: 0 }));
     }
   }
   const profile = lab.profileSteps(steps); // on `threads`: parts are one phase ("forward")
   return { samplesPerSec: rates[threads], oneThread: rates[1], profile };
 }
 
-async function threadsBuild(data) {
-  const mod = await import('../pkg/threads/vae_lab.js');
+/// The module's Lab: the two-thread build with its pool of `threads` started, or the plain one.
+async function labClass(threads) {
+  const mod = await import(threads ? '../pkg/threads/vae_lab.js' : '../pkg/vae_lab.js');
   await mod.default();
-  await mod.initThreadPool(data.threads);
-  const lab = new mod.Lab(BENCH_CONFIG, 'mnist', data.images, data.labels);
-  postMessage({ status: 'done', threads: data.threads, ...threadScaling(lab, data) });
-  lab.free();
+  if (threads) await mod.initThreadPool(threads);
+  return mod.Lab;
 }
 
 onmessage = async ({ data }) => {
   try {
+    const Lab = await labClass(data.threads);
+    const lab = new Lab(BENCH_CONFIG, 'mnist', data.images, data.labels);
     if (data.threads) {
-      await threadsBuild(data);
+      postMessage({ status: 'done', threads: data.threads, ...threadScaling(lab, data) });
+      lab.free();
       return;
     }
-    const mod = await import('../pkg/vae_lab.js');
-    await mod.default();
-    Lab = mod.Lab;
-    const lab = new Lab(BENCH_CONFIG, 'mnist', data.images, data.labels);
     const samplesPerSec = training(lab, data);
     const profile = lab.profileSteps(data.steps); // where a step's time goes, phase by phase
     // The FLOPs of one training sample: forward matmuls, and twice that backward.

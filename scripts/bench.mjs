@@ -18,13 +18,12 @@ if (!existsSync('bench/node_modules/@tensorflow/tfjs')) execFileSync('npm', ['ci
 
 // ---- Native: the same code, one core, mimalloc (the CLI's allocator).
 execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'vae-lab'], { stdio: 'inherit' });
-const nativeOut = execFileSync('target/release/vae-lab', ['bench', '--steps', '40', '--repeats', '5'],
-  { env: { ...process.env, RAYON_NUM_THREADS: '1' }, encoding: 'utf8' });
-const { samplesPerSec: native, matmulGflops: nativeMatmul, profile: nativeProfile } = JSON.parse(nativeOut.trim().split('\n').at(-1));
+/// `vae-lab bench` with `extra` arguments; its last line's JSON.
+const nativeBench = (...extra) => JSON.parse(execFileSync('target/release/vae-lab', ['bench', '--steps', '40', '--repeats', '5', ...extra],
+  { env: { ...process.env, RAYON_NUM_THREADS: '1' }, encoding: 'utf8' }).trim().split('\n').at(-1));
+const { samplesPerSec: native, matmulGflops: nativeMatmul, profile: nativeProfile } = nativeBench();
 // And on two threads (the batch cut in two, as the page's two-thread build does).
-const native2Out = execFileSync('target/release/vae-lab', ['bench', '--steps', '40', '--repeats', '5', '--threads', '2'],
-  { env: { ...process.env, RAYON_NUM_THREADS: '1' }, encoding: 'utf8' });
-const native2 = JSON.parse(native2Out.trim().split('\n').at(-1)).samplesPerSec;
+const native2 = nativeBench('--threads', '2').samplesPerSec;
 
 // ---- Browser.
 const server = await startServer(['--bench']);

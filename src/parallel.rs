@@ -7,6 +7,17 @@ use std::result::Result;
 #[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
 use rayon::prelude::*;
 
+/// Threads training can use: the cores natively; in a wasm build with shared memory the pool
+/// the page started; 1 in the plain wasm build.
+pub fn available_threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    return std::thread::available_parallelism().map_or(1, |n| n.get());
+    #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+    return rayon::current_num_threads();
+    #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+    return 1;
+}
+
 /// `[f(0), …, f(n − 1)]`, or the first error.
 pub fn map<T: Send, E: Send>(n: usize, f: impl Fn(usize) -> Result<T, E> + Sync) -> Result<Vec<T>, E> {
     #[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]

@@ -677,16 +677,7 @@ fn part_gradient(model: &Vae, x: &Tensor, y: &Tensor, eps: &Tensor, beta: f64, f
     Ok(PartGradient { rows: x.dim(0)?, loss, recon, kl, grads })
 }
 
-/// Threads training can use: the cores natively; in a wasm build with shared memory the pool
-/// the page started; 1 in the plain wasm build.
-pub fn available_threads() -> usize {
-    #[cfg(not(target_arch = "wasm32"))]
-    return std::thread::available_parallelism().map_or(1, |n| n.get());
-    #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
-    return rayon::current_num_threads();
-    #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-    return 1;
-}
+pub use crate::parallel::available_threads;
 
 /// Pixels (batch, pixels) f32 in [0, 1] and labels (batch,) u32 for the given samples.
 pub fn batch_tensors(data: &Dataset, indices: &[usize]) -> Result<(Tensor, Tensor)> {
