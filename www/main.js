@@ -77,7 +77,8 @@ function showZ() {
 
 // For the benchmark: page.latencies, ms from the user's input (the timestamp of the pointer or key
 // event that moved z) to the animation frame that paints its image; page.firstImageMs, from
-// navigation to the first decoded image.
+// navigation to the first decoded image (the sliders come with it); page.readyMs, to the model
+// being ready to train.
 page.latencies = [];
 let inputAt = -Infinity;
 for (const type of ['pointerdown', 'pointermove', 'keydown']) {
@@ -191,9 +192,17 @@ window.addEventListener('hashchange', () => {
   }
 });
 
+/// Sliders and the grid's axes for `latent` dimensions, at `z`, else the address's z, else 0.
+function sizeLatentControls(latent, z = null) {
+  sliders.build(latent, z ?? (page.pendingZ?.length === latent ? page.pendingZ : null));
+  page.pendingZ = null;
+  grid.build(latent);
+}
+
 // ---- Replies from the worker.
 const onReply = {
   ready(d) {
+    page.readyMs ??= performance.now();
     page.classes = d.classes;
     page.classMeans = d.classMeans;
     page.followClass = null;
@@ -201,10 +210,8 @@ const onReply = {
     page.values = { ...page.values, ...d.config, dataset: d.dataset };
     settings.set(page.values);
     saveHashSoon();
-    const z = page.pendingZ?.length === d.latent ? page.pendingZ : null;
-    page.pendingZ = null;
-    sliders.build(d.latent, z);
-    grid.build(d.latent);
+    // New sliders when the size changed or the address named a z; else they keep their z.
+    if (sliders.inputs.length !== d.latent || page.pendingZ) sizeLatentControls(d.latent);
     interpolation.setTestSize(d.testSize);
     page.mapAt = null;
     latentMap.set({ means: d.classMeans, latent: d.latent, axes: grid.axes(), mu: new Float32Array(0), labels: new Uint8Array(0) });
@@ -257,9 +264,16 @@ const onReply = {
     const fallback = (latent) => (page.pendingZ?.length === latent ? page.pendingZ : new Float32Array(latent));
     sliderImage.setWeights(d.bytes, fallback).then(() => {
       page.firstImageMs ??= performance.now();
+      // The sliders come with the first weights of their size: at load they can be dragged while
+      // the worker still reads the data into a model (its 'ready' keeps them).
+      if (sliders.inputs.length !== sliderImage.latent) sizeLatentControls(sliderImage.latent, sliderImage.z);
       chart.show(); // after the first image (see chart.js)
       gridWorker().postMessage({ type: 'weights', bytes: d.bytes }, [d.bytes.buffer]);
-    }, (e) => say(`New weights were refused: ${e?.message ?? e}`, 'error'));
+    }, (e) => say(`New weights were refused: ${e?.message ?? e}`, 'error')).finally(() => {
+      // Once, at load: the worker waits for this before loading its training module (worker.js).
+      if (!page.toldShown) worker.postMessage({ type: 'shown' });
+      page.toldShown = true;
+    });
   },
   encoded(d) {
     paintImages($('draw-recon'), d.recon);

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { startServer, launchBrowser, openPage, waitReady, canvasPixels, text, sleep, differs, waitFor, stepCount, chartPoints } from './harness.mjs';
+import { startServer, launchBrowser, openPage, waitReady, watch, canvasPixels, text, sleep, differs, waitFor, stepCount, chartPoints } from './harness.mjs';
 
 let server;
 let browser;
@@ -101,6 +101,57 @@ test('dragging a slider repaints the image while dragging', async () => {
   await page.mouse.up();
   assert.ok((await sliderValues(page))[0] < -3, 'slider did not follow the mouse');
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('at load the sliders drag through the shipped weights while the data is still on its way', async () => {
+  // One thread: Playwright stops seeing a worker's requests once it has started a thread pool.
+  const plain = await startServer(['--one-thread']);
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const problems = watch(page, plain.url);
+    // The data is held back until released; each request notes whether the first image was on
+    // screen when it was made (worker.js waits for it).
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    const requests = [];
+    await context.route(/\/data\/mnist\//, async (route) => {
+      requests.push({ url: route.request().url(), afterImage: await page.evaluate(() => window.vaeLab.firstImageMs !== undefined) });
+      await held;
+      await route.continue();
+    });
+    await page.goto(plain.url);
+    await waitFor('the sliders', async () => (await page.$$('#sliders input')).length === 8);
+    await waitFor('the data to be asked for', async () => requests.length === 2);
+    assert.doesNotMatch(await text(page, 'status'), /^Ready/, 'the model was ready without its data');
+    const start = await canvasPixels(page, 'decoded');
+    assert.ok(start.some((v) => v > 0), 'no first image');
+    const box = await (await page.$('#z0')).boundingBox();
+    await page.mouse.click(box.x + box.width * 0.95, box.y + box.height / 2);
+    await waitFor('a repaint', async () => differs(start, await canvasPixels(page, 'decoded')), 5000);
+    const dragged = (await sliderValues(page))[0];
+    assert.ok(dragged > 3, `slider at ${dragged}`);
+    release();
+    await waitReady(page, 'pretrained');
+    assert.equal((await sliderValues(page))[0], dragged, 'the model being ready moved the slider');
+    assert.ok(requests.every((r) => r.afterImage), `asked for before the first image: ${requests.filter((r) => !r.afterImage).map((r) => r.url)}`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    plain.stop();
+  }
+});
+
+test('in an isolated page the two-thread module is fetched after the first image', { skip: !THREADS_BUILT && 'no two-thread build' }, async () => {
+  const page = await browser.newPage();
+  const worker = new Promise((resolve) => page.on('worker', (w) => { if (w.url().endsWith('/www/worker.js')) resolve(w); }));
+  await page.goto(server.url);
+  await waitReady(page);
+  const image = await page.evaluate(() => performance.timeOrigin + window.vaeLab.firstImageMs);
+  const fetched = await (await worker).evaluate(() => performance.timeOrigin
+    + performance.getEntriesByType('resource').find((e) => e.name.endsWith('/pkg/threads/vae_lab_bg.wasm')).startTime);
+  assert.ok(fetched > image, `fetched ${(image - fetched).toFixed(1)} ms before the first image`);
   await page.close();
 });
 
