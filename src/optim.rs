@@ -6,8 +6,10 @@
 //! one fused loop (adam_kernel.rs): as a chain of tensor ops (a dozen passes and allocations per
 //! parameter) the update took a fifth of a training step.
 
+use std::cell::RefCell;
+
 use candle_core::backprop::GradStore;
-use candle_core::{Result, Tensor, Var};
+use candle_core::{CpuStorage, InplaceOp1, Layout, Result, Storage, Tensor, Var};
 
 use crate::adam_kernel::{self, AdamStep};
 use crate::parallel;
@@ -60,25 +62,32 @@ impl Adam {
     /// threads) the parameters are also gathered and updated on rayon's pool, one per task.
     pub fn step_mean(&mut self, parts: &[(&GradStore, f32)]) -> Result<std::result::Result<f64, Refused>> {
         let threaded = parts.len() > 1;
-        // Each parameter's gradient (`None` if it has none) and its sum of squares.
-        let gather = |var: &Var| -> Result<(Option<Vec<f32>>, f64)> {
+        // Each parameter's gradient and its sum of squares. One part's gradient is read where it
+        // lies; several are summed into a vector of their own.
+        let gather = |var: &Var| -> Result<(Gathered, f64)> {
             let mut sum: Option<Vec<f32>> = None;
-            for &(grads, weight) in parts {
+            let mut only = None;
+            for (p, &(grads, weight)) in parts.iter().enumerate() {
                 let Some(g) = grads.get(var.as_tensor()) else { continue };
-                let g = g.flatten_all()?.to_vec1::<f32>()?;
-                sum = Some(match sum {
-                    None if weight == 1.0 => g,
-                    None => g.iter().map(|x| weight * x).collect(),
-                    Some(mut s) => {
-                        s.iter_mut().zip(&g).for_each(|(s, x)| *s += weight * x);
-                        s
-                    }
-                });
+                if parts.len() == 1 && weight == 1.0 {
+                    only = Some((p, with_values(g, adam_kernel::sum_of_squares)?));
+                    break;
+                }
+                with_values(g, |g| match &mut sum {
+                    None => sum = Some(g.iter().map(|x| weight * x).collect()),
+                    Some(s) => s.iter_mut().zip(g).for_each(|(s, x)| *s += weight * x),
+                })?;
             }
-            let squares = sum.as_deref().map_or(0.0, adam_kernel::sum_of_squares);
-            Ok((sum, squares))
+            Ok(match (only, sum) {
+                (Some((p, squares)), _) => (Gathered::Part(p), squares),
+                (None, Some(s)) => {
+                    let squares = adam_kernel::sum_of_squares(&s);
+                    (Gathered::Sum(s), squares)
+                }
+                (None, None) => (Gathered::Missing, 0.0),
+            })
         };
-        let found: Vec<(Option<Vec<f32>>, f64)> = if threaded {
+        let found: Vec<(Gathered, f64)> = if threaded {
             parallel::map(self.vars.len(), |i| gather(&self.vars[i]))?
         } else {
             self.vars.iter().map(gather).collect::<Result<_>>()?
@@ -100,11 +109,14 @@ impl Adam {
             inv_c2: (1.0 / correction2) as f32,
             eps: eps as f32,
         };
-        let update = |(var, m, v, g): &mut (&Var, &mut Vec<f32>, &mut Vec<f32>, Option<Vec<f32>>)| -> Result<()> {
-            let Some(g) = g else { return Ok(()) };
-            let mut w = var.as_tensor().flatten_all()?.to_vec1::<f32>()?;
-            adam_kernel::update(&mut w, m, v, g, &k);
-            var.set(&Tensor::from_vec(w, var.shape(), var.device())?)
+        // Each parameter is updated where it lies (no copy out and back).
+        let update = |(var, m, v, g): &mut (&Var, &mut Vec<f32>, &mut Vec<f32>, Gathered)| -> Result<()> {
+            let mut apply = |g: &[f32]| var.inplace_op1(&InPlaceUpdate { m: RefCell::new(m), v: RefCell::new(v), g, k: &k });
+            match g {
+                Gathered::Missing => Ok(()),
+                Gathered::Part(p) => with_values(parts[*p].0.get(var.as_tensor()).expect("gathered above"), apply)?,
+                Gathered::Sum(s) => apply(s),
+            }
         };
         let mut work: Vec<_> = self.vars.iter().zip(self.m.iter_mut()).zip(self.v.iter_mut()).zip(found)
             .map(|(((var, m), v), (g, _))| (var, m, v, g)).collect();
@@ -166,6 +178,47 @@ pub struct Snapshot {
     m: Vec<Vec<f32>>,
     v: Vec<Vec<f32>>,
     t: u64,
+}
+
+/// A parameter's gradient for one update: none, one part's (read where it lies), or the
+/// weighted sum of several parts'.
+enum Gathered {
+    Missing,
+    Part(usize),
+    Sum(Vec<f32>),
+}
+
+/// `f` on a tensor's f32 values: borrowed from its storage when contiguous, else a copy.
+fn with_values<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> Result<R> {
+    {
+        let (storage, layout) = t.storage_and_layout();
+        if let (Storage::Cpu(CpuStorage::F32(values)), Some((start, end))) = (&*storage, layout.contiguous_offsets()) {
+            return Ok(f(&values[start..end]));
+        }
+    }
+    Ok(f(&t.flatten_all()?.to_vec1::<f32>()?))
+}
+
+/// Adam's update of one parameter, run by Candle on the parameter's own storage.
+struct InPlaceUpdate<'a> {
+    m: RefCell<&'a mut Vec<f32>>,
+    v: RefCell<&'a mut Vec<f32>>,
+    g: &'a [f32],
+    k: &'a AdamStep,
+}
+
+impl InplaceOp1 for InPlaceUpdate<'_> {
+    fn name(&self) -> &'static str {
+        "adam-update"
+    }
+
+    fn cpu_fwd(&self, storage: &mut CpuStorage, layout: &Layout) -> Result<()> {
+        let (CpuStorage::F32(w), Some((start, end))) = (storage, layout.contiguous_offsets()) else {
+            candle_core::bail!("Adam: a parameter is not a contiguous f32 tensor");
+        };
+        adam_kernel::update(&mut w[start..end], &mut self.m.borrow_mut(), &mut self.v.borrow_mut(), self.g, self.k);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
