@@ -6,10 +6,13 @@
 //! one fused loop (adam_kernel.rs): as a chain of tensor ops (a dozen passes and allocations per
 //! parameter) the update took a fifth of a training step.
 
+#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
 use std::cell::RefCell;
 
 use candle_core::backprop::GradStore;
-use candle_core::{CpuStorage, InplaceOp1, Layout, Result, Storage, Tensor, Var};
+#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
+use candle_core::{InplaceOp1, Layout};
+use candle_core::{CpuStorage, Result, Storage, Tensor, Var};
 
 use crate::adam_kernel::{self, AdamStep};
 use crate::parallel;
@@ -109,9 +112,8 @@ impl Adam {
             inv_c2: (1.0 / correction2) as f32,
             eps: eps as f32,
         };
-        // Each parameter is updated where it lies (no copy out and back).
         let update = |(var, m, v, g): &mut (&Var, &mut Vec<f32>, &mut Vec<f32>, Gathered)| -> Result<()> {
-            let mut apply = |g: &[f32]| var.inplace_op1(&InPlaceUpdate { m: RefCell::new(m), v: RefCell::new(v), g, k: &k });
+            let mut apply = |g: &[f32]| update_parameter(var, m, v, g, &k);
             match g {
                 Gathered::Missing => Ok(()),
                 Gathered::Part(p) => with_values(parts[*p].0.get(var.as_tensor()).expect("gathered above"), apply)?,
@@ -199,7 +201,24 @@ fn with_values<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> Result<R> {
     Ok(f(&t.flatten_all()?.to_vec1::<f32>()?))
 }
 
+/// Adam's update of one parameter `var` with its moments and gradient. Where the build has threads
+/// (native, the page's two-thread build) the kernel runs on the parameter's own storage, a Candle
+/// in-place op; the plain page build copies the values out and back instead, since Candle's
+/// in-place machinery would take its module past 400 KB gzipped (2.3 KB more, measured).
+#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
+fn update_parameter(var: &Var, m: &mut Vec<f32>, v: &mut Vec<f32>, g: &[f32], k: &AdamStep) -> Result<()> {
+    var.inplace_op1(&InPlaceUpdate { m: RefCell::new(m), v: RefCell::new(v), g, k })
+}
+
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+fn update_parameter(var: &Var, m: &mut [f32], v: &mut [f32], g: &[f32], k: &AdamStep) -> Result<()> {
+    let mut w = var.as_tensor().flatten_all()?.to_vec1::<f32>()?;
+    adam_kernel::update(&mut w, m, v, g, k);
+    var.set(&Tensor::from_vec(w, var.shape(), var.device())?)
+}
+
 /// Adam's update of one parameter, run by Candle on the parameter's own storage.
+#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
 struct InPlaceUpdate<'a> {
     m: RefCell<&'a mut Vec<f32>>,
     v: RefCell<&'a mut Vec<f32>>,
@@ -207,6 +226,7 @@ struct InPlaceUpdate<'a> {
     k: &'a AdamStep,
 }
 
+#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
 impl InplaceOp1 for InPlaceUpdate<'_> {
     fn name(&self) -> &'static str {
         "adam-update"
