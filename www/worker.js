@@ -231,8 +231,8 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
   // The shipped model is fetched while the autosave is looked up (opening IndexedDB takes a while);
   // a failure is met below, if what failed is needed at all. So is the data, except at page load
   // when the shipped weights are to be the first image: then it waits until they are on screen.
-  // Alternated loads (13 each, isolated page): first image 666 ms median with data and training
-  // module alongside, 600 with both after it.
+  // 20 alternated fresh loads each: first image 680 -> 590 ms median with both after it (isolated
+  // page), 728 -> 632 (one thread); ready to train about 30 ms later than before.
   const shipped = pretrained && dataset in DATA ? pretrainedFor(config, dataset) : Promise.resolve(null);
   shipped.catch(() => {});
   const firstImageFromShipped = !lab && pretrained;
