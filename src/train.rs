@@ -412,7 +412,7 @@ impl Trainer {
         lap(&mut timing, |p| &mut p.update);
         self.step += 1;
         self.recon_average = Some(self.recon_average.map_or(recon, |avg| 0.95 * avg + 0.05 * recon));
-        if self.step % SNAPSHOT_EVERY == 0 {
+        if self.step.is_multiple_of(SNAPSHOT_EVERY) {
             self.mark_safe_point()?;
         }
         Ok([recon, kl, loss])
@@ -522,7 +522,7 @@ impl Trainer {
     /// Checks user-given images (whole rows of pixels, finite, in [0, 1]) and makes a tensor.
     fn image_tensor(&self, pixels: &[f32]) -> Result<Tensor> {
         let p = self.train.pixels();
-        if pixels.is_empty() || pixels.len() % p != 0 || pixels.len() / p > MAX_SAMPLES_PER_CALL {
+        if pixels.is_empty() || !pixels.len().is_multiple_of(p) || pixels.len() / p > MAX_SAMPLES_PER_CALL {
             invalid!("images must be 1 to {MAX_SAMPLES_PER_CALL} rows of {p} pixels, got {} numbers", pixels.len());
         }
         if pixels.iter().any(|v| !(0.0..=1.0).contains(v)) {
@@ -624,7 +624,7 @@ pub fn decode_with(model: &Vae, z: &[f32]) -> Result<Vec<f32>> {
 /// Decodes rows × latent numbers with `model` (1 to 4096 rows); returns rows × pixels.
 pub fn decode_many_with(model: &Vae, z: &[f32]) -> Result<Vec<f32>> {
     let l = model.latent;
-    if z.is_empty() || z.len() % l != 0 || z.len() / l > MAX_SAMPLES_PER_CALL * 4 {
+    if z.is_empty() || !z.len().is_multiple_of(l) || z.len() / l > MAX_SAMPLES_PER_CALL * 4 {
         invalid!("decode needs 1 to {} rows of {l} numbers, got {} numbers", MAX_SAMPLES_PER_CALL * 4, z.len());
     }
     decode_rows(model, z)
