@@ -31,5 +31,5 @@ pub fn for_each<T: Send, E: Send>(items: &mut [T], f: impl Fn(&mut T) -> Result<
     #[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
     return items.par_iter_mut().map(&f).collect();
     #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-    return items.iter_mut().map(f).collect();
+    return items.iter_mut().try_for_each(f);
 }
