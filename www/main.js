@@ -263,6 +263,9 @@ const onReply = {
     // z from the address before the sliders exist (at load the weights come first), else 0.
     const fallback = (latent) => (page.pendingZ?.length === latent ? page.pendingZ : new Float32Array(latent));
     sliderImage.setWeights(d.bytes, fallback).then(() => {
+      if (page.firstImageMs === undefined && page.readyMs === undefined) {
+        $('status').textContent = 'Reading the data set for training… the sliders already decode the shipped model.';
+      }
       page.firstImageMs ??= performance.now();
       // The sliders come with the first weights of their size: at load they can be dragged while
       // the worker still reads the data into a model (its 'ready' keeps them).
