@@ -65,29 +65,30 @@ impl Adam {
     /// threads) the parameters are also gathered and updated on rayon's pool, one per task.
     pub fn step_mean(&mut self, parts: &[(&GradStore, f32)]) -> Result<std::result::Result<f64, Refused>> {
         let threaded = parts.len() > 1;
-        // Each parameter's gradient and its sum of squares. One part's gradient is read where it
-        // lies; several are summed into a vector of their own.
+        // Each parameter's gradient and its sum of squares. A single whole-batch gradient is read
+        // where it lies; several parts' are summed into a vector of their own.
+        let single = matches!(parts, [(_, weight)] if *weight == 1.0);
         let gather = |var: &Var| -> Result<(Gathered, f64)> {
+            if single {
+                return Ok(match parts[0].0.get(var.as_tensor()) {
+                    Some(g) => (Gathered::Single, with_values(g, adam_kernel::sum_of_squares)?),
+                    None => (Gathered::Missing, 0.0),
+                });
+            }
             let mut sum: Option<Vec<f32>> = None;
-            let mut only = None;
-            for (p, &(grads, weight)) in parts.iter().enumerate() {
+            for &(grads, weight) in parts {
                 let Some(g) = grads.get(var.as_tensor()) else { continue };
-                if parts.len() == 1 && weight == 1.0 {
-                    only = Some((p, with_values(g, adam_kernel::sum_of_squares)?));
-                    break;
-                }
                 with_values(g, |g| match &mut sum {
                     None => sum = Some(g.iter().map(|x| weight * x).collect()),
                     Some(s) => s.iter_mut().zip(g).for_each(|(s, x)| *s += weight * x),
                 })?;
             }
-            Ok(match (only, sum) {
-                (Some((p, squares)), _) => (Gathered::Part(p), squares),
-                (None, Some(s)) => {
+            Ok(match sum {
+                Some(s) => {
                     let squares = adam_kernel::sum_of_squares(&s);
                     (Gathered::Sum(s), squares)
                 }
-                (None, None) => (Gathered::Missing, 0.0),
+                None => (Gathered::Missing, 0.0),
             })
         };
         let found: Vec<(Gathered, f64)> = if threaded {
@@ -116,7 +117,7 @@ impl Adam {
             let mut apply = |g: &[f32]| update_parameter(var, m, v, g, &k);
             match g {
                 Gathered::Missing => Ok(()),
-                Gathered::Part(p) => with_values(parts[*p].0.get(var.as_tensor()).expect("gathered above"), apply)?,
+                Gathered::Single => with_values(parts[0].0.get(var.as_tensor()).expect("gathered above"), apply)?,
                 Gathered::Sum(s) => apply(s),
             }
         };
@@ -182,11 +183,11 @@ pub struct Snapshot {
     t: u64,
 }
 
-/// A parameter's gradient for one update: none, one part's (read where it lies), or the
-/// weighted sum of several parts'.
+/// A parameter's gradient for one update: none, the single whole-batch gradient's (read where it
+/// lies), or the weighted sum of several parts'.
 enum Gathered {
     Missing,
-    Part(usize),
+    Single,
     Sum(Vec<f32>),
 }
 
@@ -206,7 +207,7 @@ fn with_values<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> Result<R> {
 /// in-place op; the plain page build copies the values out and back instead, since Candle's
 /// in-place machinery would take its module past 400 KB gzipped (2.3 KB more, measured).
 #[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
-fn update_parameter(var: &Var, m: &mut Vec<f32>, v: &mut Vec<f32>, g: &[f32], k: &AdamStep) -> Result<()> {
+fn update_parameter(var: &Var, m: &mut [f32], v: &mut [f32], g: &[f32], k: &AdamStep) -> Result<()> {
     var.inplace_op1(&InPlaceUpdate { m: RefCell::new(m), v: RefCell::new(v), g, k })
 }
 
@@ -220,8 +221,8 @@ fn update_parameter(var: &Var, m: &mut [f32], v: &mut [f32], g: &[f32], k: &Adam
 /// Adam's update of one parameter, run by Candle on the parameter's own storage.
 #[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
 struct InPlaceUpdate<'a> {
-    m: RefCell<&'a mut Vec<f32>>,
-    v: RefCell<&'a mut Vec<f32>>,
+    m: RefCell<&'a mut [f32]>,
+    v: RefCell<&'a mut [f32]>,
     g: &'a [f32],
     k: &'a AdamStep,
 }
