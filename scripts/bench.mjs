@@ -41,8 +41,9 @@ try {
     const p = await browser.newPage();
     await p.goto(url);
     await p.waitForFunction(() => window.vaeLab.readyMs, null, { timeout: 60_000 });
-    loads.push(await p.evaluate(() => window.vaeLab.firstImageMs));
-    readies.push(await p.evaluate(() => window.vaeLab.readyMs));
+    const [first, ready] = await p.evaluate(() => [window.vaeLab.firstImageMs, window.vaeLab.readyMs]);
+    loads.push(first);
+    readies.push(ready);
     await p.close();
   }
   const p = await browser.newPage();

@@ -228,6 +228,7 @@ async function pretrainedFor(config, dataset) {
 /// else the shipped pretrained one when `pretrained` and it fits, else fresh weights.
 async function build({ config, dataset = 'mnist', pretrained = true, restore: wanted = null }) {
   running = false;
+  const early = !lab; // page load: the page has no weights yet
   // The shipped model is fetched while the autosave is looked up (opening IndexedDB takes a while);
   // a failure is met below, if what failed is needed at all. So is the data, except at page load
   // when the shipped weights are to be the first image: then it waits until they are on screen.
@@ -235,8 +236,7 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
   // page), 728 -> 632 (one thread); ready to train about 30 ms later than before.
   const shipped = pretrained && dataset in DATA ? pretrainedFor(config, dataset) : Promise.resolve(null);
   shipped.catch(() => {});
-  const firstImageFromShipped = !lab && pretrained;
-  if (dataset in DATA && !firstImageFromShipped) loadData(dataset).catch(() => {});
+  if (dataset in DATA && !(early && pretrained)) loadData(dataset).catch(() => {});
   if (wanted) {
     const back = await restore(wanted);
     if (back.lab) {
@@ -247,7 +247,6 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
   }
   // At page load the sliders need only the weights: they are sent first, and the data is fetched
   // and read into a model (200 ms of work) once the page shows them.
-  const early = !lab;
   if (early) {
     const first = await shipped.catch(() => null);
     if (first) {
