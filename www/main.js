@@ -12,6 +12,8 @@ import { DrawPad } from './draw.js';
 import { Interpolation } from './interpolation.js';
 import { OneInFlight } from './one-in-flight.js';
 import { SliderImage } from './slider-image.js';
+import { fitsShipped } from './shipped-model.js';
+import { Lab } from '../pkg/vae_lab.js';
 
 const SAMPLE_COUNT = 8;
 const $ = (id) => document.getElementById(id);
@@ -199,6 +201,16 @@ function sizeLatentControls(latent, z = null) {
   grid.build(latent);
 }
 
+// A hint, kept when the worker says it saved, that this browser may hold an autosave: localStorage
+// answers at once, where asking IndexedDB took 50-100 ms at load while the worker opened it.
+const AUTOSAVE_HINT = 'vae-lab-autosaved';
+function mayHaveAutosave() {
+  try { return localStorage.getItem(AUTOSAVE_HINT) !== null; } catch { return true; }
+}
+function noteAutosave() {
+  try { localStorage.setItem(AUTOSAVE_HINT, '1'); } catch { /* no storage: no early image either */ }
+}
+
 // ---- Replies from the worker.
 const onReply = {
   ready(d) {
@@ -222,6 +234,7 @@ const onReply = {
     chart.show(); // here too, should no weights have come (it waits for the first image otherwise)
     if (d.history) chart.load(d.history);
     else chart.clear();
+    if (d.from?.kind === 'autosave') noteAutosave(); // saved before the hint existed
     $('autosave').textContent = d.from?.kind === 'autosave' ? `restored (step ${d.step.toLocaleString()})`
       : BY_KEY.dataset.options[d.dataset] ? '–' : 'off: your own data stays in this tab';
     showProgress({ step: d.step, epoch: 0, epochProgress: 0, samplesPerSec: null });
@@ -260,6 +273,9 @@ const onReply = {
     if (!d.running) setRunning(false);
   },
   weights(d) {
+    // The shipped weights the page painted itself at load (see below) come once more from the worker.
+    if (d.shipped && page.shownShipped) return;
+    page.weightsSeen = true;
     // z from the address before the sliders exist (at load the weights come first), else 0.
     const fallback = (latent) => (page.pendingZ?.length === latent ? page.pendingZ : new Float32Array(latent));
     sliderImage.setWeights(d.bytes, fallback).then(() => {
@@ -308,7 +324,10 @@ const onReply = {
     $('accuracy').title = `per class: ${per}`;
   },
   updated() {},
-  autosaved(d) { $('autosave').textContent = `step ${d.step.toLocaleString()}, ${new Date().toLocaleTimeString()}`; },
+  autosaved(d) {
+    noteAutosave();
+    $('autosave').textContent = `step ${d.step.toLocaleString()}, ${new Date().toLocaleTimeString()}`;
+  },
   notice(d) { say(d.message, 'warn'); },
   error(d) {
     if (d.during === 'grid') grid.failed();
@@ -326,6 +345,22 @@ const onReply = {
   },
 };
 worker.onmessage = ({ data }) => onReply[data.status]?.(data);
+
+// At load: the shipped model boot.js fetched is painted as soon as the wasm is ready, rather than
+// once the training worker has started, been given the module and fetched it (README "Speed").
+// Not when this browser may hold an autosave (the worker restores it if it fits: that is the
+// model to show), when it does not fit the address's settings, or when other weights came first;
+// the worker then sends what is to be shown, as it does if this fails.
+window.vaeLabBoot.shippedModel.then(async (buffer) => {
+  if (!buffer || mayHaveAutosave()) return;
+  await sliderImage.ready;
+  const bytes = new Uint8Array(buffer);
+  const meta = Lab.describeCheckpoint(bytes);
+  const { dataset, model } = page.values;
+  if (page.weightsSeen || meta.dataset !== dataset || meta.config.model !== model || !fitsShipped(meta, page.values)) return;
+  page.shownShipped = true;
+  onReply.weights({ bytes });
+}).catch(() => {});
 worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
 
 /// A data set's name as a file name part ("your files: a.gz, b.gz" → "your-files-a-gz-b-gz").

@@ -10,7 +10,8 @@ export class SliderImage {
     this.canvas = canvas;
     this.decoder = null;
     this.z = null; // the z on screen (or asked for before any weights came)
-    this.swaps = init({ module_or_path: module }); // weights are applied in arrival order, once the module is ready
+    this.ready = init({ module_or_path: module });
+    this.swaps = this.ready; // weights are applied in arrival order, once the module is ready
   }
 
   get latent() {

@@ -4,6 +4,7 @@
 // elsewhere (the page's thread, grid.worker.js) with the weights this worker sends as it trains.
 import { training, oneThreadLab, takeModule } from './wasm-for-training.js';
 import { loadAutosave, saveAutosave } from './autosave.js';
+import { shippedModelUrl, fitsShipped } from './shipped-model.js';
 import { halve } from './series.js';
 
 // Data sets by name. MNIST (10,000 digits) holds out every 10th image of each class; Fashion-MNIST
@@ -15,8 +16,6 @@ const DATA = {
       '../data/fashion/t10k-images-idx3-ubyte.gz', '../data/fashion/t10k-labels-idx1-ubyte.gz'],
   },
 };
-// Shipped pretrained models (trained by the CLI, see README), one per data set and model kind.
-const pretrainedUrl = (dataset, model) => new URL(`../models/${dataset}-${model}.safetensors`, import.meta.url);
 const SLICE_MS = 15; // work per slice: short enough that a slider's decode waits at most this long
 const REPORT_MS = 200; // progress messages (and chart points) five times a second
 const AUTOSAVE_MS = 5000; // while training; also whenever training stops or the model is replaced
@@ -154,7 +153,7 @@ function sendWeights(force = false) {
   postWeights(lab.modelCheckpoint());
 }
 
-const postWeights = (bytes) => postMessage({ status: 'weights', bytes }, [bytes.buffer]);
+const postWeights = (bytes, extra = {}) => postMessage({ status: 'weights', bytes, ...extra }, [bytes.buffer]);
 
 function emptyHistory() {
   return { step: [], recon: [], kl: [], loss: [] };
@@ -214,14 +213,10 @@ async function restore(wanted) {
 
 /// The shipped model for this data set and kind, if one exists and has the requested sizes.
 async function pretrainedFor(config, dataset) {
-  const res = await fetch(pretrainedUrl(dataset, config.model));
+  const res = await fetch(shippedModelUrl(dataset, config.model));
   if (!res.ok) return null;
   const bytes = new Uint8Array(await res.arrayBuffer());
-  const meta = await describeCheckpoint(bytes);
-  // Sizes must match; so must the class means' starting spread, which only a CVAE has.
-  const keys = ['latent', 'hidden', 'layers', ...(config.model === 'cvae' ? ['meansSpread'] : [])];
-  const fits = keys.every((k) => meta.config[k] === config[k]);
-  return fits ? bytes : null;
+  return fitsShipped(await describeCheckpoint(bytes), config) ? bytes : null;
 }
 
 /// A model for the page: the autosaved one when `restore` (the settings the address fixed) allows,
@@ -250,7 +245,7 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
   if (early) {
     const first = await shipped.catch(() => null);
     if (first) {
-      postWeights(first.slice());
+      postWeights(first.slice(), { shipped: true }); // the page may have painted them already (main.js)
       await firstImageShown;
     }
   }

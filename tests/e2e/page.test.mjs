@@ -143,6 +143,41 @@ test('at load the sliders drag through the shipped weights while the data is sti
   }
 });
 
+test('at load the page paints the shipped model it fetched itself, not waiting for the worker\'s copy', async () => {
+  // One thread: Playwright stops seeing a worker's requests once it has started a thread pool.
+  const plain = await startServer(['--one-thread']);
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const problems = watch(page, plain.url);
+    // The training worker's request for the model (its referrer is the worker's script) is held
+    // back until released; the page's own goes through.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    const asked = [];
+    await context.route(/\/models\/mnist-cvae\.safetensors$/, async (route) => {
+      const byWorker = (route.request().headers().referer ?? '').endsWith('/www/worker.js');
+      asked.push(byWorker ? 'worker' : 'page');
+      if (byWorker) await held;
+      await route.continue();
+    });
+    await page.goto(plain.url);
+    await waitFor('the worker to ask for the model', async () => asked.includes('worker'));
+    await waitFor('the first image', async () => (await canvasPixels(page, 'decoded')).some((v) => v > 0));
+    assert.equal((await page.$$('#sliders input')).length, 8);
+    assert.equal(await page.evaluate(() => window.vaeLab.shownShipped), true);
+    const first = await canvasPixels(page, 'decoded');
+    release();
+    await waitReady(page, 'pretrained');
+    assert.deepEqual(asked.sort(), ['page', 'worker']);
+    assert.ok(!differs(first, await canvasPixels(page, 'decoded')), 'the image changed when the model was ready');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    plain.stop();
+  }
+});
+
 test('in an isolated page the two-thread module is fetched after the first image', { skip: !THREADS_BUILT && 'no two-thread build' }, async () => {
   const page = await browser.newPage();
   const worker = new Promise((resolve) => page.on('worker', (w) => { if (w.url().endsWith('/www/worker.js')) resolve(w); }));

@@ -51,6 +51,8 @@ test('a reload mid-training restores the model, its optimiser state and the loss
     await waitReady(page);
     const status = await text(page, 'status');
     assert.match(status, /autosaved at .*optimiser state restored/, status);
+    // The page did not paint the shipped model first (it knows an autosave may be there).
+    assert.notEqual(await page.evaluate(() => window.vaeLab.shownShipped), true);
     const step = await stepCount(page);
     assert.ok(step > 0 && step <= before && step >= lastStep, `restored step ${step}, ${before} before the reload, ${lastStep} earlier`);
     assert.ok(await chartPoints(page) > 0, 'the loss history was not restored');
