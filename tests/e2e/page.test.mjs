@@ -104,24 +104,39 @@ test('dragging a slider repaints the image while dragging', async () => {
   await page.close();
 });
 
-test('at load the sliders drag through the shipped weights while the data is still on its way', async () => {
+/// Opens the page from a one-thread server in a fresh context, holding back each request that
+/// matches `pattern` and for which `hold(request, page)` is true until `release()` is called;
+/// then runs `body({ page, problems, release })`.
+async function loadHolding(pattern, hold, body) {
   // One thread: Playwright stops seeing a worker's requests once it has started a thread pool.
   const plain = await startServer(['--one-thread']);
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   try {
     const page = await context.newPage();
     const problems = watch(page, plain.url);
-    // The data is held back until released; each request notes whether the first image was on
-    // screen when it was made (worker.js waits for it).
     let release;
     const held = new Promise((resolve) => { release = resolve; });
-    const requests = [];
-    await context.route(/\/data\/mnist\//, async (route) => {
-      requests.push({ url: route.request().url(), afterImage: await page.evaluate(() => window.vaeLab.firstImageMs !== undefined) });
-      await held;
+    await context.route(pattern, async (route) => {
+      if (await hold(route.request(), page)) await held;
       await route.continue();
     });
     await page.goto(plain.url);
+    await body({ page, problems, release });
+  } finally {
+    await context.close();
+    plain.stop();
+  }
+}
+
+test('at load the sliders drag through the shipped weights while the data is still on its way', async () => {
+  // The data is held back; each request notes whether the first image was on screen when it was
+  // made (worker.js waits for it).
+  const requests = [];
+  const noteAndHold = async (request, page) => {
+    requests.push({ url: request.url(), afterImage: await page.evaluate(() => window.vaeLab.firstImageMs !== undefined) });
+    return true;
+  };
+  await loadHolding(/\/data\/mnist\//, noteAndHold, async ({ page, problems, release }) => {
     await waitFor('the sliders', async () => (await page.$$('#sliders input')).length === 8);
     await waitFor('the data to be asked for', async () => requests.length === 2);
     assert.match(await text(page, 'status'), /^Reading the data set for training… the sliders already decode/);
@@ -137,31 +152,19 @@ test('at load the sliders drag through the shipped weights while the data is sti
     assert.equal((await sliderValues(page))[0], dragged, 'the model being ready moved the slider');
     assert.ok(requests.every((r) => r.afterImage), `asked for before the first image: ${requests.filter((r) => !r.afterImage).map((r) => r.url)}`);
     assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-    plain.stop();
-  }
+  });
 });
 
 test('at load the page paints the shipped model it fetched itself, not waiting for the worker\'s copy', async () => {
-  // One thread: Playwright stops seeing a worker's requests once it has started a thread pool.
-  const plain = await startServer(['--one-thread']);
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  try {
-    const page = await context.newPage();
-    const problems = watch(page, plain.url);
-    // The training worker's request for the model (its referrer is the worker's script) is held
-    // back until released; the page's own goes through.
-    let release;
-    const held = new Promise((resolve) => { release = resolve; });
-    const asked = [];
-    await context.route(/\/models\/mnist-cvae\.safetensors$/, async (route) => {
-      const byWorker = (route.request().headers().referer ?? '').endsWith('/www/worker.js');
-      asked.push(byWorker ? 'worker' : 'page');
-      if (byWorker) await held;
-      await route.continue();
-    });
-    await page.goto(plain.url);
+  // The training worker's request for the model (its referrer is the worker's script) is held
+  // back; the page's own goes through.
+  const asked = [];
+  const holdWorkers = (request) => {
+    const byWorker = (request.headers().referer ?? '').endsWith('/www/worker.js');
+    asked.push(byWorker ? 'worker' : 'page');
+    return byWorker;
+  };
+  await loadHolding(/\/models\/mnist-cvae\.safetensors$/, holdWorkers, async ({ page, problems, release }) => {
     await waitFor('the worker to ask for the model', async () => asked.includes('worker'));
     await waitFor('the first image', async () => (await canvasPixels(page, 'decoded')).some((v) => v > 0));
     assert.equal((await page.$$('#sliders input')).length, 8);
@@ -172,10 +175,7 @@ test('at load the page paints the shipped model it fetched itself, not waiting f
     assert.deepEqual(asked.sort(), ['page', 'worker']);
     assert.ok(!differs(first, await canvasPixels(page, 'decoded')), 'the image changed when the model was ready');
     assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-    plain.stop();
-  }
+  });
 });
 
 test('in an isolated page the two-thread module is fetched after the first image', { skip: !THREADS_BUILT && 'no two-thread build' }, async () => {
