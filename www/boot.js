@@ -12,10 +12,13 @@ window.vaeLabBoot = (() => {
   };
   const worker = startWorker('www/worker.js');
   // The address's data set and model kind, as state.js reads them (its defaults when not named);
-  // main.js checks the file against the settings before painting it.
+  // main.js checks the file against the settings before painting it. The shipped models have the
+  // default sizes, which addresses leave out (state.js writeHash): one that names a size would not
+  // fit, and the worker builds its model.
   const named = new URLSearchParams(location.hash.slice(1));
   const file = `${named.get('dataset') ?? 'mnist'}-${named.get('model') ?? 'cvae'}`.toLowerCase();
-  const shippedModel = /^(mnist|fashion)-c?vae$/.test(file)
+  const sized = ['latent', 'hidden', 'layers', 'meansSpread'].some((k) => named.has(k));
+  const shippedModel = !sized && /^(mnist|fashion)-c?vae$/.test(file)
     ? fetch(`models/${file}.safetensors`).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null)
     : Promise.resolve(null);
   return { wasmModule, startWorker, worker, shippedModel };
