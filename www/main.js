@@ -29,8 +29,10 @@ const page = {
 };
 
 window.vaeLab = page; // for the e2e tests and for poking at from the console
-// The wasm is compiled once and the training worker started by boot.js, before this module ran.
-const { wasmModule, startWorker, worker } = window.vaeLabBoot;
+// The wasm is compiled once by boot.js, before this module ran; the training worker is started
+// there too, or here when the first image does not wait for it (see boot.js).
+const { wasmModule, startWorker, trainingWorker, shippedModel, noteAutosave } = window.vaeLabBoot;
+const worker = trainingWorker();
 wasmModule.catch((e) => say(`The model's code (WebAssembly) could not be loaded: ${e?.message ?? e}`, 'error'));
 // The sliders' image is decoded here (slider-image.js); the grid's many decodes run in a second
 // worker on the other core, started with the first weights so that it does not compete with the
@@ -201,16 +203,6 @@ function sizeLatentControls(latent, z = null) {
   grid.build(latent);
 }
 
-// A hint, kept when the worker says it saved, that this browser may hold an autosave: localStorage
-// answers at once, where asking IndexedDB took 50-100 ms at load while the worker opened it.
-const AUTOSAVE_HINT = 'vae-lab-autosaved';
-function mayHaveAutosave() {
-  try { return localStorage.getItem(AUTOSAVE_HINT) !== null; } catch { return true; }
-}
-function noteAutosave() {
-  try { localStorage.setItem(AUTOSAVE_HINT, '1'); } catch { /* no storage: no early image either */ }
-}
-
 // ---- Replies from the worker.
 const onReply = {
   ready(d) {
@@ -346,13 +338,13 @@ const onReply = {
 };
 worker.onmessage = ({ data }) => onReply[data.status]?.(data);
 
-// At load: the shipped model boot.js fetched is painted as soon as the wasm is ready, rather than
-// once the training worker has started, been given the module and fetched it (README "Speed").
-// Not when this browser may hold an autosave (the worker restores it if it fits: that is the
-// model to show), when it does not fit the address's settings, or when other weights came first;
-// the worker then sends what is to be shown, as it does if this fails.
-window.vaeLabBoot.shippedModel.then(async (buffer) => {
-  if (!buffer || mayHaveAutosave()) return;
+// At load: the shipped model boot.js fetched (none when this browser may hold an autosave) is
+// painted as soon as the wasm is ready, rather than once the training worker has started, been
+// given the module and fetched it (README "Speed"). Not when it does not fit the address's
+// settings or other weights came first; the worker then sends what is to be shown, as it does if
+// this fails.
+shippedModel.then(async (buffer) => {
+  if (!buffer) return;
   await sliderImage.ready;
   const bytes = new Uint8Array(buffer);
   const meta = Lab.describeCheckpoint(bytes);
