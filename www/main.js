@@ -337,6 +337,7 @@ const onReply = {
   },
 };
 worker.onmessage = ({ data }) => onReply[data.status]?.(data);
+worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
 
 // At load: the shipped model boot.js fetched (none when this browser may hold an autosave) is
 // painted as soon as the wasm is ready, rather than once the training worker has started, been
@@ -353,7 +354,6 @@ shippedModel.then(async (buffer) => {
   page.shownShipped = true;
   onReply.weights({ bytes });
 }).catch(() => {});
-worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
 
 /// A data set's name as a file name part ("your files: a.gz, b.gz" → "your-files-a-gz-b-gz").
 const slug = (s) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
