@@ -19,6 +19,25 @@ async function floatsOf(gz, n) {
   return Float32Array.from(raw.subarray(16, 16 + count * 784), (v) => v / 255);
 }
 
+/// A module worker asked one request at a time: `ask` resolves with its answer, rejects on an error.
+class AskWorker {
+  constructor(url) {
+    this.worker = new Worker(new URL(url, location.href), { type: 'module' });
+  }
+
+  ask(message) {
+    return new Promise((resolve, reject) => {
+      this.worker.onmessage = ({ data }) => (data.status === 'error' ? reject(new Error(data.message)) : resolve(data));
+      this.worker.onerror = (e) => reject(new Error(e.message ?? 'worker failed to start'));
+      this.worker.postMessage(message);
+    });
+  }
+
+  terminate() {
+    this.worker.terminate();
+  }
+}
+
 function inWorker(url, options, message, transfer = []) {
   return new Promise((resolve) => {
     const w = new Worker(new URL(url, location.href), options);
@@ -31,13 +50,36 @@ function inWorker(url, options, message, transfer = []) {
 const [images, labels] = await Promise.all([fetchBytes('../data/mnist/images-idx3-ubyte.gz'), fetchBytes('../data/mnist/labels-idx1-ubyte.gz')]);
 const results = {};
 const shape = { steps: STEPS, repeats: REPEATS, warmup: WARMUP };
-results.ours = await inWorker('ours.worker.js', { type: 'module' }, { images, labels, ...shape });
+// Ours: the plain build, and where the page is cross-origin isolated (scripts/serve.mjs sends the
+// headers when pkg/threads/ is built) the two-thread build on one thread and on two, each in a
+// worker of its own; their timed runs are taken in turn, round by round, so that the ratios
+// compare runs of the same moment (taken one build after the other, a slow spell of the machine
+// once put the plain build below the two-thread build's one thread).
+const ourSetups = [{ name: 'plain' }];
+if (self.crossOriginIsolated) ourSetups.push({ name: 'threads 1', build: 'threads', threads: 1 }, { name: 'threads 2', build: 'threads', threads: 2 });
+const ourWorkers = {};
+try {
+  for (const build of ['plain', ...(self.crossOriginIsolated ? ['threads'] : [])]) {
+    ourWorkers[build] = new AskWorker('ours.worker.js');
+    await ourWorkers[build].ask({ type: 'open', images, labels, threads: build === 'threads' ? 2 : 0 });
+  }
+  const ask = (s, message) => ourWorkers[s.build ?? 'plain'].ask({ ...message, threads: s.threads });
+  for (const s of ourSetups) await ask(s, { type: 'warmup', steps: WARMUP });
+  const rates = Object.fromEntries(ourSetups.map((s) => [s.name, []]));
+  for (let r = 0; r < REPEATS; r++) {
+    for (const s of r % 2 ? [...ourSetups].reverse() : ourSetups) rates[s.name].push((await ask(s, { type: 'run', steps: STEPS })).samplesPerSec);
+  }
+  results.ours = { ...(await ask(ourSetups[0], { type: 'figures', steps: STEPS })), status: 'done', samplesPerSec: rates.plain };
+  results.oursThreads = self.crossOriginIsolated
+    ? { ...(await ask(ourSetups[2], { type: 'figures', steps: STEPS })), status: 'done', samplesPerSec: rates['threads 2'], oneThread: rates['threads 1'] }
+    : { status: 'skipped', message: 'the page is not cross-origin isolated (no pkg/threads/ build)' };
+} catch (e) {
+  results.ours ??= { status: 'error', message: String(e?.message ?? e) };
+  results.oursThreads ??= { status: 'error', message: String(e?.message ?? e) };
+} finally {
+  Object.values(ourWorkers).forEach((w) => w.terminate());
+}
 log(`ours: ${JSON.stringify(results.ours.samplesPerSec ?? results.ours.message)}`);
-// The two-thread build, when the page is cross-origin isolated (scripts/serve.mjs sends the
-// headers when pkg/threads/ is built): one thread and two, alternating in one model.
-results.oursThreads = self.crossOriginIsolated
-  ? await inWorker('ours.worker.js', { type: 'module' }, { images, labels, ...shape, threads: 2 })
-  : { status: 'skipped', message: 'the page is not cross-origin isolated (no pkg/threads/ build)' };
 log(`ours, threads: ${JSON.stringify(results.oursThreads.samplesPerSec ?? results.oursThreads.message)}`);
 // The images are sorted by digit in this file: take every 5th for a mix of classes.
 const all = await floatsOf(images, 10_000);

@@ -32,18 +32,22 @@ const browser = await launchBrowser();
 let results;
 let app;
 try {
-  // The real page: load to first decoded image and to ready (eleven fresh loads: run to run a load
-  // varies by hundreds of milliseconds, and five gave medians 100 ms apart), then slider latency
-  // while training.
+  // The real page: load to first decoded image and to ready, then slider latency while training.
+  // 21 fresh loads after one not counted: the browser's first load also starts its own processes
+  // (840 and 672 ms against medians of 625 and 542), and a load varies by hundreds of milliseconds,
+  // so that 11 loads gave medians 80-100 ms apart from run to run (5 loads: 100 ms).
+  const LOADS = 21;
   const loads = [];
   const readies = [];
-  for (let i = 0; i < 11; i++) {
+  for (let i = -1; i < LOADS; i++) {
     const p = await browser.newPage();
     await p.goto(url);
     await p.waitForFunction(() => window.vaeLab.readyMs, null, { timeout: 60_000 });
     const [first, ready] = await p.evaluate(() => [window.vaeLab.firstImageMs, window.vaeLab.readyMs]);
-    loads.push(first);
-    readies.push(ready);
+    if (i >= 0) {
+      loads.push(first);
+      readies.push(ready);
+    }
     await p.close();
   }
   const p = await browser.newPage();
@@ -148,10 +152,10 @@ const fmt = (v) => (Number.isNaN(v) ? '–' : v >= 100 ? Math.round(v).toLocaleS
 const md = [
   '# Benchmark', '',
   `Same MLP VAE (784-512-20, batch 128, BCE + KL, Adam 1e-3) on MNIST. Medians of 5 timed runs of 40 steps after 15 warm-up steps;`,
-  `wasm and TF.js one after another in workers of one headless Chromium page; the two-thread build (pkg/threads/, the page cross-origin isolated)`,
-  `alternates 1 and 2 threads run by run in one model;`,
+  `wasm and TF.js one after another in workers of one headless Chromium page; our plain build and the two-thread build (pkg/threads/, the page`,
+  `cross-origin isolated) on 1 and on 2 threads take their timed runs in turn, round by round (one model per build);`,
   `native: \`vae-lab bench\` with RAYON_NUM_THREADS=1 and mimalloc. Slider latency: a mouse drag over a slider while the page trains,`,
-  `each movement timed from its pointer event to the animation frame that paints its image. Load: ${app.loads.length} fresh loads of the page, each in a new browser context.`,
+  `each movement timed from its pointer event to the animation frame that paints its image. Load: ${app.loads.length} fresh loads of the page, each in a new browser context, after one not counted.`,
   `Run ${new Date().toISOString()} with \`node scripts/bench.mjs\`.`, '',
   '| measure | median | range / detail | ratio |', '|---|---:|---|---|',
   ...rows.map(([m, v, r, x]) => `| ${m} | ${fmt(v)} | ${r} | ${x} |`), '',
