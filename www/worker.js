@@ -39,6 +39,7 @@ const saving = { dirty: false, busy: false, at: 0, failed: false };
 // and the training module (in an isolated page a second 2 MB wasm and its pool of workers) wait
 // for it, so that they do not share the two cores with the first image (see build).
 let shown;
+let imageShown = false;
 const firstImageShown = new Promise((resolve) => { shown = resolve; });
 
 /// The training module, loaded on first use (after the shipped weights went to the page).
@@ -245,7 +246,9 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
   if (early) {
     const first = await shipped.catch(() => null);
     if (first) {
-      postWeights(first.slice(), { shipped: true }); // the page may have painted them already (main.js)
+      // The page usually paints its own copy at load (main.js) and has said so by now; if not,
+      // it gets these (and drops them, tagged, should its own come first after all).
+      if (!imageShown) postWeights(first.slice(), { shipped: true });
       await firstImageShown;
     }
   }
@@ -407,7 +410,7 @@ const handlers = {
 
 onmessage = async ({ data }) => {
   if (takeModule(data)) return;
-  if (data?.type === 'shown') return shown();
+  if (data?.type === 'shown') { imageShown = true; return shown(); }
   try {
     const handler = handlers[data.type];
     if (!handler) throw new Error(`unknown request '${data.type}'`);
