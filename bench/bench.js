@@ -19,10 +19,10 @@ async function floatsOf(gz, n) {
   return Float32Array.from(raw.subarray(16, 16 + count * 784), (v) => v / 255);
 }
 
-/// A module worker asked one request at a time: `ask` resolves with its answer, rejects on an error.
+/// A worker asked one request at a time: `ask` resolves with its answer, rejects on an error.
 class AskWorker {
-  constructor(url) {
-    this.worker = new Worker(new URL(url, location.href), { type: 'module' });
+  constructor(url, options = { type: 'module' }) {
+    this.worker = new Worker(new URL(url, location.href), options);
   }
 
   ask(message) {
@@ -38,13 +38,16 @@ class AskWorker {
   }
 }
 
-function inWorker(url, options, message, transfer = []) {
-  return new Promise((resolve) => {
-    const w = new Worker(new URL(url, location.href), options);
-    w.onmessage = ({ data }) => { w.terminate(); resolve(data); };
-    w.onerror = (e) => { w.terminate(); resolve({ status: 'error', message: e.message ?? 'worker failed to start' }); };
-    w.postMessage(message, transfer);
-  });
+/// One request to a worker of its own: its answer, or {status: 'error', message}.
+async function inWorker(url, options, message) {
+  const w = new AskWorker(url, options);
+  try {
+    return await w.ask(message);
+  } catch (e) {
+    return { status: 'error', message: e.message };
+  } finally {
+    w.terminate();
+  }
 }
 
 const [images, labels] = await Promise.all([fetchBytes('../data/mnist/images-idx3-ubyte.gz'), fetchBytes('../data/mnist/labels-idx1-ubyte.gz')]);
@@ -55,23 +58,24 @@ const shape = { steps: STEPS, repeats: REPEATS, warmup: WARMUP };
 // worker of its own; their timed runs are taken in turn, round by round, so that the ratios
 // compare runs of the same moment (taken one build after the other, a slow spell of the machine
 // once put the plain build below the two-thread build's one thread).
-const ourSetups = [{ name: 'plain' }];
-if (self.crossOriginIsolated) ourSetups.push({ name: 'threads 1', build: 'threads', threads: 1 }, { name: 'threads 2', build: 'threads', threads: 2 });
+const plain = { name: 'plain', build: 'plain' };
+const twoThreads = { name: 'threads 2', build: 'threads', threads: 2 };
+const ourSetups = self.crossOriginIsolated ? [plain, { name: 'threads 1', build: 'threads', threads: 1 }, twoThreads] : [plain];
 const ourWorkers = {};
 try {
-  for (const build of ['plain', ...(self.crossOriginIsolated ? ['threads'] : [])]) {
+  for (const build of new Set(ourSetups.map((s) => s.build))) {
     ourWorkers[build] = new AskWorker('ours.worker.js');
-    await ourWorkers[build].ask({ type: 'open', images, labels, threads: build === 'threads' ? 2 : 0 });
+    await ourWorkers[build].ask({ type: 'open', images, labels, threads: build === 'threads' ? twoThreads.threads : 0 });
   }
-  const ask = (s, message) => ourWorkers[s.build ?? 'plain'].ask({ ...message, threads: s.threads });
+  const ask = (s, message) => ourWorkers[s.build].ask({ ...message, threads: s.threads });
   for (const s of ourSetups) await ask(s, { type: 'warmup', steps: WARMUP });
   const rates = Object.fromEntries(ourSetups.map((s) => [s.name, []]));
   for (let r = 0; r < REPEATS; r++) {
     for (const s of r % 2 ? [...ourSetups].reverse() : ourSetups) rates[s.name].push((await ask(s, { type: 'run', steps: STEPS })).samplesPerSec);
   }
-  results.ours = { ...(await ask(ourSetups[0], { type: 'figures', steps: STEPS })), status: 'done', samplesPerSec: rates.plain };
+  results.ours = { ...(await ask(plain, { type: 'figures', steps: STEPS })), status: 'done', samplesPerSec: rates.plain };
   results.oursThreads = self.crossOriginIsolated
-    ? { ...(await ask(ourSetups[2], { type: 'figures', steps: STEPS })), status: 'done', samplesPerSec: rates['threads 2'], oneThread: rates['threads 1'] }
+    ? { ...(await ask(twoThreads, { type: 'figures', steps: STEPS })), status: 'done', samplesPerSec: rates['threads 2'], oneThread: rates['threads 1'] }
     : { status: 'skipped', message: 'the page is not cross-origin isolated (no pkg/threads/ build)' };
 } catch (e) {
   results.ours ??= { status: 'error', message: String(e?.message ?? e) };

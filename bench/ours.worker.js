@@ -42,12 +42,12 @@ async function labClass(threads) {
 // steps} answers the step profile and, for the plain build, gemm GFLOP/s and decode latency.
 let Lab = null;
 let lab = null;
-let data = null; // the IDX bytes, for the page's model in 'figures'
+let idx = null; // the IDX bytes, for the page's model in 'figures'
 const handlers = {
   async open({ images, labels, threads }) {
     Lab = await labClass(threads);
     lab = new Lab(BENCH_CONFIG, 'mnist', images, labels);
-    data = { images, labels };
+    idx = { images, labels };
   },
   warmup({ steps, threads }) {
     if (threads) lab.setThreads(threads);
@@ -65,7 +65,7 @@ const handlers = {
     const profile = lab.profileSteps(steps); // where a step's time goes, phase by phase
     // The FLOPs of one training sample: forward matmuls, and twice that backward.
     const forward = 2 * (784 * 512 + 512 * 20 * 2 + 20 * 512 + 512 * 784);
-    const page = new Lab({}, 'mnist', data.images, data.labels); // the page's default model, for decode
+    const page = new Lab({}, 'mnist', idx.images, idx.labels); // the page's default model, for decode
     const decodeMs = decodeLatency(page);
     page.free();
     return {
