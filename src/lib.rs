@@ -1,7 +1,7 @@
 //! VAE Lab: a VAE, β-VAE and class-mean conditional VAE in Candle, trained natively (the CLI)
 //! or in a browser tab (the `wasm` module, compiled only for wasm32).
 //!
-//! Where things live: the math in `loss`, the network in `model`, the step loop in `train`, the
+//! Where things live: the math in `loss`, the network in `model` (its gradient by hand in `gradient`), the step loop in `train`, the
 //! optimiser in `optim` (its loops in `adam_kernel`), saved models in `checkpoint` (their bytes
 //! read by `tensor_bytes`), data files in `idx` and `data`, settings and their ranges in `config`.
 
@@ -15,6 +15,7 @@ pub mod data;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod datasets;
 pub mod error;
+pub mod gradient;
 pub mod idx;
 pub mod loss;
 pub mod model;

@@ -29,13 +29,13 @@ pub struct Vae {
     pub hidden: usize,
     pub classes: usize,
     /// The hidden layers of each side, input side first.
-    enc_hidden: Vec<Linear>,
-    enc_mu: Linear,
-    enc_logvar: Linear,
-    dec_hidden: Vec<Linear>,
-    dec_out: Linear,
+    pub(crate) enc_hidden: Vec<Linear>,
+    pub(crate) enc_mu: Linear,
+    pub(crate) enc_logvar: Linear,
+    pub(crate) dec_hidden: Vec<Linear>,
+    pub(crate) dec_out: Linear,
     /// μ^Y, shape (classes, latent); `None` for the plain VAE.
-    class_means: Option<Var>,
+    pub(crate) class_means: Option<Var>,
     /// Every trainable tensor by name (the names are the checkpoint's).
     vars: VarMap,
 }

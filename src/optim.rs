@@ -37,6 +37,18 @@ pub enum Refused {
     NonFiniteGradient,
 }
 
+/// Where a step reads each variable's gradient: Candle's autograd store, or the hand-made
+/// gradient of training (gradient.rs).
+pub trait Gradients: Sync {
+    fn get(&self, var: &Tensor) -> Option<&Tensor>;
+}
+
+impl Gradients for GradStore {
+    fn get(&self, var: &Tensor) -> Option<&Tensor> {
+        GradStore::get(self, var)
+    }
+}
+
 pub struct Adam {
     vars: Vec<Var>,
     /// First and second moments, one per variable (same order), flattened.
@@ -56,14 +68,14 @@ impl Adam {
 
     /// Applies one update from `grads`, or refuses it (changing nothing) when any gradient holds
     /// NaN or ±inf. Returns the global gradient norm of the step taken.
-    pub fn step(&mut self, grads: &GradStore) -> Result<std::result::Result<f64, Refused>> {
+    pub fn step<G: Gradients>(&mut self, grads: &G) -> Result<std::result::Result<f64, Refused>> {
         self.step_mean(&[(grads, 1.0)])
     }
 
     /// [`Adam::step`] with the gradient Σ wₚ·gₚ of several parts of a batch (weights summing to
     /// one): one update, as if the whole batch had been one pass. With several parts (taken on
     /// threads) the parameters are also gathered and updated on rayon's pool, one per task.
-    pub fn step_mean(&mut self, parts: &[(&GradStore, f32)]) -> Result<std::result::Result<f64, Refused>> {
+    pub fn step_mean<G: Gradients>(&mut self, parts: &[(&G, f32)]) -> Result<std::result::Result<f64, Refused>> {
         let threaded = parts.len() > 1;
         // Each parameter's gradient and its sum of squares. A single whole-batch gradient is read
         // where it lies; several parts' are summed into a vector of their own.

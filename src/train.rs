@@ -2,7 +2,6 @@
 //!
 //! This is the one place that trains; the CLI calls it in a loop, the page's worker in slices.
 
-use candle_core::backprop::GradStore;
 use candle_core::{Device, Tensor};
 use serde::Serialize;
 
@@ -10,6 +9,7 @@ use crate::checkpoint::{self, Meta, Precision, TrainingState};
 use crate::config::{check_real, Config, ModelKind, BETA_MAX, LEARNING_RATE_MAX};
 use crate::data::{Batcher, Dataset};
 use crate::error::{invalid, LabError, Result};
+use crate::gradient::{objective_gradient, ParamGrads};
 use crate::model::Vae;
 use crate::optim::{Adam, AdamParams, Snapshot};
 use crate::rng::Rng;
@@ -137,7 +137,7 @@ struct PartGradient {
     loss: f64,
     recon: f64,
     kl: f64,
-    grads: Option<GradStore>,
+    grads: Option<ParamGrads>,
 }
 
 impl Trainer {
@@ -400,7 +400,7 @@ impl Trainer {
         let (recon, kl, loss) = (average(|p| p.recon), average(|p| p.kl), average(|p| p.loss));
         let exploded = self.recon_average.is_some_and(|avg| recon > EXPLOSION_FACTOR * avg);
         // Nothing is updated unless the loss and every gradient are finite.
-        let grads: Option<Vec<(&GradStore, f32)>> =
+        let grads: Option<Vec<(&ParamGrads, f32)>> =
             if loss.is_finite() && !exploded { found.iter().map(|p| Some((p.grads.as_ref()?, share(p) as f32))).collect() } else { None };
         let refused = match grads {
             Some(g) => on_pool(&self.pool, || self.optimizer.step_mean(&g))?.is_err(),
@@ -660,21 +660,11 @@ pub fn evaluate(model: &Vae, data: &Dataset) -> Result<Evaluation> {
     Ok(Evaluation { images: data.len(), recon: recon / n, kl: kl / n, neg_elbo: (recon + kl) / n })
 }
 
-/// The mean over a batch's per-sample terms, read back.
-fn mean(per_sample: &Tensor) -> Result<f64> {
-    Ok(per_sample.mean_all()?.to_scalar::<f32>()? as f64)
-}
-
 /// Forward and backward pass over one part of a batch (any thread may run it); `forward_done` is
 /// called between the two (the profile's clock).
 fn part_gradient(model: &Vae, x: &Tensor, y: &Tensor, eps: &Tensor, beta: f64, forward_done: impl FnOnce()) -> Result<PartGradient> {
-    let terms = model.loss_terms(x, y, eps)?;
-    let objective = terms.objective(beta)?;
-    let loss = objective.to_scalar::<f32>()? as f64;
-    let (recon, kl) = (mean(&terms.recon)?, mean(&terms.kl)?);
-    forward_done();
-    let grads = if loss.is_finite() { Some(objective.backward()?) } else { None };
-    Ok(PartGradient { rows: x.dim(0)?, loss, recon, kl, grads })
+    let o = objective_gradient(model, x, y, eps, beta, forward_done)?;
+    Ok(PartGradient { rows: x.dim(0)?, loss: o.loss, recon: o.recon, kl: o.kl, grads: o.grads })
 }
 
 pub use crate::parallel::available_threads;

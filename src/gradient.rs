@@ -1,0 +1,220 @@
+//! The training objective and its gradient, by hand: one pass forward that keeps each layer's
+//! output, one pass back. The same numbers as Candle's autograd on `Vae::loss_terms` (the test
+//! `gradient_matches_autograd` compares them), without what autograd costs on this network: a
+//! zero-filled accumulator and an add per node, and for every weight a second one added through
+//! its transpose, strided (a fifth of a step natively, more per row on smaller batches). Matrix
+//! products stay Candle's (gemm reads the transposes in place); the elementwise work is fused
+//! loops, a pass each where the chain of tensor ops took several.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+
+use candle_core::{CpuStorage, Device, Layout, Result, Storage, Tensor, TensorId};
+use candle_nn::Linear;
+
+use crate::model::{Vae, LOGVAR_LIMIT};
+use crate::optim::Gradients;
+
+/// One batch's objective, its terms averaged over the rows, and the gradient of the objective.
+pub struct Objective {
+    /// mean(recon + β·KL): what the gradient is of.
+    pub loss: f64,
+    pub recon: f64,
+    pub kl: f64,
+    /// `None` when the objective is not finite (nothing to step on).
+    pub grads: Option<ParamGrads>,
+}
+
+/// Each trainable tensor's gradient, by the tensor's id.
+pub struct ParamGrads(HashMap<TensorId, Tensor>);
+
+impl Gradients for ParamGrads {
+    fn get(&self, var: &Tensor) -> Option<&Tensor> {
+        self.0.get(&var.id())
+    }
+}
+
+/// mean over rows of recon + β·KL for x (rows, pixels), labels (rows,) u32 and ε (rows, latent),
+/// and its gradient with respect to every weight, bias and class mean. `forward_done` is called
+/// between the two passes (the step profile's clock).
+pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor, beta: f64, forward_done: impl FnOnce()) -> Result<Objective> {
+    let rows = x.dim(0)?;
+    let (latent, pixels) = (model.latent, model.pixels);
+    // Forward, keeping every layer's input: x and the encoder's hidden outputs, then z and the
+    // decoder's hidden outputs.
+    let mut enc = vec![x.clone()];
+    for layer in &model.enc_hidden {
+        enc.push(affine(enc.last().expect("x"), layer, true)?);
+    }
+    let h = enc.last().expect("x");
+    let mu = affine(h, &model.enc_mu, false)?;
+    let logvar_raw = affine(h, &model.enc_logvar, false)?;
+    let prior = match &model.class_means {
+        Some(means) => Some((values(means.as_tensor())?.to_vec(), labels.to_vec1::<u32>()?)),
+        None => None,
+    };
+    let prior_mean = |row: usize| -> Option<&[f32]> {
+        prior.as_ref().map(|(means, y)| &means[y[row] as usize * latent..][..latent])
+    };
+
+    // Reparameterise and the KL term; keep what the way back needs: σ and the clamp's mask.
+    let (mu_v, lv_raw, eps_v) = (values(&mu)?, values(&logvar_raw)?, values(eps)?);
+    let n = rows * latent;
+    let (mut z, mut sigma, mut kl_rows) = (Vec::with_capacity(n), Vec::with_capacity(n), vec![0f64; rows]);
+    for r in 0..rows {
+        let m = prior_mean(r);
+        for i in r * latent..(r + 1) * latent {
+            let lv = lv_raw[i].clamp(-LOGVAR_LIMIT, LOGVAR_LIMIT);
+            let s = (0.5 * lv).exp();
+            let offset = mu_v[i] - m.map_or(0.0, |m| m[i - r * latent]);
+            kl_rows[r] += 0.5 * (offset * offset + s * s - lv - 1.0) as f64;
+            sigma.push(s);
+            z.push(mu_v[i] + eps_v[i] * s);
+        }
+    }
+    let mut dec = vec![Tensor::from_vec(z, (rows, latent), &Device::Cpu)?];
+    for layer in &model.dec_hidden {
+        dec.push(affine(dec.last().expect("z"), layer, true)?);
+    }
+    let logits = affine(dec.last().expect("z"), &model.dec_out, false)?;
+
+    // Bernoulli cross-entropy from the logits, max(l, 0) − l·t + ln(1 + e^−|l|) as in
+    // loss::bce_with_logits, and its derivative σ(l) − t (scaled to the mean) in the same pass.
+    let scale = 1.0 / rows as f32;
+    let (l_v, t_v) = (values(&logits)?, values(x)?);
+    let mut d_logits = Vec::with_capacity(rows * pixels);
+    let mut recon_rows = vec![0f64; rows];
+    for r in 0..rows {
+        let mut sum = 0f32;
+        for i in r * pixels..(r + 1) * pixels {
+            let (l, t) = (l_v[i], t_v[i]);
+            let e = (-l.abs()).exp();
+            sum += l.max(0.0) - l * t + (e + 1.0).ln();
+            let sigmoid = if l >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+            d_logits.push(scale * (sigmoid - t));
+        }
+        recon_rows[r] = sum as f64;
+    }
+    drop((l_v, t_v));
+    let recon = recon_rows.iter().sum::<f64>() / rows as f64;
+    let kl = kl_rows.iter().sum::<f64>() / rows as f64;
+    let loss = recon_rows.iter().zip(&kl_rows).map(|(r, k)| r + beta * k).sum::<f64>() / rows as f64;
+    forward_done();
+    if !loss.is_finite() {
+        return Ok(Objective { loss, recon, kl, grads: None });
+    }
+
+    // Back through the decoder, from ∂/∂logits.
+    let mut grads = HashMap::new();
+    let mut grad = Tensor::from_vec(d_logits, (rows, pixels), &Device::Cpu)?;
+    grad = linear_back(&mut grads, &model.dec_out, &grad, &dec[model.dec_hidden.len()], true)?;
+    for (j, layer) in model.dec_hidden.iter().enumerate().rev() {
+        let through_relu = relu_back(&grad, &dec[j + 1])?;
+        grad = linear_back(&mut grads, layer, &through_relu, &dec[j], true)?;
+    }
+    // ∂/∂z to ∂/∂μ and ∂/∂log σ² (z = μ + ε·σ, σ = e^(log σ²/2)), plus the KL term's own:
+    // β/rows · (μ − m) and β/rows · ½(σ² − 1); the clamp passes it only inside its range.
+    let dz = values(&grad)?;
+    let kl_scale = beta as f32 * scale;
+    let (mut d_mu, mut d_lv) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut d_means = prior.as_ref().map(|(means, _)| vec![0f32; means.len()]);
+    for r in 0..rows {
+        let m = prior_mean(r);
+        for i in r * latent..(r + 1) * latent {
+            let offset = mu_v[i] - m.map_or(0.0, |m| m[i - r * latent]);
+            d_mu.push(dz[i] + kl_scale * offset);
+            if let (Some(d), Some((_, y))) = (d_means.as_mut(), prior.as_ref()) {
+                d[y[r] as usize * latent + i - r * latent] -= kl_scale * offset;
+            }
+            let inside = lv_raw[i] > -LOGVAR_LIMIT && lv_raw[i] < LOGVAR_LIMIT;
+            let s = sigma[i];
+            d_lv.push(if inside { 0.5 * (dz[i] * eps_v[i] * s + kl_scale * (s * s - 1.0)) } else { 0.0 });
+        }
+    }
+    drop((dz, mu_v, lv_raw, eps_v));
+    let d_mu = Tensor::from_vec(d_mu, (rows, latent), &Device::Cpu)?;
+    let d_lv = Tensor::from_vec(d_lv, (rows, latent), &Device::Cpu)?;
+    // Back through the encoder: both heads read the last hidden layer.
+    let h = &enc[model.enc_hidden.len()];
+    let mut grad = (linear_back(&mut grads, &model.enc_mu, &d_mu, h, true)? + linear_back(&mut grads, &model.enc_logvar, &d_lv, h, true)?)?;
+    for (i, layer) in model.enc_hidden.iter().enumerate().rev() {
+        let through_relu = relu_back(&grad, &enc[i + 1])?;
+        grad = linear_back(&mut grads, layer, &through_relu, &enc[i], i > 0)?;
+    }
+    if let (Some(means), Some(d)) = (&model.class_means, d_means) {
+        grads.insert(means.as_tensor().id(), Tensor::from_vec(d, means.shape(), &Device::Cpu)?);
+    }
+    Ok(Objective { loss, recon, kl, grads: Some(ParamGrads(grads)) })
+}
+
+/// input·Wᵀ + b, then ReLU when `relu`: the bias and the activation in one pass over the product.
+fn affine(input: &Tensor, layer: &Linear, relu: bool) -> Result<Tensor> {
+    let product = input.matmul(&layer.weight().t()?)?;
+    let bias = values(layer.bias().expect("the model's layers have biases"))?;
+    let out: Vec<f32> = {
+        let p = values(&product)?;
+        let width = bias.len();
+        let mut out = Vec::with_capacity(p.len());
+        for row in p.chunks_exact(width) {
+            out.extend(row.iter().zip(bias.iter()).map(|(v, b)| if relu { (v + b).max(0.0) } else { v + b }));
+        }
+        out
+    };
+    Tensor::from_vec(out, product.shape(), &Device::Cpu)
+}
+
+/// For y = input·Wᵀ + b with ∂/∂y = `grad`: records ∂/∂W = gradᵀ·input (in W's own layout) and
+/// ∂/∂b = column sums of grad; returns ∂/∂input = grad·W when `wanted`, else `grad` unchanged
+/// (the first layer's input is the data).
+fn linear_back(grads: &mut HashMap<TensorId, Tensor>, layer: &Linear, grad: &Tensor, input: &Tensor, wanted: bool) -> Result<Tensor> {
+    grads.insert(layer.weight().id(), grad.t()?.matmul(input)?);
+    let bias = layer.bias().expect("the model's layers have biases");
+    let sums = {
+        let g = values(grad)?;
+        let mut sums = vec![0f32; bias.elem_count()];
+        for row in g.chunks_exact(sums.len()) {
+            sums.iter_mut().zip(row).for_each(|(s, v)| *s += v);
+        }
+        sums
+    };
+    grads.insert(bias.id(), Tensor::from_vec(sums, bias.shape(), &Device::Cpu)?);
+    if wanted {
+        grad.matmul(layer.weight())
+    } else {
+        Ok(grad.clone())
+    }
+}
+
+/// ∂/∂(pre-activation) from ∂/∂(ReLU output): passed where the output is positive.
+fn relu_back(grad: &Tensor, output: &Tensor) -> Result<Tensor> {
+    let out: Vec<f32> = {
+        let (g, y) = (values(grad)?, values(output)?);
+        g.iter().zip(y.iter()).map(|(g, y)| if *y > 0.0 { *g } else { 0.0 }).collect()
+    };
+    Tensor::from_vec(out, grad.shape(), &Device::Cpu)
+}
+
+/// A contiguous f32 tensor's values, read where they lie.
+struct Values<S> {
+    storage: S,
+    range: (usize, usize),
+}
+
+impl<S: Deref<Target = Storage>> Deref for Values<S> {
+    type Target = [f32];
+    fn deref(&self) -> &[f32] {
+        match &*self.storage {
+            Storage::Cpu(CpuStorage::F32(v)) => &v[self.range.0..self.range.1],
+            _ => unreachable!("checked in values()"),
+        }
+    }
+}
+
+/// Every tensor read here is contiguous f32 on the CPU: products, the data and those made here.
+fn values(t: &Tensor) -> Result<Values<impl Deref<Target = Storage> + '_>> {
+    let (storage, layout): (_, &Layout) = t.storage_and_layout();
+    match (&*storage, layout.contiguous_offsets()) {
+        (Storage::Cpu(CpuStorage::F32(_)), Some(range)) => Ok(Values { storage, range }),
+        _ => Err(candle_core::Error::Msg(format!("gradient: expected a contiguous f32 tensor, got {:?} {:?}", t.dtype(), layout.stride()))),
+    }
+}
