@@ -6,11 +6,9 @@
 //! one fused loop (adam_kernel.rs): as a chain of tensor ops (a dozen passes and allocations per
 //! parameter) the update took a fifth of a training step.
 
-#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
 use std::cell::RefCell;
 
 use candle_core::backprop::GradStore;
-#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
 use candle_core::{InplaceOp1, Layout};
 use candle_core::{CpuStorage, Result, Storage, Tensor, Var};
 
@@ -214,24 +212,13 @@ fn with_values<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> Result<R> {
     Ok(f(&t.flatten_all()?.to_vec1::<f32>()?))
 }
 
-/// Adam's update of one parameter `var` with its moments and gradient. Where the build has threads
-/// (native, the page's two-thread build) the kernel runs on the parameter's own storage, a Candle
-/// in-place op; the plain page build copies the values out and back instead, since Candle's
-/// in-place machinery would take its module past 400 KB gzipped (2.3 KB more, measured).
-#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
+/// Adam's update of one parameter `var` with its moments and gradient: the kernel runs on the
+/// parameter's own storage, a Candle in-place op (copying it out and back cost a pass each way).
 fn update_parameter(var: &Var, m: &mut [f32], v: &mut [f32], g: &[f32], k: &AdamStep) -> Result<()> {
     var.inplace_op1(&InPlaceUpdate { m: RefCell::new(m), v: RefCell::new(v), g, k })
 }
 
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-fn update_parameter(var: &Var, m: &mut [f32], v: &mut [f32], g: &[f32], k: &AdamStep) -> Result<()> {
-    let mut w = var.as_tensor().flatten_all()?.to_vec1::<f32>()?;
-    adam_kernel::update(&mut w, m, v, g, k);
-    var.set(&Tensor::from_vec(w, var.shape(), var.device())?)
-}
-
 /// Adam's update of one parameter, run by Candle on the parameter's own storage.
-#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
 struct InPlaceUpdate<'a> {
     m: RefCell<&'a mut [f32]>,
     v: RefCell<&'a mut [f32]>,
@@ -239,7 +226,6 @@ struct InPlaceUpdate<'a> {
     k: &'a AdamStep,
 }
 
-#[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
 impl InplaceOp1 for InPlaceUpdate<'_> {
     fn name(&self) -> &'static str {
         "adam-update"
