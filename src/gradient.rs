@@ -50,7 +50,13 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
     let mu = affine(h, &model.enc_mu, false)?;
     let logvar_raw = affine(h, &model.enc_logvar, false)?;
     let prior = match &model.class_means {
-        Some(means) => Some((values(means.as_tensor())?.to_vec(), labels.to_vec1::<u32>()?)),
+        Some(means) => {
+            let y = labels.to_vec1::<u32>()?;
+            if let Some(bad) = y.iter().find(|&&c| c as usize >= model.classes) {
+                candle_core::bail!("label {bad} has no class mean (the model has {} classes)", model.classes);
+            }
+            Some((values(means.as_tensor())?.to_vec(), y))
+        }
         None => None,
     };
     let prior_mean = |row: usize| -> Option<&[f32]> {

@@ -86,3 +86,14 @@ fn a_non_finite_objective_has_no_gradient() {
     let o = objective_gradient(&model, &x, &y, &eps, 1.0, || {}).unwrap();
     assert!(!o.loss.is_finite() && o.grads.is_none());
 }
+
+#[test]
+fn a_label_without_a_class_mean_is_an_error_not_a_panic() {
+    let mut rng = Rng::new(6);
+    let model = Vae::new(&Config { model: ModelKind::Cvae, latent: 3, hidden: 8, ..Config::default() }, PIXELS, CLASSES, &mut rng).unwrap();
+    let x = Tensor::zeros((2, PIXELS), candle_core::DType::F32, &Device::Cpu).unwrap();
+    let y = Tensor::new(&[0u32, CLASSES as u32], &Device::Cpu).unwrap();
+    let eps = Tensor::zeros((2, 3), candle_core::DType::F32, &Device::Cpu).unwrap();
+    let err = objective_gradient(&model, &x, &y, &eps, 1.0, || {}).err().expect("an error");
+    assert!(err.to_string().contains("no class mean"), "{err}");
+}
