@@ -7,16 +7,18 @@
 //! loops, a pass each where the chain of tensor ops took several.
 
 use std::collections::HashMap;
-use std::ops::Deref;
 
-use candle_core::{CpuStorage, Device, Layout, Result, Storage, Tensor, TensorId};
+use candle_core::{Device, Result, Tensor, TensorId};
 use candle_nn::Linear;
 
 use crate::model::{Vae, LOGVAR_LIMIT};
 use crate::optim::Gradients;
+use crate::tensor_values::values;
 
 /// One batch's objective, its terms averaged over the rows, and the gradient of the objective.
 pub struct Objective {
+    /// The batch's rows (the weight of this part's gradient when a batch is cut into parts).
+    pub rows: usize,
     /// mean(recon + β·KL): what the gradient is of.
     pub loss: f64,
     pub recon: f64,
@@ -63,21 +65,25 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
         prior.as_ref().map(|(means, y)| &means[y[row] as usize * latent..][..latent])
     };
 
-    // Reparameterise and the KL term; keep what the way back needs: σ and the clamp's mask.
+    // Reparameterise and the KL term; keep what the way back needs: σ, μ − m and the clamp's mask
+    // (log σ² as the layer gave it).
     let (mu_v, lv_raw, eps_v) = (values(&mu)?, values(&logvar_raw)?, values(eps)?);
     let n = rows * latent;
-    let (mut z, mut sigma, mut kl_rows) = (Vec::with_capacity(n), Vec::with_capacity(n), vec![0f64; rows]);
-    for r in 0..rows {
+    let (mut z, mut sigma, mut offset) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut kl_rows = vec![0f64; rows];
+    for (r, kl) in kl_rows.iter_mut().enumerate() {
         let m = prior_mean(r);
         for i in r * latent..(r + 1) * latent {
             let lv = lv_raw[i].clamp(-LOGVAR_LIMIT, LOGVAR_LIMIT);
             let s = (0.5 * lv).exp();
-            let offset = mu_v[i] - m.map_or(0.0, |m| m[i - r * latent]);
-            kl_rows[r] += 0.5 * (offset * offset + s * s - lv - 1.0) as f64;
+            let o = mu_v[i] - m.map_or(0.0, |m| m[i - r * latent]);
+            *kl += 0.5 * (o * o + s * s - lv - 1.0) as f64;
             sigma.push(s);
+            offset.push(o);
             z.push(mu_v[i] + eps_v[i] * s);
         }
     }
+    drop(mu_v);
     let mut dec = vec![Tensor::from_vec(z, (rows, latent), &Device::Cpu)?];
     for layer in &model.dec_hidden {
         dec.push(affine(dec.last().expect("z"), layer, true)?);
@@ -107,7 +113,7 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
     let loss = recon_rows.iter().zip(&kl_rows).map(|(r, k)| r + beta * k).sum::<f64>() / rows as f64;
     forward_done();
     if !loss.is_finite() {
-        return Ok(Objective { loss, recon, kl, grads: None });
+        return Ok(Objective { rows, loss, recon, kl, grads: None });
     }
 
     // Back through the decoder, from ∂/∂logits.
@@ -123,21 +129,22 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
     let dz = values(&grad)?;
     let kl_scale = beta as f32 * scale;
     let (mut d_mu, mut d_lv) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut d_means = prior.as_ref().map(|(means, _)| vec![0f32; means.len()]);
-    for r in 0..rows {
-        let m = prior_mean(r);
-        for i in r * latent..(r + 1) * latent {
-            let offset = mu_v[i] - m.map_or(0.0, |m| m[i - r * latent]);
-            d_mu.push(dz[i] + kl_scale * offset);
-            if let (Some(d), Some((_, y))) = (d_means.as_mut(), prior.as_ref()) {
-                d[y[r] as usize * latent + i - r * latent] -= kl_scale * offset;
-            }
-            let inside = lv_raw[i] > -LOGVAR_LIMIT && lv_raw[i] < LOGVAR_LIMIT;
-            let s = sigma[i];
-            d_lv.push(if inside { 0.5 * (dz[i] * eps_v[i] * s + kl_scale * (s * s - 1.0)) } else { 0.0 });
-        }
+    for i in 0..n {
+        d_mu.push(dz[i] + kl_scale * offset[i]);
+        let inside = lv_raw[i] > -LOGVAR_LIMIT && lv_raw[i] < LOGVAR_LIMIT;
+        let s = sigma[i];
+        d_lv.push(if inside { 0.5 * (dz[i] * eps_v[i] * s + kl_scale * (s * s - 1.0)) } else { 0.0 });
     }
-    drop((dz, mu_v, lv_raw, eps_v));
+    drop((dz, lv_raw, eps_v));
+    // μ^Y_y receives −β/rows · (μ − μ^Y_y) from each of its rows.
+    let d_means = prior.as_ref().map(|(means, y)| {
+        let mut d = vec![0f32; means.len()];
+        for (r, &class) in y.iter().enumerate() {
+            let row = &offset[r * latent..(r + 1) * latent];
+            d[class as usize * latent..][..latent].iter_mut().zip(row).for_each(|(d, o)| *d -= kl_scale * o);
+        }
+        d
+    });
     let d_mu = Tensor::from_vec(d_mu, (rows, latent), &Device::Cpu)?;
     let d_lv = Tensor::from_vec(d_lv, (rows, latent), &Device::Cpu)?;
     // Back through the encoder: both heads read the last hidden layer.
@@ -150,7 +157,7 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
     if let (Some(means), Some(d)) = (&model.class_means, d_means) {
         grads.insert(means.as_tensor().id(), Tensor::from_vec(d, means.shape(), &Device::Cpu)?);
     }
-    Ok(Objective { loss, recon, kl, grads: Some(ParamGrads(grads)) })
+    Ok(Objective { rows, loss, recon, kl, grads: Some(ParamGrads(grads)) })
 }
 
 /// input·Wᵀ + b, then ReLU when `relu`: the bias and the activation in one pass over the product.
@@ -198,29 +205,4 @@ fn relu_back(grad: &Tensor, output: &Tensor) -> Result<Tensor> {
         g.iter().zip(y.iter()).map(|(g, y)| if *y > 0.0 { *g } else { 0.0 }).collect()
     };
     Tensor::from_vec(out, grad.shape(), &Device::Cpu)
-}
-
-/// A contiguous f32 tensor's values, read where they lie.
-struct Values<S> {
-    storage: S,
-    range: (usize, usize),
-}
-
-impl<S: Deref<Target = Storage>> Deref for Values<S> {
-    type Target = [f32];
-    fn deref(&self) -> &[f32] {
-        match &*self.storage {
-            Storage::Cpu(CpuStorage::F32(v)) => &v[self.range.0..self.range.1],
-            _ => unreachable!("checked in values()"),
-        }
-    }
-}
-
-/// Every tensor read here is contiguous f32 on the CPU: products, the data and those made here.
-fn values(t: &Tensor) -> Result<Values<impl Deref<Target = Storage> + '_>> {
-    let (storage, layout): (_, &Layout) = t.storage_and_layout();
-    match (&*storage, layout.contiguous_offsets()) {
-        (Storage::Cpu(CpuStorage::F32(_)), Some(range)) => Ok(Values { storage, range }),
-        _ => Err(candle_core::Error::Msg(format!("gradient: expected a contiguous f32 tensor, got {:?} {:?}", t.dtype(), layout.stride()))),
-    }
 }

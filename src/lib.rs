@@ -23,6 +23,7 @@ pub mod optim;
 mod parallel;
 pub mod rng;
 pub mod tensor_bytes;
+mod tensor_values;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]

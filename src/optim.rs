@@ -10,10 +10,11 @@ use std::cell::RefCell;
 
 use candle_core::backprop::GradStore;
 use candle_core::{InplaceOp1, Layout};
-use candle_core::{CpuStorage, Result, Storage, Tensor, Var};
+use candle_core::{CpuStorage, Result, Tensor, Var};
 
 use crate::adam_kernel::{self, AdamStep};
 use crate::parallel;
+use crate::tensor_values::values;
 
 #[derive(Clone, Debug)]
 pub struct AdamParams {
@@ -203,11 +204,8 @@ enum Gathered {
 
 /// `f` on a tensor's f32 values: borrowed from its storage when contiguous, else a copy.
 fn with_values<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> Result<R> {
-    {
-        let (storage, layout) = t.storage_and_layout();
-        if let (Storage::Cpu(CpuStorage::F32(values)), Some((start, end))) = (&*storage, layout.contiguous_offsets()) {
-            return Ok(f(&values[start..end]));
-        }
+    if let Ok(v) = values(t) {
+        return Ok(f(&v));
     }
     Ok(f(&t.flatten_all()?.to_vec1::<f32>()?))
 }

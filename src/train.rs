@@ -9,7 +9,7 @@ use crate::checkpoint::{self, Meta, Precision, TrainingState};
 use crate::config::{check_real, Config, ModelKind, BETA_MAX, LEARNING_RATE_MAX};
 use crate::data::{Batcher, Dataset};
 use crate::error::{invalid, LabError, Result};
-use crate::gradient::{objective_gradient, ParamGrads};
+use crate::gradient::{objective_gradient, Objective, ParamGrads};
 use crate::model::Vae;
 use crate::optim::{Adam, AdamParams, Snapshot};
 use crate::rng::Rng;
@@ -130,15 +130,6 @@ fn on_pool<R: Send>(pool: &Pool, f: impl FnOnce() -> R + Send) -> R {
     f()
 }
 
-/// One part of a minibatch: its rows, its averaged terms and the gradient of its mean objective
-/// (`None` when the objective is not finite).
-struct PartGradient {
-    rows: usize,
-    loss: f64,
-    recon: f64,
-    kl: f64,
-    grads: Option<ParamGrads>,
-}
 
 impl Trainer {
     /// A fresh model for `config`, to be trained on `train` and evaluated on `test`.
@@ -378,16 +369,17 @@ impl Trainer {
         let eps = normal_tensor(&mut self.rng, indices.len(), self.model.latent)?;
         let beta = self.config.beta_at(self.step);
         let parts = self.threads.min(indices.len() / MIN_PART_ROWS).max(1);
-        let part = |p: usize| -> Result<PartGradient> {
+        // Part p's rows, objective and gradient, on whichever thread takes it.
+        let part = |p: usize| -> Result<Objective> {
             let (start, end) = (p * indices.len() / parts, (p + 1) * indices.len() / parts);
             let (x, y) = batch_tensors(&self.train, &indices[start..end])?;
-            part_gradient(&self.model, &x, &y, &eps.narrow(0, start, end - start)?, beta, || {})
+            Ok(objective_gradient(&self.model, &x, &y, &eps.narrow(0, start, end - start)?, beta, || {})?)
         };
-        let found: Vec<PartGradient> = if parts == 1 {
+        let found: Vec<Objective> = if parts == 1 {
             // Timed by phase only on one thread (parts overlap in time otherwise).
             let (x, y) = batch_tensors(&self.train, &indices)?;
             lap(&mut timing, |p| &mut p.batch);
-            let whole = part_gradient(&self.model, &x, &y, &eps, beta, || lap(&mut timing, |p| &mut p.forward))?;
+            let whole = objective_gradient(&self.model, &x, &y, &eps, beta, || lap(&mut timing, |p| &mut p.forward))?;
             lap(&mut timing, |p| &mut p.backward);
             vec![whole]
         } else {
@@ -395,8 +387,8 @@ impl Trainer {
             lap(&mut timing, |p| &mut p.forward);
             found
         };
-        let share = |p: &PartGradient| p.rows as f64 / indices.len() as f64;
-        let average = |term: fn(&PartGradient) -> f64| found.iter().map(|p| share(p) * term(p)).sum::<f64>();
+        let share = |p: &Objective| p.rows as f64 / indices.len() as f64;
+        let average = |term: fn(&Objective) -> f64| found.iter().map(|p| share(p) * term(p)).sum::<f64>();
         let (recon, kl, loss) = (average(|p| p.recon), average(|p| p.kl), average(|p| p.loss));
         let exploded = self.recon_average.is_some_and(|avg| recon > EXPLOSION_FACTOR * avg);
         // Nothing is updated unless the loss and every gradient are finite.
@@ -658,13 +650,6 @@ pub fn evaluate(model: &Vae, data: &Dataset) -> Result<Evaluation> {
     }
     let n = data.len().max(1) as f64;
     Ok(Evaluation { images: data.len(), recon: recon / n, kl: kl / n, neg_elbo: (recon + kl) / n })
-}
-
-/// Forward and backward pass over one part of a batch (any thread may run it); `forward_done` is
-/// called between the two (the profile's clock).
-fn part_gradient(model: &Vae, x: &Tensor, y: &Tensor, eps: &Tensor, beta: f64, forward_done: impl FnOnce()) -> Result<PartGradient> {
-    let o = objective_gradient(model, x, y, eps, beta, forward_done)?;
-    Ok(PartGradient { rows: x.dim(0)?, loss: o.loss, recon: o.recon, kl: o.kl, grads: o.grads })
 }
 
 pub use crate::parallel::available_threads;
