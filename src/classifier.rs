@@ -1,6 +1,6 @@
 //! An independent digit/garment classifier (a small CNN), trained by the project on the training
-//! split, used only to measure the CVAE's conditional accuracy: the share of images decoded from
-//! z ~ N(μ^Y, I) that it labels y.
+//! split, used only to measure conditional accuracy: the share of images generated for class y
+//! that it labels y (`sampler::conditional_accuracy`).
 //!
 //! It shares nothing with the VAE but the data and the optimiser; its checkpoint is safetensors
 //! with its own format tag.
@@ -14,9 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Batcher, Dataset};
 use crate::error::{invalid, Result};
-use crate::model::Vae;
 use crate::rng::Rng;
-use crate::train::{batch_tensors, normal_tensor};
+use crate::train::batch_tensors;
 
 pub const FORMAT: &str = "vae-lab-classifier/1";
 
@@ -89,6 +88,10 @@ impl Classifier {
             fc2: Linear::new(take("fc2.weight")?, Some(take("fc2.bias")?)),
             vars,
         })
+    }
+
+    pub fn classes(&self) -> usize {
+        self.classes
     }
 
     /// x (batch, 784) in [0, 1] → class logits (batch, classes).
@@ -170,25 +173,4 @@ impl Classifier {
         }
         Ok((Self::from_tensors(meta.classes, tensors)?, meta))
     }
-}
-
-/// Per class y: the share of `per_class` images decoded from z ~ N(μ^Y, I) that `classifier`
-/// labels y. Returns (overall accuracy, accuracy per class). Needs a CVAE.
-pub fn conditional_accuracy(model: &Vae, classifier: &Classifier, per_class: usize, seed: u64) -> Result<(f64, Vec<f64>)> {
-    let means = match model.class_means() {
-        Some(m) => m.as_tensor().clone(),
-        None => invalid!("conditional accuracy needs a CVAE: the plain VAE has no class means"),
-    };
-    if classifier.classes < model.classes {
-        invalid!("the classifier knows {} classes, the model {}", classifier.classes, model.classes);
-    }
-    let mut rng = Rng::new(seed);
-    let mut per = Vec::with_capacity(model.classes);
-    for y in 0..model.classes {
-        let eps = normal_tensor(&mut rng, per_class, model.latent)?;
-        let z = eps.broadcast_add(&means.narrow(0, y, 1)?)?;
-        let predicted = classifier.predict(&model.decode(&z)?)?;
-        per.push(predicted.iter().filter(|&&p| p as usize == y).count() as f64 / per_class as f64);
-    }
-    Ok((per.iter().sum::<f64>() / per.len() as f64, per))
 }

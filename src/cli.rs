@@ -5,17 +5,20 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::checkpoint::{self, Precision};
-use crate::classifier::{conditional_accuracy, Classifier, ClassifierMeta};
+use crate::classifier::{Classifier, ClassifierMeta};
+use crate::sampler::{Sampler, Sampling};
 use crate::{datasets, Config, ModelKind, Trainer};
 
 const USAGE: &str = "\
 usage:
-  vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model vae|cvae]
+  vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model vae|cvae|sohn]
                  [--latent N] [--hidden N] [--layers N] [--beta B] [--warmup STEPS] [--means-spread S] [--lr R] [--batch N] [--epochs N] [--seed N]
                  [--init CKPT] [--save CKPT] [--half] [--threads N]
-  vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--classifier CLF] [--per-class N]
+  vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T]
+  vae-lab sample --checkpoint CKPT [--class Y] [--sampler prior|fitted] [--tau T] [--n N] [--seed N]
+                 (prints the codes, classes and images as JSON)
   vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] --save CLF
-  vae-lab decode --checkpoint CKPT --z z1,z2,...        (prints the 784 intensities as JSON)
+  vae-lab decode --checkpoint CKPT --z z1,z2,... [--class Y]   (prints the 784 intensities as JSON)
   vae-lab bench  [--steps N] [--repeats N] [--threads N]    training samples/s of the benchmark model (VAE 784-512-20,
                  batch 128) on MNIST; set RAYON_NUM_THREADS=1 for one core. Prints JSON last.
 options:
@@ -29,8 +32,15 @@ options:
                  Candle's matrix products use every core either way unless RAYON_NUM_THREADS says)
   --init CKPT    continue training from a checkpoint (its model; --beta/--lr/--batch override)
   --save CKPT    write a safetensors checkpoint after training; --half stores it as f16
-  --classifier   with eval of a CVAE: conditional accuracy, the share of images decoded from
-                 z ~ N(μ^Y, I) that this classifier labels y (--per-class draws per class, default 1000)";
+  --model        vae: prior N(0, I); cvae: the seeds' CVAE, a trainable prior mean μ^y per class;
+                 sohn: the standard CVAE (Sohn et al. 2015), the label's one-hot into encoder and decoder
+  --classifier   with eval of a conditional model: conditional accuracy, the share of images generated
+                 for class y that this classifier labels y (--per-class draws per class, default 1000),
+                 for each sampler (or the one --sampler names) at τ = 1 and at --tau (default 0.7)
+  --sampler      prior: the model's prior (N(μ^y, I) for cvae, N(0, I) for vae and sohn);
+                 fitted: a full-covariance Gaussian fitted to each class's encoder means (default prior)
+  --tau T        temperature in [0, 1]: z = centre + T·(spread) (default 1 for sample, 0.7 for eval)
+  --class Y      the class to sample or decode (sample: default, classes drawn by their frequency)";
 
 #[derive(Default)]
 struct Args {
@@ -56,6 +66,10 @@ struct Args {
     z: Option<Vec<f32>>,
     classifier: Option<PathBuf>,
     per_class: Option<usize>,
+    sampler: Option<Sampler>,
+    tau: Option<f64>,
+    class: Option<usize>,
+    n: Option<usize>,
     steps: Option<u32>,
     repeats: Option<usize>,
     threads: Option<usize>,
@@ -63,7 +77,7 @@ struct Args {
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let command = match it.next() {
-        Some(c) if ["train", "eval", "decode", "classifier", "bench"].contains(&c.as_str()) => c,
+        Some(c) if ["train", "eval", "sample", "decode", "classifier", "bench"].contains(&c.as_str()) => c,
         Some(h) if h == "-h" || h == "--help" => return Err(USAGE.into()),
         Some(other) => return Err(format!("unknown command '{other}'\n{USAGE}")),
         None => return Err(USAGE.into()),
@@ -98,6 +112,10 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--checkpoint" => a.checkpoint = Some(v.into()),
             "--classifier" => a.classifier = Some(v.into()),
             "--per-class" => a.per_class = Some(num(&flag, &v)?),
+            "--sampler" => a.sampler = Some(v.parse()?),
+            "--tau" => a.tau = Some(num(&flag, &v)?),
+            "--class" => a.class = Some(num(&flag, &v)?),
+            "--n" => a.n = Some(num(&flag, &v)?),
             "--steps" => a.steps = Some(num(&flag, &v)?),
             "--repeats" => a.repeats = Some(num(&flag, &v)?),
             "--threads" => a.threads = Some(num(&flag, &v)?),
@@ -158,7 +176,7 @@ fn train(a: &Args) -> Result<(), String> {
         if let Some(b) = a.batch { trainer.set_batch(b).map_err(|e| e.to_string())? }
     }
     let c = trainer.config().clone();
-    let spread = if c.model == ModelKind::Cvae { format!(", means spread {}", c.means_spread) } else { String::new() };
+    let spread = if c.model.has_class_means() { format!(", means spread {}", c.means_spread) } else { String::new() };
     println!("model: {:?}, latent {}, hidden {} × {} layers, β {}, lr {}, batch {}, seed {}{spread}; {epochs} epochs",
         c.model, c.latent, c.hidden, c.layers, c.beta, c.learning_rate, c.batch, c.seed);
     let steps_per_epoch = (trainer.train_set().len() / c.batch.min(trainer.train_set().len())) as u32;
@@ -204,18 +222,48 @@ fn load(a: &Args) -> Result<Trainer, String> {
 }
 
 fn eval(a: &Args) -> Result<(), String> {
-    let trainer = load(a)?;
+    let mut trainer = load(a)?;
     let e = trainer.evaluate().map_err(|e| e.to_string())?;
-    println!("test −ELBO {:.2} nats per image (recon {:.2} + KL {:.2}) on {} images", e.neg_elbo, e.recon, e.kl, e.images);
+    let bound = if trainer.config().model.is_conditional() { "−log p(x | y) ≤ −ELBO" } else { "−log p(x) ≤ −ELBO" };
+    println!("test −ELBO {:.2} nats per image (recon {:.2} + KL {:.2}) on {} images ({bound})", e.neg_elbo, e.recon, e.kl, e.images);
     if let Some(path) = &a.classifier {
         let (clf, meta) = Classifier::decode(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
         let per_class = a.per_class.unwrap_or(1000);
-        let (acc, per) = conditional_accuracy(trainer.model(), &clf, per_class, 1).map_err(|e| e.to_string())?;
-        let per: Vec<String> = per.iter().enumerate().map(|(y, p)| format!("{y}: {:.1}", p * 100.0)).collect();
-        println!("conditional accuracy {:.2} % ({per_class} samples per class; classifier's own test accuracy {:.2} %)",
-            acc * 100.0, meta.test_accuracy * 100.0);
-        println!("  per class: {}", per.join(", "));
+        let taus = [1.0, a.tau.unwrap_or(0.7)];
+        let samplers = match a.sampler {
+            Some(s) => vec![s],
+            None => vec![Sampler::Prior, Sampler::Fitted],
+        };
+        println!("conditional accuracy: {per_class} draws per class, labelled by a classifier with {:.2} % test accuracy", meta.test_accuracy * 100.0);
+        for sampler in samplers {
+            for (k, &tau) in taus.iter().enumerate() {
+                if k == 1 && tau == taus[0] {
+                    continue;
+                }
+                let sampling = Sampling::new(sampler, tau).map_err(|e| e.to_string())?;
+                let (acc, per) = trainer.conditional_accuracy(&clf, sampling, per_class, false).map_err(|e| e.to_string())?;
+                let per: Vec<String> = per.iter().enumerate().map(|(y, p)| format!("{y}: {:.1}", p * 100.0)).collect();
+                let kind = trainer.config().model;
+                println!("  {:<6} τ = {tau:<4} {:6.2} %   {}", format!("{sampler:?}").to_lowercase(), acc * 100.0, sampling.describe_each_class(kind));
+                println!("                       per class: {}", per.join(", "));
+            }
+        }
     }
+    Ok(())
+}
+
+/// Draws samples as the page's *Sample* does and prints them as JSON.
+fn sample(a: &Args) -> Result<(), String> {
+    let mut trainer = load(a)?;
+    let sampling = Sampling::new(a.sampler.unwrap_or(Sampler::Prior), a.tau.unwrap_or(1.0)).map_err(|e| e.to_string())?;
+    if let Some(seed) = a.seed {
+        trainer.sample_rng = crate::rng::Rng::new(seed);
+    }
+    let s = trainer.sample(a.class, a.n.unwrap_or(8), sampling, false).map_err(|e| e.to_string())?;
+    let list = |v: &[f32]| v.iter().map(|p| format!("{p:e}")).collect::<Vec<_>>().join(",");
+    let labels: Vec<String> = s.labels.iter().map(|y| y.to_string()).collect();
+    let what = sampling.describe(trainer.config().model, a.class);
+    println!("{{\"distribution\":{what:?},\"z\":[{}],\"labels\":[{}],\"images\":[{}]}}", list(&s.z), labels.join(","), list(&s.images));
     Ok(())
 }
 
@@ -245,7 +293,7 @@ fn decode(a: &Args) -> Result<(), String> {
     if z.len() != model.latent {
         return Err(format!("--z has {} numbers, the model's latent size is {}", z.len(), model.latent));
     }
-    let pixels = crate::train::decode_with(&model, z).map_err(|e| e.to_string())?;
+    let pixels = crate::views::decode_with(&model, z, a.class).map_err(|e| e.to_string())?;
     let text: Vec<String> = pixels.iter().map(|p| format!("{p:e}")).collect();
     println!("[{}]", text.join(","));
     Ok(())
@@ -305,6 +353,7 @@ pub fn main() {
     let result = parse_args(std::env::args().skip(1)).and_then(|a| match a.command.as_str() {
         "train" => train(&a),
         "eval" => eval(&a),
+        "sample" => sample(&a),
         "classifier" => train_classifier(&a),
         "bench" => bench(&a),
         _ => decode(&a),

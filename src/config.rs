@@ -5,12 +5,35 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Plain VAE / β-VAE (prior N(0, I)) or the class-mean conditional VAE (prior N(μ^Y, I)).
+/// Which model: its prior and what the label does.
+/// - `Vae`: plain VAE / β-VAE, prior N(0, I), no label.
+/// - `Cvae`: the seeds' conditional VAE: encoder and decoder see no label; each class y has a
+///   trainable prior mean μ^y (unit variance), so its prior over z is Σ_y p(y) N(μ^y, I).
+/// - `Sohn`: the standard conditional VAE (Sohn, Lee & Yan 2015): the label's one-hot joins the
+///   encoder's and the decoder's input, prior N(0, I); z holds what the label does not (style).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelKind {
     Vae,
     Cvae,
+    Sohn,
+}
+
+impl ModelKind {
+    /// Has a trainable prior mean per class (the seeds' CVAE).
+    pub fn has_class_means(self) -> bool {
+        self == Self::Cvae
+    }
+
+    /// Encoder and decoder take the label's one-hot as input (the standard CVAE).
+    pub fn takes_label(self) -> bool {
+        self == Self::Sohn
+    }
+
+    /// Generates a chosen class.
+    pub fn is_conditional(self) -> bool {
+        self != Self::Vae
+    }
 }
 
 impl std::str::FromStr for ModelKind {
@@ -19,7 +42,8 @@ impl std::str::FromStr for ModelKind {
         match s.to_ascii_lowercase().as_str() {
             "vae" | "beta-vae" | "bvae" => Ok(Self::Vae),
             "cvae" => Ok(Self::Cvae),
-            other => Err(format!("unknown model '{other}': use vae or cvae")),
+            "sohn" | "standard-cvae" => Ok(Self::Sohn),
+            other => Err(format!("unknown model '{other}': use vae, cvae (class means) or sohn (the standard CVAE)")),
         }
     }
 }

@@ -43,8 +43,10 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
     let rows = x.dim(0)?;
     let (latent, pixels) = (model.latent, model.pixels);
     // Forward, keeping every layer's input: x and the encoder's hidden outputs, then z and the
-    // decoder's hidden outputs.
-    let mut enc = vec![x.clone()];
+    // decoder's hidden outputs (x and z with the label's one-hot for the standard CVAE).
+    let y = labels.to_vec1::<u32>()?;
+    let condition = model.condition(&y)?;
+    let mut enc = vec![model.with_condition(x, condition.as_ref())?];
     for layer in &model.enc_hidden {
         enc.push(affine(enc.last().expect("x"), layer, true)?);
     }
@@ -53,11 +55,10 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
     let logvar_raw = affine(h, &model.enc_logvar, false)?;
     let prior = match &model.class_means {
         Some(means) => {
-            let y = labels.to_vec1::<u32>()?;
             if let Some(bad) = y.iter().find(|&&c| c as usize >= model.classes) {
                 candle_core::bail!("label {bad} has no class mean (the model has {} classes)", model.classes);
             }
-            Some((values(means.as_tensor())?.to_vec(), y))
+            Some((values(means.as_tensor())?.to_vec(), y.clone()))
         }
         None => None,
     };
@@ -84,7 +85,8 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
         }
     }
     drop(mu_v);
-    let mut dec = vec![Tensor::from_vec(z, (rows, latent), &Device::Cpu)?];
+    let z = Tensor::from_vec(z, (rows, latent), &Device::Cpu)?;
+    let mut dec = vec![model.with_condition(&z, condition.as_ref())?];
     for layer in &model.dec_hidden {
         dec.push(affine(dec.last().expect("z"), layer, true)?);
     }
@@ -123,6 +125,10 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
     for (j, layer) in model.dec_hidden.iter().enumerate().rev() {
         let through_relu = relu_back(&grad, &dec[j + 1])?;
         grad = linear_back(&mut grads, layer, &through_relu, &dec[j], true)?;
+    }
+    // The decoder's input is (z, one-hot) for the standard CVAE: ∂/∂z is the first columns.
+    if model.takes_label {
+        grad = grad.narrow(1, 0, latent)?.contiguous()?;
     }
     // ∂/∂z to ∂/∂μ and ∂/∂log σ² (z = μ + ε·σ, σ = e^(log σ²/2)), plus the KL term's own:
     // β/rows · (μ − m) and β/rows · ½(σ² − 1); the clamp passes it only inside its range.

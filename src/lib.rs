@@ -1,4 +1,4 @@
-//! VAE Lab: a VAE, β-VAE and class-mean conditional VAE in Candle, trained natively (the CLI)
+//! VAE Lab: a VAE, β-VAE, the seeds' class-mean conditional VAE and the standard CVAE in Candle, trained natively (the CLI)
 //! or in a browser tab (the `wasm` module, compiled only for wasm32).
 //!
 //! Where things live: the math in `loss`, the network in `model` (its gradient by hand in `gradient`), the step loop in `train`, the
@@ -17,14 +17,17 @@ pub mod datasets;
 pub mod error;
 pub mod gradient;
 pub mod idx;
+pub mod label_input;
 pub mod loss;
 pub mod model;
 pub mod optim;
 mod parallel;
 pub mod rng;
+pub mod sampler;
 pub mod tensor_bytes;
 mod tensor_values;
 pub mod train;
+pub mod views;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

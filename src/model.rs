@@ -1,5 +1,6 @@
-//! The network: an MLP encoder to (μ, log σ²), an MLP decoder to pixel logits, and for the
-//! conditional VAE one trainable mean μ^Y per class.
+//! The network: an MLP encoder to (μ, log σ²), an MLP decoder to pixel logits; for the seeds'
+//! conditional VAE one trainable mean μ^Y per class, for the standard CVAE the label's one-hot
+//! appended to both inputs (`label_input`).
 //!
 //! Plain Rust and Candle only; the wasm surface and the CLI both drive this same struct.
 
@@ -28,6 +29,8 @@ pub struct Vae {
     pub latent: usize,
     pub hidden: usize,
     pub classes: usize,
+    /// The standard CVAE: encoder and decoder take the label's one-hot (`label_input`).
+    pub takes_label: bool,
     /// The hidden layers of each side, input side first.
     pub(crate) enc_hidden: Vec<Linear>,
     pub(crate) enc_mu: Linear,
@@ -51,17 +54,18 @@ fn hidden_name(side: &str, i: usize) -> String {
 
 /// The linear layers by name, with (fan_in, fan_out), for a model of this size. The first hidden
 /// layer of each side is `hidden`, further ones `hidden2`, `hidden3`, … (so one-layer checkpoints
-/// keep their names).
-fn layers(pixels: usize, cfg: &Config) -> Vec<(String, usize, usize)> {
+/// keep their names). The standard CVAE's first layers also read the label's one-hot.
+fn layers(pixels: usize, classes: usize, cfg: &Config) -> Vec<(String, usize, usize)> {
     let (latent, hidden) = (cfg.latent, cfg.hidden);
+    let label = if cfg.model.takes_label() { classes } else { 0 };
     let mut out = Vec::new();
     for i in 0..cfg.layers {
-        out.push((hidden_name("encoder", i), if i == 0 { pixels } else { hidden }, hidden));
+        out.push((hidden_name("encoder", i), if i == 0 { pixels + label } else { hidden }, hidden));
     }
     out.push(("encoder.mu".into(), hidden, latent));
     out.push(("encoder.logvar".into(), hidden, latent));
     for i in 0..cfg.layers {
-        out.push((hidden_name("decoder", i), if i == 0 { latent } else { hidden }, hidden));
+        out.push((hidden_name("decoder", i), if i == 0 { latent + label } else { hidden }, hidden));
     }
     out.push(("decoder.out".into(), hidden, pixels));
     out
@@ -76,11 +80,11 @@ pub const LOGVAR_LIMIT: f32 = 20.0;
 /// Every trainable tensor's name and shape: the layout a checkpoint must have.
 pub fn parameter_shapes(cfg: &Config, pixels: usize, classes: usize) -> Vec<(String, Vec<usize>)> {
     let mut out = Vec::new();
-    for (name, fan_in, fan_out) in layers(pixels, cfg) {
+    for (name, fan_in, fan_out) in layers(pixels, classes, cfg) {
         out.push((format!("{name}.weight"), vec![fan_out, fan_in]));
         out.push((format!("{name}.bias"), vec![fan_out]));
     }
-    if cfg.model == ModelKind::Cvae {
+    if cfg.model.has_class_means() {
         out.push((CLASS_MEANS.to_string(), vec![classes, cfg.latent]));
     }
     out
@@ -96,7 +100,7 @@ impl Vae {
             let values = if name == CLASS_MEANS {
                 rng.normals(n).into_iter().map(|v| v * cfg.means_spread as f32).collect()
             } else {
-                let bound = 1.0 / (fan_in_of(cfg, pixels, &name) as f64).sqrt();
+                let bound = 1.0 / (fan_in_of(cfg, pixels, classes, &name) as f64).sqrt();
                 (0..n).map(|_| ((rng.uniform() * 2.0 - 1.0) * bound) as f32).collect()
             };
             tensors.insert(name, Tensor::from_vec(values, shape, &Device::Cpu)?);
@@ -121,16 +125,14 @@ impl Vae {
         let enc_logvar = linear("encoder.logvar")?;
         let dec_hidden = (0..cfg.layers).map(|i| linear(&hidden_name("decoder", i))).collect::<Result<_>>()?;
         let dec_out = linear("decoder.out")?;
-        let class_means = match cfg.model {
-            ModelKind::Vae => None,
-            ModelKind::Cvae => Some(take(CLASS_MEANS)?),
-        };
+        let class_means = if cfg.model.has_class_means() { Some(take(CLASS_MEANS)?) } else { None };
         Ok(Self {
             kind: cfg.model,
             pixels,
             latent: cfg.latent,
             hidden: cfg.hidden,
             classes,
+            takes_label: cfg.model.takes_label(),
             enc_hidden,
             enc_mu,
             enc_logvar,
@@ -155,29 +157,49 @@ impl Vae {
         out
     }
 
-    /// x (batch, pixels) in [0, 1] → (μ, log σ²), each (batch, latent).
-    pub fn encode(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
-        let h = hidden_stack(&self.enc_hidden, x)?;
+    /// The condition the model's inputs take for these labels: their one-hot rows for the
+    /// standard CVAE, `None` for the kinds that take no label input.
+    pub fn condition(&self, labels: &[u32]) -> Result<Option<Tensor>> {
+        if self.takes_label {
+            Ok(Some(crate::label_input::one_hot(labels, self.classes)?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The network's input: `input` with the condition appended where the model takes one.
+    pub(crate) fn with_condition(&self, input: &Tensor, condition: Option<&Tensor>) -> Result<Tensor> {
+        match (self.takes_label, condition) {
+            (false, _) => Ok(input.clone()),
+            (true, Some(c)) => crate::label_input::append(input, c),
+            (true, None) => candle_core::bail!("the standard CVAE needs a class: its encoder and decoder take the label"),
+        }
+    }
+
+    /// x (batch, pixels) in [0, 1] → (μ, log σ²), each (batch, latent); `condition` from
+    /// [`Vae::condition`] (ignored by the kinds that take no label).
+    pub fn encode(&self, x: &Tensor, condition: Option<&Tensor>) -> Result<(Tensor, Tensor)> {
+        let h = hidden_stack(&self.enc_hidden, &self.with_condition(x, condition)?)?;
         let logvar = self.enc_logvar.forward(&h)?.clamp(-LOGVAR_LIMIT, LOGVAR_LIMIT)?;
         Ok((self.enc_mu.forward(&h)?, logvar))
     }
 
     /// z (batch, latent) → pixel logits (batch, pixels).
-    pub fn decode_logits(&self, z: &Tensor) -> Result<Tensor> {
-        self.dec_out.forward(&hidden_stack(&self.dec_hidden, z)?)
+    pub fn decode_logits(&self, z: &Tensor, condition: Option<&Tensor>) -> Result<Tensor> {
+        self.dec_out.forward(&hidden_stack(&self.dec_hidden, &self.with_condition(z, condition)?)?)
     }
 
     /// z → pixel intensities in [0, 1].
-    pub fn decode(&self, z: &Tensor) -> Result<Tensor> {
-        candle_nn::ops::sigmoid(&self.decode_logits(z)?)
+    pub fn decode(&self, z: &Tensor, condition: Option<&Tensor>) -> Result<Tensor> {
+        candle_nn::ops::sigmoid(&self.decode_logits(z, condition)?)
     }
 
     /// Encode, reparameterise with the given ε ~ N(0, I) (batch, latent), decode.
-    pub fn forward(&self, x: &Tensor, eps: &Tensor) -> Result<Forward> {
-        let (mu, logvar) = self.encode(x)?;
+    pub fn forward(&self, x: &Tensor, eps: &Tensor, condition: Option<&Tensor>) -> Result<Forward> {
+        let (mu, logvar) = self.encode(x, condition)?;
         let sigma = (&logvar * 0.5)?.exp()?;
         let z = (&mu + (eps * sigma)?)?;
-        let logits = self.decode_logits(&z)?;
+        let logits = self.decode_logits(&z, condition)?;
         Ok(Forward { mu, logvar, z, logits })
     }
 
@@ -198,8 +220,8 @@ impl Vae {
     }
 }
 
-fn fan_in_of(cfg: &Config, pixels: usize, param: &str) -> usize {
-    layers(pixels, cfg)
+fn fan_in_of(cfg: &Config, pixels: usize, classes: usize, param: &str) -> usize {
+    layers(pixels, classes, cfg)
         .iter()
         .find(|(name, _, _)| param.strip_prefix(name.as_str()).is_some_and(|rest| rest.starts_with('.')))
         .map_or(1, |&(_, fan_in, _)| fan_in)
@@ -225,7 +247,7 @@ fn insert(vars: &VarMap, name: &str, value: Tensor) -> Result<Var> {
 pub struct LossTerms {
     /// Summed Bernoulli cross-entropy over pixels (nats).
     pub recon: Tensor,
-    /// KL to the prior: N(0, I) for the VAE, N(μ^Y, I) for the CVAE (nats).
+    /// KL to the prior: N(μ^Y, I) for the seeds' CVAE, N(0, I) for the other kinds (nats).
     pub kl: Tensor,
 }
 
@@ -239,7 +261,8 @@ impl LossTerms {
 impl Vae {
     /// Runs the model on x (batch, pixels) with labels (batch,) u32 and noise ε (batch, latent).
     pub fn loss_terms(&self, x: &Tensor, labels: &Tensor, eps: &Tensor) -> Result<LossTerms> {
-        let out = self.forward(x, eps)?;
+        let condition = self.condition(&labels.to_vec1::<u32>()?)?;
+        let out = self.forward(x, eps, condition.as_ref())?;
         let recon = crate::loss::bce_with_logits(&out.logits, x)?;
         let prior = self.prior_means(labels)?;
         let kl = crate::loss::kl_divergence(&out.mu, &out.logvar, prior.as_ref())?;

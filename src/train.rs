@@ -6,7 +6,7 @@ use candle_core::{Device, Tensor};
 use serde::Serialize;
 
 use crate::checkpoint::{self, Meta, Precision, TrainingState};
-use crate::config::{check_real, Config, ModelKind, BETA_MAX, LEARNING_RATE_MAX};
+use crate::config::{check_real, Config, BETA_MAX, LEARNING_RATE_MAX};
 use crate::data::{Batcher, Dataset};
 use crate::error::{invalid, LabError, Result};
 use crate::gradient::{objective_gradient, Objective, ParamGrads};
@@ -14,12 +14,8 @@ use crate::model::Vae;
 use crate::optim::{Adam, AdamParams, Snapshot};
 use crate::rng::Rng;
 
-/// Evaluation draws its own fixed ε so two evaluations of the same weights agree exactly.
-const EVAL_SEED: u64 = 0x5EED_E7A1;
 /// Mixed into the seed for the stream that user-requested samples draw from.
 const SAMPLE_STREAM: u64 = 0x5A4D_9E11_0000_0001;
-const EVAL_CHUNK: usize = 500;
-pub const MAX_SAMPLES_PER_CALL: usize = 1024;
 /// A known-good copy of the model is kept every this many healthy steps (and at every change of
 /// β or learning rate), to roll back to on divergence.
 const SNAPSHOT_EVERY: u64 = 50;
@@ -68,16 +64,6 @@ pub struct Progress {
     pub beta: f64,
 }
 
-/// Held-out numbers in nats per image; `neg_elbo` = recon + KL whatever β trained with.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Evaluation {
-    pub images: usize,
-    pub recon: f64,
-    pub kl: f64,
-    pub neg_elbo: f64,
-}
-
 /// What loading a checkpoint did: its description, and whether training resumes exactly
 /// (optimiser moments, random stream and epoch position restored) or with a fresh optimiser.
 #[derive(Clone, Debug, Serialize)]
@@ -88,17 +74,21 @@ pub struct Loaded {
     pub resumed: bool,
 }
 
+/// The trainer's state. The step loop is here; evaluation and the views are in `views`,
+/// sampling in `sampler` (both `impl Trainer` blocks of their own).
 pub struct Trainer {
     config: Config,
-    model: Vae,
+    pub(crate) model: Vae,
     optimizer: Adam,
-    train: Dataset,
-    test: Dataset,
+    pub(crate) train: Dataset,
+    pub(crate) test: Dataset,
     batcher: Batcher,
     /// Training's stream (init, shuffles, ε): nothing else draws from it, so a seed fixes a run.
     rng: Rng,
     /// Samples shown to the user draw from here, so looking never changes training.
-    sample_rng: Rng,
+    pub(crate) sample_rng: Rng,
+    /// The fitted-Gaussian sampler's Gaussians, with the step they were fitted at.
+    pub(crate) fitted: Option<crate::sampler::Fitted>,
     step: u64,
     /// Data set name recorded in checkpoints.
     dataset: String,
@@ -149,7 +139,7 @@ impl Trainer {
         let safe_point = (0, optimizer.snapshot()?);
         let sample_rng = Rng::new(config.seed ^ SAMPLE_STREAM);
         Ok(Self {
-            config, model, optimizer, train, test, batcher, rng, sample_rng, step: 0, dataset: "custom".into(), safe_point,
+            config, model, optimizer, train, test, batcher, rng, sample_rng, fitted: None, step: 0, dataset: "custom".into(), safe_point,
             recon_average: None, threads: 1, pool: Default::default(),
         })
     }
@@ -243,6 +233,7 @@ impl Trainer {
             }
         }
         self.model = model;
+        self.fitted = None;
         self.optimizer = optimizer;
         self.config = m.config.clone();
         self.step = m.step;
@@ -421,106 +412,15 @@ impl Trainer {
         let detected = self.step + 1;
         self.optimizer.restore(&self.safe_point.1)?;
         self.step = self.safe_point.0;
+        self.fitted = None;
         self.recon_average = None;
         Ok(LabError::Diverged { step: detected, restored_to: self.step, learning_rate: self.config.learning_rate })
-    }
-
-    /// −ELBO on the held-out test set (one ε draw per image, fixed across calls).
-    pub fn evaluate(&self) -> Result<Evaluation> {
-        evaluate(&self.model, &self.test)
-    }
-
-
-    /// Decodes one latent vector to pixel intensities in [0, 1].
-    pub fn decode(&self, z: &[f32]) -> Result<Vec<f32>> {
-        decode_with(&self.model, z)
-    }
-
-    /// Decodes many latent vectors at once: `z` holds rows × latent numbers; returns rows × pixels.
-    pub fn decode_many(&self, z: &[f32]) -> Result<Vec<f32>> {
-        decode_many_with(&self.model, z)
     }
 
     /// The model alone (f32, no training state) as safetensors bytes: what the page's decoding
     /// worker needs, about a third of a full checkpoint.
     pub fn model_checkpoint(&self) -> Result<Vec<u8>> {
         checkpoint::encode(&self.model, &self.meta(), Precision::F32, None)
-    }
-
-    /// The first `per_class` test images of each class (in test-set order, class by class) and
-    /// their reconstructions decoded from μ (no sampling, so they only change when the model does).
-    /// Returns (originals, reconstructions), each count × pixels in [0, 1].
-    pub fn reconstructions(&self, per_class: usize) -> Result<(Vec<f32>, Vec<f32>)> {
-        let mut picked = Vec::new();
-        for y in 0..self.model.classes {
-            let of_class = (0..self.test.len()).filter(|&i| self.test.labels[i] as usize == y);
-            picked.extend(of_class.take(per_class));
-        }
-        if picked.is_empty() || picked.len() > MAX_SAMPLES_PER_CALL {
-            invalid!("reconstructions: {per_class} per class is out of range");
-        }
-        let (x, _) = batch_tensors(&self.test, &picked)?;
-        let (mu, _) = self.model.encode(&x)?;
-        let recon = self.model.decode(&mu)?.flatten_all()?.to_vec1()?;
-        Ok((x.flatten_all()?.to_vec1()?, recon))
-    }
-
-    /// μ of every test image (test size × latent), for the latent map; labels are `test_set().labels`.
-    pub fn encode_test(&self) -> Result<Vec<f32>> {
-        let all: Vec<usize> = (0..self.test.len()).collect();
-        let mut out = Vec::with_capacity(all.len() * self.model.latent);
-        for chunk in all.chunks(EVAL_CHUNK) {
-            let (x, _) = batch_tensors(&self.test, chunk)?;
-            out.extend(self.model.encode(&x)?.0.flatten_all()?.to_vec1::<f32>()?);
-        }
-        Ok(out)
-    }
-
-    /// μ for images given as intensities in [0, 1] (rows × pixels, e.g. a drawing); rows × latent.
-    pub fn encode(&self, pixels: &[f32]) -> Result<Vec<f32>> {
-        let x = self.image_tensor(pixels)?;
-        Ok(self.model.encode(&x)?.0.flatten_all()?.to_vec1()?)
-    }
-
-    /// Test image `i` as intensities in [0, 1].
-    pub fn test_image(&self, i: usize) -> Result<Vec<f32>> {
-        if i >= self.test.len() {
-            invalid!("test image {i} does not exist: there are {} (0 to {})", self.test.len(), self.test.len().saturating_sub(1));
-        }
-        Ok(batch_tensors(&self.test, &[i])?.0.flatten_all()?.to_vec1()?)
-    }
-
-    /// The decoded path between two images: their codes μ_a and μ_b joined by a straight line,
-    /// `steps` points from μ_a to μ_b inclusive, each decoded. Returns steps × pixels.
-    pub fn interpolate(&self, a: &[f32], b: &[f32], steps: usize) -> Result<Vec<f32>> {
-        if !(2..=64).contains(&steps) {
-            invalid!("interpolation needs 2 to 64 steps, got {steps}");
-        }
-        let mut both = a.to_vec();
-        both.extend_from_slice(b);
-        let x = self.image_tensor(&both)?;
-        if x.dim(0)? != 2 {
-            invalid!("interpolation needs exactly two images of {} pixels", self.train.pixels());
-        }
-        let mu = self.model.encode(&x)?.0;
-        let (mu_a, mu_b) = (mu.get(0)?, mu.get(1)?);
-        let t: Vec<f32> = (0..steps).map(|k| k as f32 / (steps - 1) as f32).collect();
-        let t = Tensor::from_vec(t, (steps, 1), &Device::Cpu)?;
-        // z(t) = μ_a + t·(μ_b − μ_a)
-        let path = (t.broadcast_mul(&(mu_b - &mu_a)?.unsqueeze(0)?)?.broadcast_add(&mu_a.unsqueeze(0)?))?;
-        Ok(self.model.decode(&path)?.flatten_all()?.to_vec1()?)
-    }
-
-    /// Checks user-given images (whole rows of pixels, finite, in [0, 1]) and makes a tensor.
-    fn image_tensor(&self, pixels: &[f32]) -> Result<Tensor> {
-        let p = self.train.pixels();
-        if pixels.is_empty() || !pixels.len().is_multiple_of(p) || pixels.len() / p > MAX_SAMPLES_PER_CALL {
-            invalid!("images must be 1 to {MAX_SAMPLES_PER_CALL} rows of {p} pixels, got {} numbers", pixels.len());
-        }
-        if pixels.iter().any(|v| !(0.0..=1.0).contains(v)) {
-            invalid!("pixel intensities must be numbers from 0 to 1");
-        }
-        Ok(Tensor::from_slice(pixels, (pixels.len() / p, p), &Device::Cpu)?)
     }
 
     /// Samples per step from now on (1 to 4096).
@@ -537,30 +437,6 @@ impl Trainer {
             Some(m) => Ok(m.as_tensor().flatten_all()?.to_vec1()?),
             None => Ok(Vec::new()),
         }
-    }
-
-    /// Draws `n` codes z ~ N(μ^Y, I) for `class` (CVAE) or N(0, I) (no class), returning the codes
-    /// (n × latent) and their decoded images (n × pixels).
-    pub fn sample(&mut self, class: Option<usize>, n: usize) -> Result<(Vec<f32>, Vec<f32>)> {
-        if n == 0 || n > MAX_SAMPLES_PER_CALL {
-            invalid!("sample count {n} is out of range: it must be from 1 to {MAX_SAMPLES_PER_CALL}");
-        }
-        let eps = normal_tensor(&mut self.sample_rng, n, self.model.latent)?;
-        let z = match class {
-            None => eps,
-            Some(c) => {
-                if self.model.kind != ModelKind::Cvae {
-                    invalid!("the plain VAE has no class means; sample without a class or train a CVAE");
-                }
-                if c >= self.model.classes {
-                    invalid!("class {c} does not exist: this data set has classes 0 to {}", self.model.classes - 1);
-                }
-                let means = self.model.class_means().expect("CVAE has class means").as_tensor();
-                eps.broadcast_add(&means.narrow(0, c, 1)?)?
-            }
-        };
-        let images = self.model.decode(&z)?.flatten_all()?.to_vec1()?;
-        Ok((z.flatten_all()?.to_vec1()?, images))
     }
 }
 
@@ -604,52 +480,9 @@ fn new_optimizer(model: &Vae, lr: f64) -> Result<Adam> {
     Ok(Adam::new(vars, AdamParams::new(lr))?)
 }
 
-/// Decodes one latent vector with `model`, checking its length and values first.
-pub fn decode_with(model: &Vae, z: &[f32]) -> Result<Vec<f32>> {
-    let l = model.latent;
-    if z.len() != l {
-        invalid!("decode needs a z of {l} numbers, got {}", z.len());
-    }
-    decode_rows(model, z)
-}
-
-/// Decodes rows × latent numbers with `model` (1 to 4096 rows); returns rows × pixels.
-pub fn decode_many_with(model: &Vae, z: &[f32]) -> Result<Vec<f32>> {
-    let l = model.latent;
-    if z.is_empty() || !z.len().is_multiple_of(l) || z.len() / l > MAX_SAMPLES_PER_CALL * 4 {
-        invalid!("decode needs 1 to {} rows of {l} numbers, got {} numbers", MAX_SAMPLES_PER_CALL * 4, z.len());
-    }
-    decode_rows(model, z)
-}
-
-/// Decodes whole rows of latent numbers (callers check the row count) after checking the values.
-fn decode_rows(model: &Vae, z: &[f32]) -> Result<Vec<f32>> {
-    if z.iter().any(|v| !v.is_finite()) {
-        invalid!("decode: z contains a value that is not a finite number");
-    }
-    let z = Tensor::from_slice(z, (z.len() / model.latent, model.latent), &Device::Cpu)?;
-    Ok(model.decode(&z)?.flatten_all()?.to_vec1()?)
-}
-
 /// A (rows, cols) tensor of independent N(0, 1) draws from `rng`.
 pub fn normal_tensor(rng: &mut Rng, rows: usize, cols: usize) -> Result<Tensor> {
     Ok(Tensor::from_vec(rng.normals(rows * cols), (rows, cols), &Device::Cpu)?)
-}
-
-/// Average recon, KL and −ELBO of `model` over `data`, with a fixed noise stream.
-pub fn evaluate(model: &Vae, data: &Dataset) -> Result<Evaluation> {
-    let mut rng = Rng::new(EVAL_SEED);
-    let (mut recon, mut kl) = (0.0f64, 0.0f64);
-    let all: Vec<usize> = (0..data.len()).collect();
-    for chunk in all.chunks(EVAL_CHUNK) {
-        let (x, y) = batch_tensors(data, chunk)?;
-        let eps = normal_tensor(&mut rng, chunk.len(), model.latent)?;
-        let terms = model.loss_terms(&x, &y, &eps)?;
-        recon += terms.recon.sum_all()?.to_scalar::<f32>()? as f64;
-        kl += terms.kl.sum_all()?.to_scalar::<f32>()? as f64;
-    }
-    let n = data.len().max(1) as f64;
-    Ok(Evaluation { images: data.len(), recon: recon / n, kl: kl / n, neg_elbo: (recon + kl) / n })
 }
 
 pub use crate::parallel::available_threads;

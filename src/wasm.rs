@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::checkpoint::Precision;
 use crate::classifier::Classifier;
+use crate::sampler::Sampling;
 use crate::{Config, Dataset, Trainer};
 
 /// Every fixed split in the page: every 10th image of each class is held out for testing.
@@ -58,6 +59,17 @@ struct AccuracyReport {
     accuracy: f64,
     per_class: Vec<f64>,
     classifier_test_accuracy: f64,
+    /// The distribution the draws for class y came from, in words.
+    distribution: String,
+}
+
+/// A sampler by name ("prior" or "fitted") and its temperature τ, checked.
+fn sampling(sampler: &str, tau: f64) -> Result<Sampling, JsError> {
+    Ok(Sampling::new(sampler.parse().map_err(|e: String| JsError::new(&e))?, tau)?)
+}
+
+fn class_of(class: Option<u32>) -> Option<usize> {
+    class.map(|c| c as usize)
 }
 
 #[wasm_bindgen]
@@ -135,15 +147,15 @@ impl Lab {
         to_js(&self.trainer.evaluate()?)
     }
 
-    /// z (latent numbers) → 28×28 intensities in [0, 1].
-    pub fn decode(&self, z: &[f32]) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.decode(z)?)
+    /// z (latent numbers) → 28×28 intensities in [0, 1]; `class` for the standard CVAE.
+    pub fn decode(&self, z: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.decode(z, class_of(class))?)
     }
 
     /// Many z at once (rows × latent) → rows × pixels intensities; for the manifold grid.
     #[wasm_bindgen(js_name = decodeMany)]
-    pub fn decode_many(&self, z: &[f32]) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.decode_many(z)?)
+    pub fn decode_many(&self, z: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.decode_many(z, class_of(class))?)
     }
 
     /// The first `per_class` test images of each class and their reconstructions from μ:
@@ -164,9 +176,10 @@ impl Lab {
         Ok(self.trainer.encode_test()?)
     }
 
-    /// μ of images given as intensities in [0, 1] (rows × pixels, e.g. a drawing): rows × latent.
-    pub fn encode(&self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.encode(pixels)?)
+    /// μ of images given as intensities in [0, 1] (rows × pixels, e.g. a drawing): rows × latent;
+    /// the standard CVAE encodes them as `class`.
+    pub fn encode(&self, pixels: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.encode(pixels, class_of(class))?)
     }
 
     /// Test image `index` as intensities in [0, 1].
@@ -175,9 +188,10 @@ impl Lab {
         Ok(self.trainer.test_image(index as usize)?)
     }
 
-    /// The decoded straight path from image `a`'s code μ to image `b`'s: steps × pixels.
-    pub fn interpolate(&self, a: &[f32], b: &[f32], steps: u32) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.interpolate(a, b, steps as usize)?)
+    /// The decoded straight path from image `a`'s code μ to image `b`'s: steps × pixels; for the
+    /// standard CVAE `class_a` and `class_b` are theirs (the label moves along with z).
+    pub fn interpolate(&self, a: &[f32], b: &[f32], steps: u32, class_a: Option<u32>, class_b: Option<u32>) -> Result<Vec<f32>, JsError> {
+        Ok(self.trainer.interpolate(a, b, steps as usize, (class_of(class_a), class_of(class_b)))?)
     }
 
     /// The test images' labels, in the order of `encodeTest`.
@@ -192,11 +206,32 @@ impl Lab {
         Ok(self.trainer.class_means()?)
     }
 
-    /// `n` draws around μ^Y of `class` (or N(0, I) when `class` is undefined):
-    /// `{ z: Float32Array(n × latent), images: Float32Array(n × pixels) }`.
-    pub fn sample(&mut self, class: Option<u32>, n: u32) -> Result<JsValue, JsError> {
-        let (z, images) = self.trainer.sample(class.map(|c| c as usize), n as usize)?;
-        js_object(&[("z", js_sys::Float32Array::from(&z[..]).into()), ("images", js_sys::Float32Array::from(&images[..]).into())])
+    /// `n` draws for `class` (undefined: classes drawn by their training frequency, or no class
+    /// for the VAE) from `sampler` ("prior" or "fitted") at temperature `tau` in [0, 1]. `refit`:
+    /// refit the fitted Gaussians if the model moved since they were fitted. Returns
+    /// `{ z: Float32Array(n × latent), images: Float32Array(n × pixels), labels: Uint32Array, distribution }`.
+    pub fn sample(&mut self, class: Option<u32>, n: u32, sampler: &str, tau: f64, refit: bool) -> Result<JsValue, JsError> {
+        let how = sampling(sampler, tau)?;
+        let s = self.trainer.sample(class_of(class), n as usize, how, refit)?;
+        let distribution = how.describe(self.trainer.config().model, class_of(class));
+        js_object(&[
+            ("z", js_sys::Float32Array::from(&s.z[..]).into()),
+            ("images", js_sys::Float32Array::from(&s.images[..]).into()),
+            ("labels", js_sys::Uint32Array::from(&s.labels[..]).into()),
+            ("distribution", distribution.into()),
+        ])
+    }
+
+    /// The fitted sampler's Gaussians (fitted now if missing, or refitted when `refit` and the
+    /// model moved): `{ step, perClass: [{mean, covariance, factor, images} | null], all }`.
+    pub fn fitted(&mut self, refit: bool) -> Result<JsValue, JsError> {
+        to_js(self.trainer.fitted(refit)?)
+    }
+
+    /// Training images per class.
+    #[wasm_bindgen(js_name = classCounts)]
+    pub fn class_counts(&self) -> Vec<u32> {
+        self.trainer.class_counts().into_iter().map(|c| c as u32).collect()
     }
 
     /// The model alone (f32, no optimiser state) as safetensors bytes, for a `Decoder`.
@@ -252,17 +287,28 @@ impl Lab {
         self.trainer.dataset().to_string()
     }
 
-    /// For a CVAE: the share of images decoded from z ~ N(μ^Y, I) that the classifier (a
-    /// safetensors file from the CLI) labels y, over `per_class` draws per class.
-    /// Returns `{ accuracy, perClass: [..], classifierTestAccuracy }`.
+    /// For a conditional model: per class y, the share of `per_class` images generated for y by
+    /// `sampler` at temperature `tau` that the classifier (a safetensors file from the CLI) labels y.
+    /// Returns `{ accuracy, perClass: [..], classifierTestAccuracy, distribution }`.
     #[wasm_bindgen(js_name = conditionalAccuracy)]
-    pub fn conditional_accuracy(&self, classifier: &[u8], per_class: u32) -> Result<JsValue, JsError> {
-        if !(1..=10_000).contains(&per_class) {
-            return Err(JsError::new("conditional accuracy: draws per class must be from 1 to 10000"));
-        }
+    pub fn conditional_accuracy(&mut self, classifier: &[u8], per_class: u32, sampler: &str, tau: f64, refit: bool) -> Result<JsValue, JsError> {
+        let how = sampling(sampler, tau)?;
         let (clf, meta) = Classifier::decode(classifier)?;
-        let (accuracy, per) = crate::classifier::conditional_accuracy(self.trainer.model(), &clf, per_class as usize, 1)?;
-        to_js(&AccuracyReport { accuracy, per_class: per, classifier_test_accuracy: meta.test_accuracy })
+        let (accuracy, per) = self.trainer.conditional_accuracy(&clf, how, per_class as usize, refit)?;
+        let distribution = how.describe_each_class(self.trainer.config().model);
+        to_js(&AccuracyReport { accuracy, per_class: per, classifier_test_accuracy: meta.test_accuracy, distribution })
+    }
+
+    /// The classes the classifier gives images (rows × pixels in [0, 1]): the page's check of
+    /// what its samples show.
+    pub fn classify(&self, classifier: &[u8], pixels: &[f32]) -> Result<Vec<u32>, JsError> {
+        let (clf, _) = Classifier::decode(classifier)?;
+        let p = self.trainer.train_set().pixels();
+        if pixels.is_empty() || pixels.len() % p != 0 || pixels.iter().any(|v| !(0.0..=1.0).contains(v)) {
+            return Err(JsError::new(&format!("classify: images must be whole rows of {p} intensities from 0 to 1")));
+        }
+        let x = candle_core::Tensor::from_slice(pixels, (pixels.len() / p, p), &candle_core::Device::Cpu)?;
+        Ok(clf.predict(&x)?)
     }
 
     #[wasm_bindgen(js_name = setBeta)]
@@ -337,20 +383,35 @@ impl Decoder {
         self.model.latent
     }
 
+    /// The encoder and decoder take the class (the standard CVAE): `decode` needs one.
+    #[wasm_bindgen(getter, js_name = takesLabel)]
+    pub fn takes_label(&self) -> bool {
+        self.model.takes_label
+    }
+
+    /// μ^Y flattened (classes × latent); empty for the kinds without class means.
+    #[wasm_bindgen(js_name = classMeans)]
+    pub fn class_means(&self) -> Result<Vec<f32>, JsError> {
+        match self.model.class_means() {
+            Some(m) => Ok(m.as_tensor().flatten_all()?.to_vec1()?),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// The training step the weights are from.
     #[wasm_bindgen(getter)]
     pub fn step(&self) -> f64 {
         self.step as f64
     }
 
-    /// z (latent numbers) → intensities in [0, 1].
-    pub fn decode(&self, z: &[f32]) -> Result<Vec<f32>, JsError> {
-        Ok(crate::train::decode_with(&self.model, z)?)
+    /// z (latent numbers) → intensities in [0, 1]; `class` for the standard CVAE.
+    pub fn decode(&self, z: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
+        Ok(crate::views::decode_with(&self.model, z, class_of(class))?)
     }
 
     /// Many z at once (rows × latent) → rows × pixels.
     #[wasm_bindgen(js_name = decodeMany)]
-    pub fn decode_many(&self, z: &[f32]) -> Result<Vec<f32>, JsError> {
-        Ok(crate::train::decode_many_with(&self.model, z)?)
+    pub fn decode_many(&self, z: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
+        Ok(crate::views::decode_many_with(&self.model, z, class_of(class))?)
     }
 }

@@ -27,7 +27,7 @@ const Z: [f32; 3] = [0.5, -1.0, 2.0];
 
 #[test]
 fn f32_round_trip_is_exact_and_keeps_the_description() {
-    for kind in [ModelKind::Vae, ModelKind::Cvae] {
+    for kind in [ModelKind::Vae, ModelKind::Cvae, ModelKind::Sohn] {
         let mut a = trainer(kind, 1);
         a.train_steps(25).unwrap();
         let bytes = a.checkpoint(Precision::F32).unwrap();
@@ -36,14 +36,14 @@ fn f32_round_trip_is_exact_and_keeps_the_description() {
         let meta = &loaded.meta;
         assert_eq!((meta.step, meta.dataset.as_str(), meta.classes, meta.config.model), (25, "bars", 3, kind));
         assert!(loaded.resumed, "an f32 checkpoint carries the training state");
-        assert_eq!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap());
+        assert_eq!(b.decode(&Z, Some(1)).unwrap(), a.decode(&Z, Some(1)).unwrap());
         assert_eq!(b.class_means().unwrap(), a.class_means().unwrap());
         assert_eq!(b.step(), 25);
         // Training resumes exactly: same moments, same noise, same batches as never stopping.
         a.train_steps(20).unwrap();
         b.train_steps(20).unwrap();
         assert_eq!(b.step(), 45);
-        assert_eq!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap(), "{kind:?}: resumed training drifted");
+        assert_eq!(b.decode(&Z, Some(1)).unwrap(), a.decode(&Z, Some(1)).unwrap(), "{kind:?}: resumed training drifted");
     }
 }
 
@@ -58,11 +58,11 @@ fn without_the_training_state_training_goes_on_but_not_exactly() {
     let mut b = trainer(ModelKind::Cvae, 2);
     let loaded = b.load_checkpoint(&model_only).unwrap();
     assert!(!loaded.resumed);
-    assert_eq!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap());
+    assert_eq!(b.decode(&Z, Some(1)).unwrap(), a.decode(&Z, Some(1)).unwrap());
     a.train_steps(5).unwrap();
     b.train_steps(5).unwrap();
     assert_eq!(b.step(), 30);
-    assert_ne!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap(), "fresh Adam moments should give other weights");
+    assert_ne!(b.decode(&Z, Some(1)).unwrap(), a.decode(&Z, Some(1)).unwrap(), "fresh Adam moments should give other weights");
 }
 
 #[test]
@@ -73,7 +73,7 @@ fn deeper_models_round_trip_and_older_files_read_as_one_layer() {
     let mut b = trainer(ModelKind::Cvae, 2);
     let loaded = b.load_checkpoint(&a.checkpoint(Precision::F32).unwrap()).unwrap();
     assert_eq!(loaded.meta.config.layers, 2);
-    assert_eq!(b.decode(&Z).unwrap(), a.decode(&Z).unwrap());
+    assert_eq!(b.decode(&Z, Some(1)).unwrap(), a.decode(&Z, Some(1)).unwrap());
 
     // Files written before the setting existed have one layer and no `layers` in their metadata.
     let (train, test) = data(3);
@@ -81,7 +81,7 @@ fn deeper_models_round_trip_and_older_files_read_as_one_layer() {
     let one = Trainer::new(cfg, train, test).unwrap().named("bars");
     let old = forge(&one.checkpoint(Precision::F32).unwrap(), |_, i| edit_meta(i, "\"layers\":1,", ""));
     assert_eq!(b.load_checkpoint(&old).unwrap().meta.config.layers, 1);
-    assert_eq!(b.decode(&Z).unwrap(), one.decode(&Z).unwrap());
+    assert_eq!(b.decode(&Z, Some(1)).unwrap(), one.decode(&Z, Some(1)).unwrap());
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn f16_round_trip_is_close_and_half_the_size() {
     assert!(half.len() * 10 < full.len() * 6, "{} vs {}", half.len(), full.len());
     let mut b = trainer(ModelKind::Cvae, 2);
     b.load_checkpoint(&half).unwrap();
-    for (x, y) in b.decode(&Z).unwrap().iter().zip(a.decode(&Z).unwrap()) {
+    for (x, y) in b.decode(&Z, Some(1)).unwrap().iter().zip(a.decode(&Z, Some(1)).unwrap()) {
         assert!((x - y).abs() < 2e-3, "{x} vs {y}");
     }
 }
@@ -159,16 +159,50 @@ fn bad_checkpoints_are_refused_and_the_model_stays_intact() {
     cases.push(("order not a permutation", forge(&bytes, |t, _| { let n = t["training.order"].dim(0).unwrap(); t.insert("training.order".into(), Tensor::zeros(n, DType::U32, &Device::Cpu).unwrap()); }), "not a permutation"));
     cases.push(("position past the epoch", forge(&bytes, |_, i| { let m = i.get_mut("vae_lab_training").unwrap(); let at = m.find("\"cursor\":").unwrap(); let end = at + m[at..].find(',').unwrap(); m.replace_range(at..end, "\"cursor\":99999"); }), "past the"));
 
-    let before = good.decode(&Z).unwrap();
+    let before = good.decode(&Z, Some(1)).unwrap();
     for (what, bad, expected) in cases {
         let err = good.load_checkpoint(&bad).err().unwrap_or_else(|| panic!("{what}: accepted")).to_string();
         assert!(err.contains(expected), "{what}: message '{err}' lacks '{expected}'");
         assert!(err.starts_with("checkpoint"), "{what}: '{err}'");
-        assert_eq!(good.decode(&Z).unwrap(), before, "{what}: the model changed");
+        assert_eq!(good.decode(&Z, Some(1)).unwrap(), before, "{what}: the model changed");
         assert_eq!(good.step(), 10, "{what}: the step count changed");
     }
     assert!(checkpoint::decode(&bytes).is_ok());
     assert_eq!(FORMAT, "vae-lab/1");
+}
+
+#[test]
+fn a_standard_cvae_checkpoint_with_another_label_count_is_refused_and_the_model_kept() {
+    let mut good = trainer(ModelKind::Sohn, 1);
+    good.train_steps(10).unwrap();
+    let bytes = good.checkpoint(Precision::F32).unwrap();
+    let before = good.decode(&Z, Some(2)).unwrap();
+    // The label's one-hot is part of the first layers' inputs: a file whose description names
+    // another class count no longer fits its own weights.
+    let cases = [
+        ("four labels described, three in the weights", forge(&bytes, |_, i| edit_meta(i, "\"classes\":3", "\"classes\":4")), "shape"),
+        ("described as the seeds' CVAE", forge(&bytes, |_, i| edit_meta(i, "\"sohn\"", "\"cvae\"")), "checkpoint"),
+        ("described as a VAE", forge(&bytes, |_, i| edit_meta(i, "\"sohn\"", "\"vae\"")), "shape"),
+        ("decoder without the label's columns", forge(&bytes, |t, _| {
+            let w = t["decoder.hidden.weight"].narrow(1, 0, 3).unwrap();
+            t.insert("decoder.hidden.weight".into(), w);
+        }), "'decoder.hidden.weight' has shape"),
+    ];
+    for (what, bad, expected) in cases {
+        let err = good.load_checkpoint(&bad).err().unwrap_or_else(|| panic!("{what}: accepted")).to_string();
+        assert!(err.contains(expected), "{what}: message '{err}' lacks '{expected}'");
+        assert_eq!(good.decode(&Z, Some(2)).unwrap(), before, "{what}: the model changed");
+        assert_eq!(good.config().model, ModelKind::Sohn);
+    }
+    // Fewer classes than the data has: refused, nothing replaced.
+    let (train, test) = data(2);
+    let small = Trainer::new(Config { model: ModelKind::Sohn, latent: 3, hidden: 16, batch: 8, ..Config::default() }, train, test).unwrap();
+    let err = good.load_checkpoint(&small.checkpoint(Precision::F32).unwrap()).err().unwrap().to_string();
+    assert!(err.contains("knows 2 classes"), "{err}");
+    assert_eq!(good.decode(&Z, Some(2)).unwrap(), before);
+    // Its decoder needs a class, and the class changes the image.
+    assert!(good.decode(&Z, None).unwrap_err().to_string().contains("choose one"));
+    assert_ne!(good.decode(&Z, Some(0)).unwrap(), before);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Training's hand-made gradient (src/gradient.rs) against Candle's autograd on the model's own
 //! objective: the same loss and terms, and the same gradient for every weight, bias and class
-//! mean, on VAEs and CVAEs of one and three hidden layers, with β ≠ 1 and log σ² past its clamp.
+//! mean, on VAEs, the seeds' CVAEs and standard CVAEs (label into encoder and decoder) of one to
+//! three hidden layers, with β ≠ 1 and log σ² past its clamp.
 
 use candle_core::{Device, Tensor};
 use vae_lab::config::{Config, ModelKind};
@@ -71,9 +72,16 @@ fn gradient_matches_autograd_cvae() {
 }
 
 #[test]
+fn gradient_matches_autograd_standard_cvae() {
+    check(ModelKind::Sohn, 1, 1.0, false);
+    check(ModelKind::Sohn, 3, 0.5, false);
+}
+
+#[test]
 fn gradient_matches_autograd_past_the_logvar_clamp() {
     check(ModelKind::Vae, 1, 1.0, true);
     check(ModelKind::Cvae, 2, 1.0, true);
+    check(ModelKind::Sohn, 2, 2.0, true);
 }
 
 #[test]
@@ -96,4 +104,15 @@ fn a_label_without_a_class_mean_is_an_error_not_a_panic() {
     let eps = Tensor::zeros((2, 3), candle_core::DType::F32, &Device::Cpu).unwrap();
     let err = objective_gradient(&model, &x, &y, &eps, 1.0, || {}).err().expect("an error");
     assert!(err.to_string().contains("no class mean"), "{err}");
+}
+
+#[test]
+fn a_label_outside_the_standard_cvaes_classes_is_an_error_not_a_panic() {
+    let mut rng = Rng::new(7);
+    let model = Vae::new(&Config { model: ModelKind::Sohn, latent: 3, hidden: 8, ..Config::default() }, PIXELS, CLASSES, &mut rng).unwrap();
+    let x = Tensor::zeros((2, PIXELS), candle_core::DType::F32, &Device::Cpu).unwrap();
+    let y = Tensor::new(&[1u32, CLASSES as u32 + 3], &Device::Cpu).unwrap();
+    let eps = Tensor::zeros((2, 3), candle_core::DType::F32, &Device::Cpu).unwrap();
+    let err = objective_gradient(&model, &x, &y, &eps, 1.0, || {}).err().expect("an error");
+    assert!(err.to_string().contains("label 7 does not exist"), "{err}");
 }

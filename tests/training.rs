@@ -1,5 +1,6 @@
 //! Training on the real MNIST digits the project's set-up prepares (scripts/setup.sh).
 
+use vae_lab::sampler::{Sampler, Sampling};
 use vae_lab::{Config, Dataset, ModelKind, Trainer};
 
 fn mnist() -> (Dataset, Dataset) {
@@ -45,13 +46,19 @@ fn cvae_short_run_lowers_test_loss() {
 }
 
 #[test]
+fn standard_cvae_short_run_lowers_test_loss() {
+    short_run_lowers_test_loss(ModelKind::Sohn);
+}
+
+#[test]
 fn cvae_class_samples_decode_and_same_seed_reproduces() {
     let (train, test) = mnist();
     let cfg = Config { seed: 9, ..Config::default() };
     let run = |train: Dataset, test: Dataset| {
         let mut t = Trainer::new(cfg.clone(), train, test).unwrap();
         t.train_steps(30).unwrap();
-        (t.class_means().unwrap(), t.sample(Some(7), 4).unwrap())
+        let s = t.sample(Some(7), 4, Sampling::new(Sampler::Prior, 1.0).unwrap(), false).unwrap();
+        (t.class_means().unwrap(), (s.z, s.images))
     };
     let (means_a, (z_a, img_a)) = run(train.clone(), test.clone());
     let (means_b, (z_b, img_b)) = run(train, test);
@@ -68,7 +75,7 @@ fn divergence_at_learning_rate_10_rolls_back_to_the_healthy_model() {
     trainer.train_steps(100).unwrap();
     let healthy = trainer.evaluate().unwrap();
     let z = [0.5f32; 8];
-    let healthy_image = trainer.decode(&z).unwrap();
+    let healthy_image = trainer.decode(&z, None).unwrap();
 
     trainer.set_learning_rate(10.0).unwrap();
     let mut diverged = None;
@@ -87,7 +94,7 @@ fn divergence_at_learning_rate_10_rolls_back_to_the_healthy_model() {
     assert!(err.to_string().contains("lower learning rate than 10"), "{err}");
     // Back exactly where the learning rate was changed.
     assert_eq!((restored_to, trainer.step()), (100, 100));
-    assert_eq!(trainer.decode(&z).unwrap(), healthy_image);
+    assert_eq!(trainer.decode(&z, None).unwrap(), healthy_image);
     assert_eq!(trainer.evaluate().unwrap().neg_elbo, healthy.neg_elbo);
     // With a sane learning rate training goes on from there.
     trainer.set_learning_rate(1e-3).unwrap();
@@ -109,18 +116,18 @@ fn batched_views_agree_with_single_decodes_and_encodes() {
     let mut trainer = Trainer::new(Config { latent: 3, seed: 2, ..Config::default() }, train, test).unwrap();
     trainer.train_steps(30).unwrap();
     let rows = [[0.0f32, 1.0, -1.0], [2.0, 0.5, 0.0]];
-    let many = trainer.decode_many(&rows.concat()).unwrap();
+    let many = trainer.decode_many(&rows.concat(), None).unwrap();
     for (i, z) in rows.iter().enumerate() {
-        assert_close(&many[i * 784..(i + 1) * 784], &trainer.decode(z).unwrap(), "batched decode");
+        assert_close(&many[i * 784..(i + 1) * 784], &trainer.decode(z, None).unwrap(), "batched decode");
     }
-    assert!(trainer.decode_many(&[0.0; 4]).is_err(), "4 numbers are not whole rows of 3");
+    assert!(trainer.decode_many(&[0.0; 4], None).is_err(), "4 numbers are not whole rows of 3");
 
     let mu = trainer.encode_test().unwrap();
     assert_eq!(mu.len(), 997 * 3);
     let (originals, recon) = trainer.reconstructions(1).unwrap();
     assert_eq!((originals.len(), recon.len()), (10 * 784, 10 * 784));
     // The first reconstruction is decode(μ) of the first test image of class 0 (the test set's first).
-    assert_close(&recon[..784], &trainer.decode(&mu[..3]).unwrap(), "reconstruction");
+    assert_close(&recon[..784], &trainer.decode(&mu[..3], None).unwrap(), "reconstruction");
 }
 
 #[test]
@@ -129,10 +136,10 @@ fn drawing_samples_does_not_change_training() {
     let cfg = Config { seed: 4, ..Config::default() };
     let mut quiet = Trainer::new(cfg.clone(), train.clone(), test.clone()).unwrap();
     let mut curious = Trainer::new(cfg, train, test).unwrap();
-    curious.sample(Some(3), 8).unwrap();
+    curious.sample(Some(3), 8, Sampling::new(Sampler::Fitted, 0.5).unwrap(), true).unwrap();
     let (a, b) = (quiet.train_steps(5).unwrap(), curious.train_steps(5).unwrap());
     assert_eq!((a.recon, a.kl), (b.recon, b.kl));
-    assert_eq!(quiet.decode(&[0.1; 8]).unwrap(), curious.decode(&[0.1; 8]).unwrap());
+    assert_eq!(quiet.decode(&[0.1; 8], None).unwrap(), curious.decode(&[0.1; 8], None).unwrap());
 }
 
 #[test]
@@ -141,23 +148,45 @@ fn interpolation_is_the_decoded_straight_line_between_two_codes() {
     let mut trainer = Trainer::new(Config { latent: 3, seed: 5, ..Config::default() }, train, test).unwrap();
     trainer.train_steps(30).unwrap();
     let (a, b) = (trainer.test_image(0).unwrap(), trainer.test_image(500).unwrap());
-    let mu = trainer.encode(&[a.clone(), b.clone()].concat()).unwrap();
+    let mu = trainer.encode(&[a.clone(), b.clone()].concat(), None).unwrap();
     let (mu_a, mu_b) = (&mu[..3], &mu[3..]);
     // μ of a test image is what the map shows for it.
     assert_close(mu_a, &trainer.encode_test().unwrap()[..3], "encode vs encode_test");
-    let path = trainer.interpolate(&a, &b, 5).unwrap();
+    let path = trainer.interpolate(&a, &b, 5, (None, None)).unwrap();
     assert_eq!(path.len(), 5 * 784);
     for (k, t) in [0.0f32, 0.25, 0.5, 0.75, 1.0].into_iter().enumerate() {
         let z: Vec<f32> = mu_a.iter().zip(mu_b).map(|(x, y)| x + t * (y - x)).collect();
-        assert_close(&path[k * 784..(k + 1) * 784], &trainer.decode(&z).unwrap(), "path point");
+        assert_close(&path[k * 784..(k + 1) * 784], &trainer.decode(&z, None).unwrap(), "path point");
     }
     // Bad requests are refused with a reason.
     let msg = |r: vae_lab::Result<Vec<f32>>| r.unwrap_err().to_string();
-    assert!(msg(trainer.interpolate(&a, &b, 1)).contains("2 to 64 steps"));
-    assert!(msg(trainer.interpolate(&a, &b[..700], 4)).contains("rows of 784 pixels"));
-    assert!(msg(trainer.encode(&vec![2.0; 784])).contains("from 0 to 1"));
-    assert!(msg(trainer.encode(&vec![f32::NAN; 784])).contains("from 0 to 1"));
+    assert!(msg(trainer.interpolate(&a, &b, 1, (None, None))).contains("2 to 64 steps"));
+    assert!(msg(trainer.interpolate(&a, &b[..700], 4, (None, None))).contains("rows of 784 pixels"));
+    assert!(msg(trainer.encode(&vec![2.0; 784], None)).contains("from 0 to 1"));
+    assert!(msg(trainer.encode(&vec![f32::NAN; 784], None)).contains("from 0 to 1"));
     assert!(msg(trainer.test_image(997)).contains("does not exist"));
+}
+
+#[test]
+fn the_standard_cvaes_interpolation_moves_the_label_with_z() {
+    let (train, test) = mnist();
+    let mut trainer = Trainer::new(Config { model: ModelKind::Sohn, latent: 3, seed: 5, ..Config::default() }, train, test).unwrap();
+    trainer.train_steps(30).unwrap();
+    // Test images 0 and 500 are of different classes (the test set is in file order).
+    let (ya, yb) = (trainer.test_set().labels[0] as usize, trainer.test_set().labels[500] as usize);
+    assert_ne!(ya, yb);
+    let (a, b) = (trainer.test_image(0).unwrap(), trainer.test_image(500).unwrap());
+    let (mu_a, mu_b) = (trainer.encode(&a, Some(ya)).unwrap(), trainer.encode(&b, Some(yb)).unwrap());
+    // Each image is encoded with its own label, as the map's codes are.
+    let map = trainer.encode_test().unwrap();
+    assert_close(&mu_a, &map[..3], "encode vs encode_test");
+    let path = trainer.interpolate(&a, &b, 3, (Some(ya), Some(yb))).unwrap();
+    assert_close(&path[..784], &trainer.decode(&mu_a, Some(ya)).unwrap(), "start: a's code and a's class");
+    assert_close(&path[2 * 784..], &trainer.decode(&mu_b, Some(yb)).unwrap(), "end: b's code and b's class");
+    let mid: Vec<f32> = mu_a.iter().zip(&mu_b).map(|(x, y)| 0.5 * (x + y)).collect();
+    assert!(trainer.decode(&mid, Some(ya)).unwrap() != path[784..2 * 784], "the middle mixes both labels, not a's alone");
+    let msg = trainer.interpolate(&a, &b, 3, (None, Some(yb))).unwrap_err().to_string();
+    assert!(msg.contains("choose one"), "{msg}");
 }
 
 #[test]
@@ -172,7 +201,7 @@ fn profiled_steps_train_exactly_like_plain_ones_and_time_every_phase() {
     let p = profiled.profile_steps(4, &|| { ticks.set(ticks.get() + 1.0); ticks.get() }).unwrap();
     assert_eq!((p.steps, p.batch, p.forward, p.backward, p.update), (4, 4.0, 4.0, 4.0, 4.0));
     assert_eq!(profiled.step(), 4);
-    assert_eq!(plain.decode(&[0.2; 8]).unwrap(), profiled.decode(&[0.2; 8]).unwrap());
+    assert_eq!(plain.decode(&[0.2; 8], None).unwrap(), profiled.decode(&[0.2; 8], None).unwrap());
 }
 
 #[test]
@@ -195,7 +224,7 @@ fn two_threads_take_the_steps_of_one_up_to_the_order_of_sums() {
         let (a, b) = (one.train_steps(30).unwrap(), two.train_steps(30).unwrap());
         assert!(close(a.loss, b.loss, 1e-3), "batch {batch}, steps 2-31: one thread {a:?}, two {b:?}");
         assert_eq!((one.step(), a.epoch_progress), (two.step(), b.epoch_progress));
-        let (x, y) = (one.decode(&[0.4; 8]).unwrap(), two.decode(&[0.4; 8]).unwrap());
+        let (x, y) = (one.decode(&[0.4; 8], None).unwrap(), two.decode(&[0.4; 8], None).unwrap());
         let worst = x.iter().zip(&y).map(|(p, q)| (p - q).abs()).fold(0.0f32, f32::max);
         assert!(worst < 0.02, "batch {batch}: decoded pixels differ by up to {worst}");
     }

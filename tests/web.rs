@@ -57,16 +57,16 @@ fn decode_gives_784_intensities_in_unit_range() {
     let mut lab = lab(r#"{"latent":4}"#);
     lab.train(5).map_err(JsValue::from).unwrap();
     for z in [[0.0f32; 4], [3.0, -3.0, 1.5, -0.5]] {
-        let px = lab.decode(&z).map_err(JsValue::from).unwrap();
+        let px = lab.decode(&z, None).map_err(JsValue::from).unwrap();
         assert_eq!(px.len(), 784);
         assert!(px.iter().all(|p| (0.0..=1.0).contains(p)));
     }
     // A wrong-sized z is refused with a message; the model still decodes afterwards.
-    let err = error_text(lab.decode(&[0.0; 3]).unwrap_err());
+    let err = error_text(lab.decode(&[0.0; 3], None).unwrap_err());
     assert!(err.contains("4 numbers"), "{err}");
-    let err = error_text(lab.decode(&[0.0, f32::NAN, 0.0, 0.0]).unwrap_err());
+    let err = error_text(lab.decode(&[0.0, f32::NAN, 0.0, 0.0], None).unwrap_err());
     assert!(err.contains("finite"), "{err}");
-    assert_eq!(lab.decode(&[0.0; 4]).map_err(JsValue::from).unwrap().len(), 784);
+    assert_eq!(lab.decode(&[0.0; 4], None).map_err(JsValue::from).unwrap().len(), 784);
 }
 
 #[wasm_bindgen_test]
@@ -90,11 +90,38 @@ fn lab_vae() -> Lab {
 #[wasm_bindgen_test]
 fn class_samples_have_codes_and_images() {
     let mut lab = lab(r#"{"model":"cvae","latent":5}"#);
-    let out = lab.sample(Some(3), 6).map_err(JsValue::from).unwrap();
-    let get = |k: &str| js_sys::Float32Array::from(js_sys::Reflect::get(&out, &k.into()).unwrap()).to_vec();
-    assert_eq!((get("z").len(), get("images").len()), (30, 6 * 784));
-    let err = error_text(lab.sample(Some(10), 1).unwrap_err());
+    for sampler in ["prior", "fitted"] {
+        let out = lab.sample(Some(3), 6, sampler, 0.7, false).map_err(JsValue::from).unwrap();
+        let get = |k: &str| js_sys::Float32Array::from(js_sys::Reflect::get(&out, &k.into()).unwrap()).to_vec();
+        assert_eq!((get("z").len(), get("images").len()), (30, 6 * 784));
+        let labels = js_sys::Uint32Array::from(js_sys::Reflect::get(&out, &"labels".into()).unwrap()).to_vec();
+        assert_eq!(labels, vec![3; 6]);
+        let what = js_sys::Reflect::get(&out, &"distribution".into()).unwrap().as_string().unwrap();
+        assert!(what.contains("0.7²"), "{sampler}: {what}");
+    }
+    let err = error_text(lab.sample(Some(10), 1, "prior", 1.0, false).unwrap_err());
     assert!(err.contains("class 10 does not exist"), "{err}");
+    let err = error_text(lab.sample(Some(1), 1, "prior", 1.5, false).unwrap_err());
+    assert!(err.contains("tau = 1.5 is out of range"), "{err}");
+    let err = error_text(lab.sample(Some(1), 1, "posterior", 1.0, false).unwrap_err());
+    assert!(err.contains("unknown sampler"), "{err}");
+}
+
+#[wasm_bindgen_test]
+fn the_standard_cvae_decodes_for_a_class() {
+    let mut lab = lab(r#"{"model":"sohn","latent":3,"seed":2}"#);
+    lab.train(30).map_err(JsValue::from).unwrap();
+    let z = [0.1f32, -0.4, 0.9];
+    let (a, b) = (lab.decode(&z, Some(1)).map_err(JsValue::from).unwrap(), lab.decode(&z, Some(7)).map_err(JsValue::from).unwrap());
+    assert_eq!(a.len(), 784);
+    assert_ne!(a, b, "the class must reach the decoder");
+    let err = error_text(lab.decode(&z, None).unwrap_err());
+    assert!(err.contains("choose one"), "{err}");
+    // Without a class, Sample draws classes by their frequency in the training set.
+    let out = lab.sample(None, 200, "prior", 1.0, false).map_err(JsValue::from).unwrap();
+    let labels = js_sys::Uint32Array::from(js_sys::Reflect::get(&out, &"labels".into()).unwrap()).to_vec();
+    assert_eq!(labels.len(), 200);
+    assert!(labels.iter().all(|&y| y < 10) && (0..10).filter(|y| labels.contains(y)).count() >= 8, "{labels:?}");
 }
 
 #[wasm_bindgen_test]
@@ -106,12 +133,12 @@ fn checkpoints_round_trip_and_a_bad_one_changes_nothing() {
     b.load_checkpoint(&bytes).map_err(JsValue::from).unwrap();
     assert_eq!((b.latent(), b.step()), (4, 20.0));
     let z = [0.3f32, -0.2, 1.0, 0.0];
-    assert_eq!(b.decode(&z).map_err(JsValue::from).unwrap(), a.decode(&z).map_err(JsValue::from).unwrap());
+    assert_eq!(b.decode(&z, None).map_err(JsValue::from).unwrap(), a.decode(&z, None).map_err(JsValue::from).unwrap());
 
-    let before = b.decode(&z).map_err(JsValue::from).unwrap();
+    let before = b.decode(&z, None).map_err(JsValue::from).unwrap();
     let err = error_text(b.load_checkpoint(&bytes[..bytes.len() / 2]).unwrap_err());
     assert!(err.starts_with("checkpoint"), "{err}");
-    assert_eq!(b.decode(&z).map_err(JsValue::from).unwrap(), before);
+    assert_eq!(b.decode(&z, None).map_err(JsValue::from).unwrap(), before);
     assert_eq!(b.step(), 20.0);
 }
 
@@ -143,12 +170,12 @@ fn divergence_rolls_back_and_says_so() {
     let mut lab = lab(r#"{"seed":8}"#);
     lab.train(100).map_err(JsValue::from).unwrap();
     let z = [0.2f32; 8];
-    let healthy = lab.decode(&z).map_err(JsValue::from).unwrap();
+    let healthy = lab.decode(&z, None).map_err(JsValue::from).unwrap();
     lab.set_learning_rate(10.0).map_err(JsValue::from).unwrap();
     let err = error_text(lab.train(200).unwrap_err());
     assert!(err.contains("rolled back to step 100"), "{err}");
     assert_eq!(lab.step(), 100.0);
-    assert_eq!(lab.decode(&z).map_err(JsValue::from).unwrap(), healthy);
+    assert_eq!(lab.decode(&z, None).map_err(JsValue::from).unwrap(), healthy);
 }
 
 #[wasm_bindgen_test]

@@ -1,5 +1,6 @@
 """Checkpoints are plain safetensors: Python's `safetensors` package reads them, and a decoder
-written here in numpy from the exported weights matches the Rust decode to 1e-5."""
+written here in numpy from the exported weights matches the Rust decode to 1e-5, for every model
+kind (the standard CVAE's decoder reads z with the class's one-hot appended)."""
 import json
 import os
 import subprocess
@@ -19,11 +20,13 @@ def cli(*args):
     return out.stdout
 
 
-def numpy_decode(path, z):
+def numpy_decode(path, z, cls):
     with safe_open(path, framework="np") as f:
         meta = json.loads(f.metadata()["vae_lab"])
         w = {k: f.get_tensor(k).astype(np.float64) for k in f.keys()}
     h = z
+    if meta["config"]["model"] == "sohn":  # the label's one-hot joins the decoder's input
+        h = np.concatenate([z, np.eye(meta["classes"])[cls]])
     for i in range(meta["config"].get("layers", 1)):  # decoder.hidden, decoder.hidden2, ...
         name = "decoder.hidden" + (str(i + 1) if i else "")
         h = np.maximum(0.0, w[name + ".weight"] @ h + w[name + ".bias"])
@@ -31,8 +34,8 @@ def numpy_decode(path, z):
     return meta, 1.0 / (1.0 + np.exp(-logits))
 
 
-def rust_decode(path, z):
-    return np.array(json.loads(cli("decode", "--checkpoint", str(path), "--z", ",".join(f"{v:.9g}" for v in z))))
+def rust_decode(path, z, cls):
+    return np.array(json.loads(cli("decode", "--checkpoint", str(path), "--z", ",".join(f"{v:.9g}" for v in z), "--class", str(cls))))
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +43,14 @@ def trained_checkpoint():
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "cvae.safetensors"
         cli("train", "--epochs", "1", "--latent", "5", "--hidden", "64", "--save", str(path))
+        yield path
+
+
+@pytest.fixture(scope="module")
+def standard_cvae_checkpoint():
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "sohn.safetensors"
+        cli("train", "--model", "sohn", "--epochs", "1", "--latent", "4", "--hidden", "48", "--save", str(path))
         yield path
 
 
@@ -55,10 +66,10 @@ def check_decode_matches(path):
     rng = np.random.default_rng(0)
     with safe_open(path, framework="np") as f:
         latent = json.loads(f.metadata()["vae_lab"])["config"]["latent"]
-    for z in [np.zeros(latent), rng.normal(size=latent), 3.0 * rng.normal(size=latent)]:
+    for cls, z in [(0, np.zeros(latent)), (3, rng.normal(size=latent)), (9, 3.0 * rng.normal(size=latent))]:
         z = z.astype(np.float32).astype(np.float64)
-        meta, expected = numpy_decode(path, z)
-        got = rust_decode(path, z)
+        meta, expected = numpy_decode(path, z, cls)
+        got = rust_decode(path, z, cls)
         assert got.shape == (meta["rows"] * meta["cols"],)
         np.testing.assert_allclose(got, expected, atol=1e-5, rtol=0)
 
@@ -77,6 +88,17 @@ def test_metadata_describes_the_model(trained_checkpoint):
 
 def test_numpy_decode_matches_rust(trained_checkpoint):
     check_decode_matches(trained_checkpoint)
+
+
+def test_standard_cvae_reads_the_label_and_decodes_the_same_in_numpy(standard_cvae_checkpoint):
+    with safe_open(standard_cvae_checkpoint, framework="np") as f:
+        meta = json.loads(f.metadata()["vae_lab"])
+        assert meta["config"]["model"] == "sohn" and "class_means" not in f.keys()
+        assert f.get_tensor("encoder.hidden.weight").shape == (48, 784 + 10)
+        assert f.get_tensor("decoder.hidden.weight").shape == (48, 4 + 10)
+    check_decode_matches(standard_cvae_checkpoint)
+    z = np.full(4, 0.3)
+    assert np.abs(rust_decode(standard_cvae_checkpoint, z, 1) - rust_decode(standard_cvae_checkpoint, z, 7)).max() > 1e-3
 
 
 @pytest.mark.parametrize("path", shipped_checkpoints(), ids=lambda p: p.name)
