@@ -12,12 +12,12 @@ let shown = null; // the last grid asked for: new weights redraw it without bein
 const fits = ({ z, n, rows = n, cols = n }) => decoder && z.length === rows * cols * decoder.latent;
 
 function grid(request) {
-  const { z, n, purpose = 'grid', rows = n, cols = n, pushed = false } = request;
+  const { z, n, purpose = 'grid', rows = n, cols = n, pushed = false, cls = null } = request;
   if (!fits(request)) {
     waiting.set(purpose, request); // after a size change the page may ask before the new weights are here
     return;
   }
-  const pixels = decoder.decodeMany(z);
+  const pixels = decoder.decodeMany(z, decoder.takesLabel ? cls ?? 0 : undefined); // the standard CVAE decodes for a class
   if (purpose === 'grid') shown = request;
   postMessage({ status: purpose, n, rows, cols, pixels, pushed }, [pixels.buffer]);
 }

@@ -1,6 +1,8 @@
 // The latent map: every test image's μ as a dot coloured by class, on two chosen dimensions
 // (the manifold grid's), with the class means μ^Y labelled and the current z as a cross.
-// Clicking or dragging on it moves those two dimensions of z.
+// For the chosen class it draws where samples come from: the prior's 1σ and 2σ circles (for the
+// seeds' CVAE around μ^y, with the other classes' 1σ circles dashed, so their overlap shows) and
+// the fitted Gaussian's 1σ and 2σ ellipses. Clicking or dragging on it moves those two dimensions of z.
 import { Z_RANGE } from './latent.js';
 
 export const CLASS_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -15,6 +17,8 @@ export class LatentMap {
     this.axes = [0, 1];
     this.z = [];
     this.drawn = null; // μ of the user's drawing, marked ◆
+    // Where samples of the chosen class come from: {cls, kind, fitted} (fitted: Lab.fitted()).
+    this.overlay = null;
     let dragging = false;
     const pick = (e) => {
       const r = canvas.getBoundingClientRect();
@@ -26,8 +30,9 @@ export class LatentMap {
     canvas.addEventListener('pointerup', () => { dragging = false; });
   }
 
-  set({ mu, labels, means, latent, axes, z, drawn }) {
+  set({ mu, labels, means, latent, axes, z, drawn, overlay }) {
     if (drawn !== undefined) this.drawn = drawn;
+    if (overlay !== undefined) this.overlay = overlay;
     if (mu) this.mu = mu;
     if (labels) this.labels = labels;
     if (means) this.means = means;
@@ -81,6 +86,7 @@ export class LatentMap {
     const px = (v) => ((v + Z_RANGE) / (2 * Z_RANGE)) * size;
     const py = (v) => size - px(v);
     ctx.drawImage(this.layer, 0, 0);
+    this.drawOverlay(ctx, px, py, size / (2 * Z_RANGE));
     if (this.z.length > Math.max(dx, dy)) {
       const [x, y] = [px(this.z[dx]), py(this.z[dy])];
       ctx.strokeStyle = '#111827'; ctx.lineWidth = 2;
@@ -94,5 +100,51 @@ export class LatentMap {
       canvas.dataset.drawn = `${x.toFixed(1)},${y.toFixed(1)}`;
     } else delete canvas.dataset.drawn;
     canvas.dataset.points = String(this.dots);
+  }
+
+  /// The chosen class's prior circles (and, for the seeds' CVAE, the other classes' 1σ circles)
+  /// and its fitted Gaussian's ellipses, projected on the map's two dimensions. `unit`: pixels
+  /// per unit of z.
+  drawOverlay(ctx, px, py, unit) {
+    const o = this.overlay;
+    const { latent, axes: [dx, dy] } = this;
+    const drawnOn = [];
+    if (!o || Math.max(dx, dy) >= latent) { this.canvas.dataset.overlay = ''; return; }
+    const classes = this.means.length / latent;
+    const centre = (c) => (o.kind === 'cvae' && c < classes ? [this.means[c * latent + dx], this.means[c * latent + dy]] : [0, 0]);
+    const circle = ([x, y], r, colour, dash) => {
+      ctx.strokeStyle = colour; ctx.lineWidth = 1.5; ctx.setLineDash(dash);
+      ctx.beginPath(); ctx.arc(px(x), py(y), r * unit, 0, 2 * Math.PI); ctx.stroke();
+    };
+    const colour = o.cls === null ? '#111827' : CLASS_COLOURS[o.cls % 10];
+    if (o.kind === 'cvae' && o.cls !== null) {
+      for (let c = 0; c < classes; c++) if (c !== o.cls) circle(centre(c), 1, `${CLASS_COLOURS[c % 10]}99`, [4, 4]);
+    }
+    if (o.kind === 'cvae' ? o.cls !== null : true) {
+      const at = centre(o.cls ?? 0);
+      circle(at, 1, colour, []);
+      circle(at, 2, colour, [2, 3]);
+      drawnOn.push('prior');
+    }
+    const g = o.fitted && (o.kind === 'vae' ? o.fitted.all : o.cls !== null ? o.fitted.perClass[o.cls] : null);
+    if (g && g.mean.length === latent) {
+      // The 2×2 covariance on the map's axes: its eigenvectors are the ellipse's axes.
+      const [a, b, d] = [g.covariance[dx * latent + dx], g.covariance[dx * latent + dy], g.covariance[dy * latent + dy]];
+      const mid = (a + d) / 2;
+      const half = Math.sqrt(((a - d) / 2) ** 2 + b * b);
+      const [l1, l2] = [Math.max(mid + half, 0), Math.max(mid - half, 0)];
+      const angle = 0.5 * Math.atan2(2 * b, a - d);
+      ctx.fillStyle = `${colour}22`;
+      for (const k of [1, 2]) {
+        ctx.strokeStyle = colour; ctx.lineWidth = k === 1 ? 2.5 : 1.5; ctx.setLineDash(k === 1 ? [] : [6, 3]);
+        ctx.beginPath();
+        ctx.ellipse(px(g.mean[dx]), py(g.mean[dy]), k * Math.sqrt(l1) * unit, k * Math.sqrt(l2) * unit, -angle, 0, 2 * Math.PI);
+        if (k === 1) ctx.fill();
+        ctx.stroke();
+      }
+      drawnOn.push('fitted');
+    }
+    ctx.setLineDash([]);
+    this.canvas.dataset.overlay = drawnOn.join(' ');
   }
 }

@@ -56,7 +56,8 @@ export class ClassButtons {
     this.buttons = [];
   }
 
-  build(classes, enabled) {
+  /// `kind`: the model (the seeds' CVAE moves z to μ^y; the standard CVAE tells the decoder y).
+  build(classes, enabled, kind = 'cvae') {
     this.container.replaceChildren();
     this.buttons = Array.from({ length: classes }, (_, c) => {
       const b = document.createElement('button');
@@ -64,7 +65,7 @@ export class ClassButtons {
       b.textContent = String(c);
       b.disabled = !enabled;
       b.setAttribute('aria-pressed', 'false');
-      b.setAttribute('aria-label', `move z to the learned mean of class ${c}`);
+      b.setAttribute('aria-label', kind === 'sohn' ? `decode as class ${c}` : `move z to the learned mean of class ${c}`);
       b.addEventListener('click', () => this.onPick(c));
       this.container.append(b);
       return b;

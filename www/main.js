@@ -1,13 +1,13 @@
 // The page: wires the settings, latent sliders, class buttons and loss chart to the model worker.
 // The worker owns the model; this thread only sends requests and paints what comes back.
-import { PARAMS, BY_KEY, readHash, writeHash } from './state.js';
+import { PARAMS, BY_KEY, readHash, writeHash, modelConfig, coerce } from './state.js';
 import { SettingsForm } from './settings.js';
 import { LatentSliders, ClassButtons } from './latent.js';
 import { LossChart } from './chart.js';
 import { paintImages, paintGrid } from './digits.js';
 import { downloadBlob, downloadPng } from './files.js';
 import { ManifoldGrid } from './manifold.js';
-import { LatentMap } from './latent-map.js';
+import { LatentMap, CLASS_COLOURS } from './latent-map.js';
 import { DrawPad } from './draw.js';
 import { Interpolation } from './interpolation.js';
 import { OneInFlight } from './one-in-flight.js';
@@ -16,17 +16,31 @@ import { fitsShipped } from './shipped-model.js';
 import { Lab } from '../pkg/vae_lab.js';
 
 const SAMPLE_COUNT = 8;
+// Per-class accuracy bars: draws per class, and how often they follow the model while it trains
+// (100 draws per class take the training worker a moment away from training).
+const ACCURACY_DRAWS = 100;
+const ACCURACY_EVERY_MS = 20000;
+const FITTED_EVERY_MS = 10000; // the map's fitted ellipses (the worker refits at most this often)
+const KIND_NAMES = { vae: 'VAE', cvae: 'CVAE with class means μ^y', sohn: 'CVAE with label input' };
 const $ = (id) => document.getElementById(id);
 
 const start = readHash(location.hash);
 const page = {
   values: start.values,
   pendingZ: start.z, // z from the address, applied once the model's size is known
+  zFromAddress: !!start.z, // then the first ready keeps it instead of moving to a class mean
   classes: 0,
   classMeans: new Float32Array(0),
   followClass: null, // class whose μ^Y the sliders track while it trains, until the user drags
+  // The chosen class: the class buttons' selection. The standard CVAE always has one (its decoder
+  // needs it); for the seeds' CVAE it is dropped when z leaves μ^y (Sample then draws y too).
+  cls: null,
   running: false,
+  fitted: null, // the fitted sampler's Gaussians (for the map), as the worker last sent them
 };
+/// The class the decoder is given: the chosen one for the standard CVAE, none for the others.
+const decodeClass = () => (page.values.model === 'sohn' ? page.cls ?? page.values.class : null);
+const conditional = () => page.values.model !== 'vae';
 
 window.vaeLab = page; // for the e2e tests and for poking at from the console
 // The wasm is compiled once by boot.js, before this module ran; the training worker is started
@@ -60,13 +74,13 @@ const latentMap = new LatentMap($('map'), (axes, values) => {
 });
 const grid = new ManifoldGrid(
   { canvas: $('grid'), xSelect: $('grid-x'), ySelect: $('grid-y'), range: $('grid-range'), size: $('grid-size') },
-  (msg, transfer) => gridWorker().postMessage(msg, transfer),
+  (msg, transfer) => gridWorker().postMessage({ ...msg, cls: decodeClass() }, transfer),
 );
 grid.onChange = () => latentMap.set({ axes: grid.axes() });
 const pad = new DrawPad($('draw'), (final) => { requestEncode(); if (final && $('interp-drawn').checked) interpolation.request(); });
 const interpolation = new Interpolation(
   { canvas: $('interp'), from: $('interp-a'), to: $('interp-b'), steps: $('interp-steps'), useDrawing: $('interp-drawn'), random: $('interp-random') },
-  (msg) => worker.postMessage(msg),
+  (msg) => worker.postMessage({ ...msg, cls: decodeClass() }),
   () => (pad.isEmpty() ? null : pad.pixels()),
 );
 start.problems.forEach((p) => say(p, 'warn'));
@@ -100,7 +114,7 @@ function recordLatency() {
 // ---- The drawing: encoded while drawing (one request in flight), its μ marked on the map.
 const encoding = new OneInFlight(() => {
   if (pad.isEmpty()) return false; // cleared meanwhile: nothing to encode
-  worker.postMessage({ type: 'encode', pixels: pad.pixels() });
+  worker.postMessage({ type: 'encode', pixels: pad.pixels(), cls: decodeClass() });
 });
 const requestEncode = () => encoding.request();
 
@@ -119,7 +133,7 @@ function gridSoon() {
 /// `z` (already there when a slider moved), redraw and remember it in the address.
 function moveZ(z = null) {
   page.followClass = null;
-  classButtons.select(null);
+  if (page.values.model === 'cvae') selectClass(null); // z left μ^y; the standard CVAE keeps its y
   if (z) sliders.set(z);
   if (showZ()) recordLatency();
   saveHashSoon();
@@ -137,13 +151,55 @@ function refreshViews() {
   }
 }
 
+/// Marks class `c` (or none) as chosen: its button, the map's circles and ellipses, the readout.
+function selectClass(c) {
+  page.cls = c;
+  classButtons.select(c);
+  if (c !== null) page.values.class = c;
+  latentMap.set({ overlay: { cls: c, kind: page.values.model, fitted: page.fitted } });
+  showReadout();
+}
+
+/// A class button: for the seeds' CVAE z moves to μ^y (and follows it while training); for the
+/// standard CVAE the decoder is told y and z stays (the sliders now move the style within y).
 function pickClass(c) {
   const latent = sliders.inputs.length;
-  page.followClass = c;
-  classButtons.select(c);
-  sliders.set(page.classMeans.subarray(c * latent, (c + 1) * latent));
+  selectClass(c);
+  if (page.values.model === 'cvae') {
+    page.followClass = c;
+    sliders.set(page.classMeans.subarray(c * latent, (c + 1) * latent));
+  } else {
+    sliderImage.setClass(c);
+    requestEncode();
+    interpolation.request();
+  }
   showZ();
   saveHashSoon();
+}
+
+/// One line under the class buttons: why samples of the chosen class may show another one.
+function showReadout() {
+  const el = $('class-readout');
+  const { model } = page.values;
+  const c = page.cls;
+  const latent = sliders.inputs.length;
+  if (model === 'sohn') {
+    el.textContent = `The decoder is told y = ${c ?? page.values.class}; the sliders move z, what the label leaves open (style, slant, thickness), and every z decodes as that class.`;
+  } else if (model === 'vae') {
+    el.textContent = '';
+  } else if (c === null || page.classMeans.length < (c + 1) * latent) {
+    el.textContent = 'Pick a class: z moves to its learned prior mean μ^y.';
+  } else {
+    const mean = (k) => page.classMeans.subarray(k * latent, (k + 1) * latent);
+    let nearest = null;
+    for (let k = 0; k < page.classMeans.length / latent; k++) {
+      if (k === c) continue;
+      const d = Math.hypot(...mean(k).map((v, i) => v - mean(c)[i]));
+      if (!nearest || d < nearest.d) nearest = { k, d };
+    }
+    el.textContent = nearest ? `Class ${c}'s nearest other class mean is ${nearest.k}'s, ${nearest.d.toFixed(2)} prior widths (σ = 1) away in ${latent}-D: `
+      + `${nearest.d < 4 ? 'their prior clouds overlap, so draws from N(μ^y, I) can decode as the neighbour' : 'their prior clouds barely touch'}.` : '';
+  }
 }
 
 // ---- Settings: sizes rebuild the model (and say so); β and learning rate apply while training.
@@ -163,13 +219,13 @@ function rebuild(why, fresh = false, restore = null) {
   setRunning(false);
   $('status').textContent = 'Building the model…';
   page.rebuildReason = why;
-  const { dataset, ...config } = page.values;
-  worker.postMessage({ type: 'init', config, dataset, pretrained: !fresh, restore });
+  worker.postMessage({ type: 'init', config: modelConfig(page.values), dataset: page.values.dataset, pretrained: !fresh, restore });
 }
 
 function setRunning(running) {
   page.running = running;
   $('step-once').disabled = running;
+  if (running) $('status').textContent = 'Training… drag the sliders or sample as it learns; Pause to stop.';
   $('train').textContent = running ? 'Pause' : 'Train';
   $('train').setAttribute('aria-pressed', String(running));
 }
@@ -192,7 +248,10 @@ window.addEventListener('hashchange', () => {
   } else {
     const { beta, learningRate, warmup } = page.values;
     worker.postMessage({ type: 'set', beta, learningRate, warmup });
+    showSampler();
+    if (conditional() && next.given.has('class') && next.values.class < page.classes) pickClass(next.values.class);
     if (next.z) { sliders.set(next.z); showZ(); }
+    requestSamples();
   }
 });
 
@@ -210,8 +269,10 @@ const onReply = {
     page.classes = d.classes;
     page.classMeans = d.classMeans;
     page.followClass = null;
+    page.fitted = null;
     // A loaded model brings its own settings: show them.
     page.values = { ...page.values, ...d.config, dataset: d.dataset };
+    page.values.class = Math.min(page.values.class, Math.max(0, d.classes - 1));
     settings.set(page.values);
     saveHashSoon();
     // New sliders when the size changed or the address named a z; else they keep their z.
@@ -219,10 +280,12 @@ const onReply = {
     interpolation.setTestSize(d.testSize);
     page.mapAt = null;
     latentMap.set({ means: d.classMeans, latent: d.latent, axes: grid.axes(), mu: new Float32Array(0), labels: new Uint8Array(0) });
-    classButtons.build(d.classes, d.config.model === 'cvae');
-    $('classes-note').hidden = d.config.model === 'cvae';
-    $('measure-accuracy').disabled = d.config.model !== 'cvae';
+    classButtons.build(d.classes, d.config.model !== 'vae', d.config.model);
+    $('classes-note').hidden = d.config.model !== 'vae';
+    $('measure-accuracy').disabled = d.config.model === 'vae';
+    $('sample').disabled = false;
     $('accuracy').textContent = '–';
+    showAccuracy(null);
     chart.show(); // here too, should no weights have come (it waits for the first image otherwise)
     if (d.history) chart.load(d.history);
     else chart.clear();
@@ -240,13 +303,22 @@ const onReply = {
       autosave: () => `your model as autosaved at ${new Date(d.from.savedAt).toLocaleTimeString()} (${d.step.toLocaleString()} steps${resumes})`,
     };
     const origin = origins[d.from?.kind]?.() ?? 'random weights';
-    $('status').textContent = `Ready: ${d.config.model.toUpperCase()} with ${d.latent} latent dimensions on `
+    $('status').textContent = `Ready: ${KIND_NAMES[d.config.model]} with ${d.latent} latent dimensions on `
       + `${d.trainSize.toLocaleString()} training and ${d.testSize.toLocaleString()} test images; ${origin}.`;
     if (page.rebuildReason) say(page.rebuildReason, 'info');
     page.rebuildReason = null;
+    // A conditional model opens on a class: the seeds' CVAE at its mean μ^y (a crisp image, not
+    // the blend between classes at z = 0), unless the address named a z; the standard CVAE keeps z.
+    if (d.config.model === 'vae') selectClass(null);
+    else if (d.config.model === 'cvae' && page.zFromAddress) selectClass(null);
+    else pickClass(page.values.class);
+    page.zFromAddress = false;
+    sliderImage.setClass(decodeClass());
     showZ(); // new sliders: their z, and the grid around it
     refreshViews();
     requestSamples();
+    requestFitted();
+    requestAccuracy();
   },
   saved(d) {
     const name = `vae-lab-${slug(d.dataset)}-${d.model}-step${d.step}.safetensors`;
@@ -261,15 +333,28 @@ const onReply = {
     showProgress(d);
     page.classMeans = d.classMeans;
     if (page.followClass !== null) pickClass(page.followClass);
+    else showReadout();
     refreshViews(); // the same test images and drawing through the changing model: watch it learn
-    if (!d.running) setRunning(false);
+    if (performance.now() - page.fittedAt >= FITTED_EVERY_MS) requestFitted();
+    if (performance.now() - page.accuracyAt >= ACCURACY_EVERY_MS) requestAccuracy();
+    if (!d.running) {
+      setRunning(false);
+      $('status').textContent = `Paused at step ${d.step.toLocaleString()}: drag the sliders, or Train to go on.`;
+    }
   },
   weights(d) {
     // The shipped weights the page painted itself at load (see below) come once more from the worker.
     if (d.shipped && page.shownShipped) return;
     page.weightsSeen = true;
     // z from the address before the sliders exist (at load the weights come first), else 0.
-    const fallback = (latent) => (page.pendingZ?.length === latent ? page.pendingZ : new Float32Array(latent));
+    // For the seeds' CVAE at load: the chosen class's mean μ^y, a crisp image (z = 0 blends classes).
+    const fallback = (latent, image) => {
+      if (page.pendingZ?.length === latent) return page.pendingZ;
+      const means = page.values.model === 'cvae' ? image.classMeans() : [];
+      const c = page.values.class;
+      return means.length >= (c + 1) * latent ? means.slice(c * latent, (c + 1) * latent) : new Float32Array(latent);
+    };
+    sliderImage.setClass(page.values.model === 'sohn' ? page.values.class : null);
     sliderImage.setWeights(d.bytes, fallback).then(() => {
       if (page.firstImageMs === undefined && page.readyMs === undefined) {
         $('status').textContent = 'Reading the data set for training… the sliders already decode the shipped model.';
@@ -293,7 +378,31 @@ const onReply = {
     encoding.answered();
   },
   interpolated(d) { interpolation.paint(d); },
-  samples(d) { paintImages($('samples'), d.images, d.n); },
+  samples(d) {
+    paintImages($('samples'), d.images, d.n);
+    page.samples = d;
+    page.sampleLabels = null;
+    $('sample-labels').replaceChildren();
+    $('samples-caption').textContent = `${d.n} samples: ${d.distribution}.`;
+    // The shipped classifier reads each sample, so a wrong class shows at a glance.
+    if (BY_KEY.dataset.options[page.values.dataset]) worker.postMessage({ type: 'classify', pixels: d.images });
+  },
+  classified(d) {
+    page.sampleLabels = Array.from(d.labels);
+    const asked = page.samples?.labels ?? [];
+    $('sample-labels').replaceChildren(...page.sampleLabels.map((y, i) => {
+      const mark = document.createElement('span');
+      mark.textContent = String(y);
+      mark.style.color = CLASS_COLOURS[y % 10];
+      if (asked.length) mark.className = asked[i] === y ? 'right' : 'wrong';
+      mark.title = asked.length ? `drawn for class ${asked[i]}, the classifier reads ${y}` : `the classifier reads ${y}`;
+      return mark;
+    }));
+  },
+  fitted(d) {
+    page.fitted = d.fitted;
+    latentMap.set({ overlay: { cls: page.cls, kind: page.values.model, fitted: d.fitted } });
+  },
   grid(d) { grid.paint(d); },
   traversal(d) {
     const canvas = document.createElement('canvas');
@@ -311,9 +420,11 @@ const onReply = {
     $('test-elbo').textContent = `${d.negElbo.toFixed(1)} (recon ${d.recon.toFixed(1)} + KL ${d.kl.toFixed(1)}) on ${d.images} images`;
   },
   accuracy(d) {
+    accuracyFlight.answered();
     const per = d.perClass.map((p, y) => `${y}: ${Math.round(p * 100)} %`).join(', ');
-    $('accuracy').textContent = `${(d.accuracy * 100).toFixed(1)} % (classifier's own test accuracy ${(d.classifierTestAccuracy * 100).toFixed(1)} %)`;
+    $('accuracy').textContent = `${(d.accuracy * 100).toFixed(1)} % at step ${d.step.toLocaleString()}, ${d.sampler} τ = ${d.tau} (classifier's own test accuracy ${(d.classifierTestAccuracy * 100).toFixed(1)} %)`;
     $('accuracy').title = `per class: ${per}`;
+    showAccuracy(d);
   },
   updated() {},
   autosaved(d) {
@@ -325,7 +436,8 @@ const onReply = {
     if (d.during === 'grid') grid.failed();
     if (d.during === 'interpolate') interpolation.done();
     if (d.during === 'encode') encoding.failed();
-    if (d.during === 'accuracy') $('accuracy').textContent = '–';
+    if (d.during === 'classify') return; // the samples stay without their reading (no classifier)
+    if (d.during === 'accuracy') { accuracyFlight.failed(); $('accuracy').textContent = '–'; showAccuracy(null, d.message); }
     if (d.during === 'train') {
       // Diverged (rolled back) or failed: show the model as it now is.
       setRunning(false);
@@ -370,12 +482,88 @@ function showProgress(d) {
     : `${Math.round(d.samplesPerSec).toLocaleString()} samples/s, ${d.stepsPerSec.toFixed(1)} steps/s, ${d.threads > 1 ? `${d.threads} threads` : 'one thread'}`;
 }
 
+/// Draws SAMPLE_COUNT images with the chosen sampler and τ, of the chosen class (none chosen:
+/// classes drawn by their frequency, or no class for the VAE); the reply's caption says from what.
 function requestSamples() {
-  const cls = page.values.model === 'cvae' && page.followClass !== null ? page.followClass : null;
-  worker.postMessage({ type: 'sample', cls, n: SAMPLE_COUNT });
-  $('samples-caption').textContent = cls === null
-    ? `${SAMPLE_COUNT} samples, z ~ N(0, I)` : `${SAMPLE_COUNT} samples of class ${cls}: z ~ N(μ^y, I), y = ${cls}`;
+  if (!page.classes) return; // not ready yet
+  const cls = conditional() ? page.cls : null;
+  const { sampler, tau } = page.values;
+  worker.postMessage({ type: 'sample', cls, n: SAMPLE_COUNT, sampler, tau });
 }
+
+// ---- Conditional accuracy per class, for the sampler and τ chosen: measured by the worker with
+// the shipped classifier at ready, when the sampler changes, and every ACCURACY_EVERY_MS while
+// training; one request at a time.
+page.accuracyAt = -Infinity;
+page.fittedAt = -Infinity;
+page.accuracyDraws = ACCURACY_DRAWS; // the button asks once for more
+const accuracyFlight = new OneInFlight(() => {
+  if (!conditional() || !BY_KEY.dataset.options[page.values.dataset]) return false;
+  page.accuracyAt = performance.now();
+  const { sampler, tau } = page.values;
+  worker.postMessage({ type: 'accuracy', perClass: page.accuracyDraws, sampler, tau });
+  page.accuracyDraws = ACCURACY_DRAWS;
+});
+const requestAccuracy = () => accuracyFlight.request();
+
+function requestFitted() {
+  if (!page.classes) return;
+  page.fittedAt = performance.now();
+  worker.postMessage({ type: 'fitted' });
+}
+
+/// The per-class bars (`d`: an accuracy reply, or null to clear them, with `why` in place).
+function showAccuracy(d, why = null) {
+  const box = $('class-accuracy');
+  if (!d) {
+    box.replaceChildren();
+    box.setAttribute('aria-label', 'conditional accuracy per class: not measured');
+    $('accuracy-caption').textContent = why ?? (conditional()
+      ? 'How often a draw for each class shows that class, as an independent classifier judges it: measuring…'
+      : 'The plain VAE has no classes to generate: choose a CVAE model to measure how often a class comes out as asked.');
+    return;
+  }
+  box.replaceChildren(...d.perClass.map((p, y) => {
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    const fill = document.createElement('span');
+    fill.style.height = `${Math.round(p * 56)}px`;
+    fill.style.background = CLASS_COLOURS[y % 10];
+    const label = document.createElement('b');
+    label.textContent = String(y);
+    bar.title = `class ${y}: ${(p * 100).toFixed(0)} %`;
+    bar.append(fill, label);
+    return bar;
+  }));
+  box.setAttribute('aria-label', `conditional accuracy per class: ${d.perClass.map((p, y) => `${y}: ${Math.round(p * 100)} %`).join(', ')}`);
+  box.dataset.accuracy = String(d.accuracy);
+  $('accuracy-caption').textContent = `${(d.accuracy * 100).toFixed(1)} % of ${d.perClassDraws} draws per class show their class `
+    + `(bars: per class, full height = 100 %), drawn as ${d.distribution}; step ${d.step.toLocaleString()}, judged by an independent classifier `
+    + `(${(d.classifierTestAccuracy * 100).toFixed(1)} % on real test images).`;
+}
+
+/// The sampler controls from page.values.
+function showSampler() {
+  $('sampler').value = page.values.sampler;
+  $('tau').value = String(page.values.tau);
+  $('tau-out').textContent = Number(page.values.tau).toFixed(2);
+}
+for (const key of ['sampler', 'tau']) {
+  $(key).addEventListener(key === 'tau' ? 'input' : 'change', () => {
+    const { value, problem } = coerce(BY_KEY[key], $(key).value);
+    if (problem) say(problem, 'warn');
+    page.values[key] = value;
+    $('tau-out').textContent = Number(page.values.tau).toFixed(2);
+    saveHashSoon();
+    requestSamples();
+    if (key === 'sampler' || !page.tauTimer) {
+      // While τ is being dragged the bars follow once it settles.
+      clearTimeout(page.tauTimer);
+      page.tauTimer = setTimeout(() => { page.tauTimer = 0; requestAccuracy(); }, key === 'tau' ? 400 : 0);
+    }
+  });
+}
+showSampler();
 
 function say(text, kind = 'info') {
   const li = document.createElement('li');
@@ -402,7 +590,7 @@ $('load-file').addEventListener('change', () => {
 async function useDataFiles(files) {
   setRunning(false);
   $('status').textContent = `Reading ${files.length} file(s)…`;
-  const { dataset, ...config } = page.values;
+  const config = modelConfig(page.values);
   const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
   worker.postMessage({ type: 'files', files: read, config }, read.map((f) => f.bytes.buffer));
 }
@@ -432,7 +620,11 @@ $('png-traversal').addEventListener('click', () => {
   const { z, rows, cols } = grid.traversal(sliders.values());
   gridWorker().postMessage({ type: 'grid', purpose: 'traversal', z, rows, cols }, [z.buffer]);
 });
-$('measure-accuracy').addEventListener('click', () => { $('accuracy').textContent = 'measuring…'; worker.postMessage({ type: 'accuracy' }); });
+$('measure-accuracy').addEventListener('click', () => {
+  $('accuracy').textContent = 'measuring…';
+  page.accuracyDraws = 500;
+  accuracyFlight.request();
+});
 $('draw-clear').addEventListener('click', () => {
   pad.clear();
   page.drawnMu = null;

@@ -4,7 +4,7 @@ import { PARAMS, coerce } from './state.js';
 export class SettingsForm {
   constructor(container, values, onChange) {
     this.inputs = {};
-    for (const p of PARAMS) {
+    for (const p of PARAMS.filter((q) => !q.place)) {
       const row = document.createElement('div');
       row.className = 'field';
       const label = document.createElement('label');

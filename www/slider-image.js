@@ -10,12 +10,29 @@ export class SliderImage {
     this.canvas = canvas;
     this.decoder = null;
     this.z = null; // the z on screen (or asked for before any weights came)
+    this.cls = 0; // the class the standard CVAE's decoder is given (the other kinds ignore it)
     this.ready = init({ module_or_path: module });
     this.swaps = this.ready; // weights are applied in arrival order, once the module is ready
   }
 
   get latent() {
     return this.decoder?.latent ?? 0;
+  }
+
+  /// The class means μ^Y of the weights in use (classes × latent; empty for the other kinds).
+  classMeans() {
+    return this.decoder?.classMeans() ?? new Float32Array(0);
+  }
+
+  /// Whether the decoder takes the class (the standard CVAE).
+  get takesLabel() {
+    return this.decoder?.takesLabel ?? false;
+  }
+
+  /// The class to decode for (the standard CVAE); repaints.
+  setClass(cls) {
+    this.cls = cls ?? 0;
+    if (this.z) this.show(this.z);
   }
 
   /// New weights (a model checkpoint's bytes): repaints the z on screen, or `fallbackZ(latent)`
@@ -26,7 +43,7 @@ export class SliderImage {
       const next = new Decoder(bytes); // checks the file whole; the old weights stay on error
       this.decoder?.free();
       this.decoder = next;
-      this.show(this.z?.length === next.latent ? this.z : fallbackZ(next.latent));
+      this.show(this.z?.length === next.latent ? this.z : fallbackZ(next.latent, this));
     });
     this.swaps = swap.catch(() => {}); // a refused set of weights does not block the next
     return swap;
@@ -37,7 +54,7 @@ export class SliderImage {
   show(z) {
     this.z = Float32Array.from(z);
     if (this.z.length !== this.latent) return false;
-    paintImages(this.canvas, this.decoder.decode(this.z));
+    paintImages(this.canvas, this.decoder.decode(this.z, this.decoder.takesLabel ? this.cls : undefined));
     return true;
   }
 }

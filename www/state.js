@@ -4,8 +4,8 @@
 export const PARAMS = [
   { key: 'dataset', label: 'Data', kind: 'enum', options: { mnist: 'MNIST digits (10k)', fashion: 'Fashion-MNIST (70k)' }, fallback: 'mnist', restart: true,
     help: 'MNIST: 10,000 handwritten digits. Fashion-MNIST: 70,000 clothing images (a larger download).' },
-  { key: 'model', label: 'Model', kind: 'enum', options: { cvae: 'CVAE (class means μ^Y)', vae: 'VAE / β-VAE' }, fallback: 'cvae', restart: true,
-    help: 'CVAE: each class y has a learned prior mean μ^Y. VAE: one prior N(0, I).' },
+  { key: 'model', label: 'Model', kind: 'enum', options: { cvae: 'CVAE, class means μ^y', sohn: 'CVAE, label input', vae: 'VAE / β-VAE' }, fallback: 'cvae', restart: true,
+    help: 'CVAE, class means (the seeds\' model): each class y has a learned prior mean μ^y, encoder and decoder see no label. CVAE, label input (Sohn et al. 2015): the label joins the encoder\'s and decoder\'s input, prior N(0, I). VAE: one prior N(0, I), no label.' },
   { key: 'beta', label: 'β (KL weight)', kind: 'real', min: 0, max: 20, step: 0.1, fallback: 1,
     help: 'β = 1 is the plain VAE; β > 1 trades reconstruction for a more regular latent space.' },
   { key: 'warmup', label: 'KL warm-up (steps)', kind: 'int', min: 0, max: 100000, step: 100, fallback: 0,
@@ -22,11 +22,24 @@ export const PARAMS = [
     help: 'Adam step size.' },
   { key: 'batch', label: 'Batch size', kind: 'int', min: 8, max: 512, step: 8, fallback: 64, restart: true,
     help: 'Samples per step.' },
+  // The explorer's own controls (not the model's settings): how Sample draws z, and the class.
+  { key: 'sampler', label: 'Sampler', kind: 'enum', options: { fitted: 'fitted Gaussian', prior: 'prior' }, fallback: 'fitted', place: 'explorer',
+    help: 'prior: the model\'s own prior. fitted: a full-covariance Gaussian fitted to the encoder\'s means of each class\'s training images.' },
+  { key: 'tau', label: 'τ', kind: 'real', min: 0, max: 1, step: 0.05, fallback: 0.7, place: 'explorer',
+    help: 'Temperature: draws are centre + τ·spread; below 1 they stay nearer the class\'s centre (sharper, more often the right class, less varied).' },
+  { key: 'class', label: 'Class', kind: 'int', min: 0, max: 255, step: 1, fallback: 0, place: 'explorer',
+    help: 'The class the explorer opens on.' },
   { key: 'seed', label: 'Seed', kind: 'int', min: 0, max: 2 ** 31 - 1, step: 1, fallback: 1, restart: true,
     help: 'Same seed, same initial weights, noise and shuffles.' },
 ];
 
 export const BY_KEY = Object.fromEntries(PARAMS.map((p) => [p.key, p]));
+
+/// The model's settings among `values`: what the worker builds a model from (not the data set,
+/// not the explorer's own controls).
+export function modelConfig(values) {
+  return Object.fromEntries(PARAMS.filter((p) => p.key !== 'dataset' && !p.place).map((p) => [p.key, values[p.key]]));
+}
 
 export function defaults() {
   return Object.fromEntries(PARAMS.map((p) => [p.key, p.fallback]));

@@ -20,6 +20,9 @@ const SLICE_MS = 15; // work per slice: short enough that a slider's decode wait
 const REPORT_MS = 200; // progress messages (and chart points) five times a second
 const AUTOSAVE_MS = 5000; // while training; also whenever training stops or the model is replaced
 const HISTORY_MAX = 4000; // loss points kept (and autosaved); past it every other one is dropped
+// The fitted sampler's Gaussians are refitted to the moving model at most this often while it
+// trains (a refit encodes up to 500 training images per class), and whenever it is paused.
+const REFIT_EVERY_MS = 10000;
 
 let Lab = null; // the wasm's model class, once loaded
 let threads = 1; // threads a training step may use (2 where the page is cross-origin isolated)
@@ -28,6 +31,7 @@ let running = false;
 let stepsPerSlice = 1;
 const dataCache = new Map();
 const classifiers = new Map(); // classifier files by URL, fetched on first use
+let fittedAt = -Infinity; // when the fitted Gaussians were last refitted
 let window_ = null; // losses accumulated since the last report
 let weightsStep = -1; // the step whose weights the page has
 let wasmMemory = null; // the module's linear memory (set once loaded): its size is in each report
@@ -332,6 +336,25 @@ function floats(arr) {
   return arr instanceof Float32Array ? arr : Float32Array.from(arr);
 }
 
+/// Whether the fitted Gaussians may be refitted now (see REFIT_EVERY_MS); notes the time if so.
+function mayRefit() {
+  if (running && performance.now() - fittedAt < REFIT_EVERY_MS) return false;
+  fittedAt = performance.now();
+  return true;
+}
+
+/// The shipped classifier of the current data set (fetched once); none for the user's own files.
+async function classifier() {
+  if (!(lab.dataset in DATA)) throw new Error('no classifier for your own data: conditional accuracy needs one trained on it (CLI: vae-lab classifier)');
+  const url = new URL(`../models/${lab.dataset}-classifier.safetensors`, import.meta.url);
+  if (!classifiers.has(url.href)) {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`no classifier for '${lab.dataset}' (HTTP ${res.status})`);
+    classifiers.set(url.href, new Uint8Array(await res.arrayBuffer()));
+  }
+  return classifiers.get(url.href);
+}
+
 const handlers = {
   init: build,
   load: loadFile,
@@ -356,15 +379,19 @@ const handlers = {
     running = false;
     return { status: 'paused', step: lab ? lab.step : 0 };
   },
-  encode({ pixels }) {
-    const mu = lab.encode(floats(pixels));
-    const recon = lab.decode(mu);
+  encode({ pixels, cls }) {
+    // The standard CVAE encodes and decodes the drawing as the class chosen on the page.
+    const mu = lab.encode(floats(pixels), cls ?? undefined);
+    const recon = lab.decode(mu, cls ?? undefined);
     return [{ status: 'encoded', mu, recon }, [mu.buffer, recon.buffer]];
   },
-  interpolate({ a, b, steps }) {
+  interpolate({ a, b, steps, cls }) {
+    // A test image comes with its own label; the drawing takes the class chosen on the page.
+    const labels = lab.testLabels();
     const image = (e) => (e.pixels ? floats(e.pixels) : lab.testImage(e.test));
+    const label = (e) => (e.pixels ? cls ?? undefined : labels[e.test]);
     const [pa, pb] = [image(a), image(b)];
-    const path = lab.interpolate(pa, pb, steps);
+    const path = lab.interpolate(pa, pb, steps, label(a), label(b));
     return [{ status: 'interpolated', a: pa, b: pb, path, steps }, [path.buffer]];
   },
   map() {
@@ -375,21 +402,24 @@ const handlers = {
     const { originals, reconstructions, count } = lab.reconstructions(perClass);
     return [{ status: 'reconstructions', originals, reconstructions, count }, [originals.buffer, reconstructions.buffer]];
   },
-  sample({ cls, n }) {
-    const { z, images } = lab.sample(cls ?? undefined, n);
-    return [{ status: 'samples', cls, n, z, images }, [z.buffer, images.buffer]];
+  sample({ cls, n, sampler = 'prior', tau = 1 }) {
+    const { z, images, labels, distribution } = lab.sample(cls ?? undefined, n, sampler, tau, sampler === 'fitted' && mayRefit());
+    return [{ status: 'samples', cls, n, z, images, labels, distribution }, [z.buffer, images.buffer]];
+  },
+  fitted() {
+    return { status: 'fitted', fitted: lab.fitted(mayRefit()), step: lab.step };
+  },
+  async classify({ pixels }) {
+    return { status: 'classified', labels: lab.classify(await classifier(), floats(pixels)) };
   },
   evaluate() {
     return { status: 'evaluated', ...lab.evaluate() };
   },
-  async accuracy({ perClass = 200 }) {
-    const url = new URL(`../models/${lab.dataset}-classifier.safetensors`, import.meta.url);
-    if (!classifiers.has(url.href)) {
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`no classifier for '${lab.dataset}' (HTTP ${res.status})`);
-      classifiers.set(url.href, new Uint8Array(await res.arrayBuffer()));
-    }
-    return { status: 'accuracy', ...lab.conditionalAccuracy(classifiers.get(url.href), perClass) };
+  async accuracy({ perClass = 200, sampler = 'prior', tau = 1 }) {
+    const clf = await classifier();
+    const t0 = performance.now();
+    const report = lab.conditionalAccuracy(clf, perClass, sampler, tau, sampler === 'fitted' && mayRefit());
+    return { status: 'accuracy', ...report, perClassDraws: perClass, sampler, tau, step: lab.step, ms: performance.now() - t0 };
   },
   step() {
     if (running) throw new Error('pause training before stepping');
