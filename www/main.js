@@ -2,7 +2,7 @@
 // The worker owns the model; this thread only sends requests and paints what comes back.
 import { PARAMS, BY_KEY, readHash, writeHash, modelConfig, coerce } from './state.js';
 import { SettingsForm } from './settings.js';
-import { LatentSliders, ClassButtons } from './latent.js';
+import { LatentSliders, ClassButtons, Z_RANGE } from './latent.js';
 import { LossChart } from './chart.js';
 import { paintImages, paintGrid } from './digits.js';
 import { downloadBlob, downloadPng } from './files.js';
@@ -133,6 +133,7 @@ function gridSoon() {
 /// `z` (already there when a slider moved), redraw and remember it in the address.
 function moveZ(z = null) {
   page.followClass = null;
+  page.userMovedZ = true;
   if (page.values.model === 'cvae') selectClass(null); // z left μ^y; the standard CVAE keeps its y
   if (z) sliders.set(z);
   if (showZ()) recordLatency();
@@ -309,10 +310,12 @@ const onReply = {
     page.rebuildReason = null;
     // A conditional model opens on a class: the seeds' CVAE at its mean μ^y (a crisp image, not
     // the blend between classes at z = 0), unless the address named a z; the standard CVAE keeps z.
+    // Nor when the person already moved z (the sliders work before the model is ready).
     if (d.config.model === 'vae') selectClass(null);
-    else if (d.config.model === 'cvae' && page.zFromAddress) selectClass(null);
+    else if (d.config.model === 'cvae' && (page.zFromAddress || page.userMovedZ)) selectClass(null);
     else pickClass(page.values.class);
     page.zFromAddress = false;
+    page.userMovedZ = false;
     sliderImage.setClass(decodeClass());
     showZ(); // new sliders: their z, and the grid around it
     refreshViews();
@@ -352,7 +355,10 @@ const onReply = {
       if (page.pendingZ?.length === latent) return page.pendingZ;
       const means = page.values.model === 'cvae' ? image.classMeans() : [];
       const c = page.values.class;
-      return means.length >= (c + 1) * latent ? means.slice(c * latent, (c + 1) * latent) : new Float32Array(latent);
+      // Clamped and rounded to the sliders' steps, so that they show the z painted.
+      return means.length >= (c + 1) * latent
+        ? means.slice(c * latent, (c + 1) * latent).map((v) => Math.round(100 * Math.max(-Z_RANGE, Math.min(Z_RANGE, v))) / 100)
+        : new Float32Array(latent);
     };
     sliderImage.setClass(page.values.model === 'sohn' ? page.values.class : null);
     sliderImage.setWeights(d.bytes, fallback).then(() => {
