@@ -83,7 +83,7 @@ fn reparameterisation_is_mu_plus_eps_sigma() {
     let model = tiny_cvae(4, &mut rng);
     let x = Tensor::from_vec((0..24).map(|i| (i % 7) as f32 / 7.0).collect::<Vec<_>>(), (2, 12), &Device::Cpu).unwrap();
     let eps = Tensor::from_vec(rng.normals(8), (2, 4), &Device::Cpu).unwrap();
-    let out = model.forward(&x, &eps).unwrap();
+    let out = model.forward(&x, &eps, None).unwrap();
     let (mu, logvar, z, e) = [&out.mu, &out.logvar, &out.z, &eps]
         .map(|t| t.flatten_all().unwrap().to_vec1::<f32>().unwrap()).into();
     for i in 0..8 {
@@ -91,7 +91,7 @@ fn reparameterisation_is_mu_plus_eps_sigma() {
         assert!((z[i] - want).abs() < 1e-6, "z[{i}] = {} but μ + εσ = {want}", z[i]);
     }
     // Logits decode z exactly: the decoder sees the reparameterised sample.
-    let again = model.decode_logits(&out.z).unwrap();
+    let again = model.decode_logits(&out.z, None).unwrap();
     assert_eq!(again.to_vec2::<f32>().unwrap(), out.logits.to_vec2::<f32>().unwrap());
 }
 
@@ -127,7 +127,7 @@ fn class_mean_gradient_is_closed_form_and_moves_toward_class_encodings() {
     let before = means.as_tensor().to_vec2::<f32>().unwrap();
     let grads = model.loss_terms(&x, &y, &eps).unwrap().objective(beta).unwrap().backward().unwrap();
     let grad = grads.get(means.as_tensor()).unwrap().to_vec2::<f32>().unwrap();
-    let mu = model.encode(&x).unwrap().0.to_vec2::<f32>().unwrap();
+    let mu = model.encode(&x, None).unwrap().0.to_vec2::<f32>().unwrap();
 
     for c in 0..3 {
         let members: Vec<usize> = (0..b).filter(|&i| labels[i] == c as u32).collect();
@@ -167,7 +167,7 @@ fn deeper_decoder_applies_its_hidden_layers_in_order() {
         h = relu(affine(&w[&format!("{name}.weight")], &w[&format!("{name}.bias")], &h));
     }
     let want = affine(&w["decoder.out.weight"], &w["decoder.out.bias"], &h);
-    let got = model.decode_logits(&Tensor::new(&[z], &Device::Cpu).unwrap()).unwrap().to_vec2::<f32>().unwrap();
+    let got = model.decode_logits(&Tensor::new(&[z], &Device::Cpu).unwrap(), None).unwrap().to_vec2::<f32>().unwrap();
     for (g, e) in got[0].iter().zip(&want) {
         assert!((g - e).abs() < 1e-5, "{g} vs {e}");
     }
