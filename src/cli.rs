@@ -7,14 +7,14 @@ use std::time::Instant;
 use crate::checkpoint::{self, Precision};
 use crate::classifier::{Classifier, ClassifierMeta};
 use crate::sampler::{Sampler, Sampling};
-use crate::{datasets, Config, ModelKind, Trainer};
+use crate::{datasets, diagnostics, Config, ModelKind, Trainer};
 
 const USAGE: &str = "\
 usage:
   vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model vae|cvae|sohn]
                  [--latent N] [--hidden N] [--layers N] [--beta B] [--warmup STEPS] [--means-spread S] [--lr R] [--batch N] [--epochs N] [--seed N]
                  [--init CKPT] [--save CKPT] [--half] [--threads N]
-  vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T]
+  vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--iw K] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T]
   vae-lab sample --checkpoint CKPT [--class Y] [--sampler prior|fitted] [--tau T] [--n N] [--seed N]
                  (prints the codes, classes and images as JSON)
   vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] --save CLF
@@ -39,6 +39,8 @@ options:
                  for each sampler (or the one --sampler names) at τ = 1 and at --tau (default 0.7)
   --sampler      prior: the model's prior (N(μ^y, I) for cvae, N(0, I) for vae and sohn);
                  fitted: a full-covariance Gaussian fitted to each class's encoder means (default prior)
+  --iw K         with eval: the importance-weighted bound on −log p(x) with K samples per test image
+                 (1 to 5000; Burda et al. use 5000), and its gap to the −ELBO
   --tau T        temperature in [0, 1]: z = centre + T·(spread) (default 1 for sample, 0.7 for eval)
   --class Y      the class to sample or decode (sample: default, classes drawn by their frequency)";
 
@@ -66,6 +68,7 @@ struct Args {
     z: Option<Vec<f32>>,
     classifier: Option<PathBuf>,
     per_class: Option<usize>,
+    iw: Option<usize>,
     sampler: Option<Sampler>,
     tau: Option<f64>,
     class: Option<usize>,
@@ -113,6 +116,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--classifier" => a.classifier = Some(v.into()),
             "--per-class" => a.per_class = Some(num(&flag, &v)?),
             "--sampler" => a.sampler = Some(v.parse()?),
+            "--iw" => a.iw = Some(num(&flag, &v)?),
             "--tau" => a.tau = Some(num(&flag, &v)?),
             "--class" => a.class = Some(num(&flag, &v)?),
             "--n" => a.n = Some(num(&flag, &v)?),
@@ -226,6 +230,24 @@ fn eval(a: &Args) -> Result<(), String> {
     let e = trainer.evaluate().map_err(|e| e.to_string())?;
     let bound = if trainer.config().model.is_conditional() { "−log p(x | y) ≤ −ELBO" } else { "−log p(x) ≤ −ELBO" };
     println!("test −ELBO {:.2} nats per image (recon {:.2} + KL {:.2}) on {} images ({bound})", e.neg_elbo, e.recon, e.kl, e.images);
+    let latent = diagnostics::latent_report(trainer.model(), trainer.test_set()).map_err(|e| e.to_string())?;
+    let kl: Vec<String> = latent.kl_per_dim.iter().map(|k| format!("{k:.2}")).collect();
+    println!("KL per latent dimension (nats): {}", kl.join(" "));
+    println!("active units: {} of {} (Cov_x E_q[z_u] > {})", latent.active_units, kl.len(), diagnostics::ACTIVE_THRESHOLD);
+    if let Some(k) = a.iw {
+        let start = Instant::now();
+        let iw = diagnostics::importance_weighted(trainer.model(), trainer.test_set(), k, 1, |done, total| {
+            if done % 50 == 0 || done == total {
+                eprint!("\rimportance-weighted bound: {done}/{total} images");
+                let _ = std::io::stderr().flush();
+            }
+            true
+        }).map_err(|e| e.to_string())?;
+        eprint!("\r\x1b[2K");
+        println!("importance-weighted bound, k = {k}: {bound_name} ≤ {:.2} nats per image on {} images; gap to the −ELBO {:.2} ({:.0} s)",
+            iw.neg_log_likelihood, iw.images, e.neg_elbo - iw.neg_log_likelihood, start.elapsed().as_secs_f64(),
+            bound_name = if trainer.config().model.is_conditional() { "−log p(x | y)" } else { "−log p(x)" });
+    }
     if let Some(path) = &a.classifier {
         let (clf, meta) = Classifier::decode(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
         let per_class = a.per_class.unwrap_or(1000);

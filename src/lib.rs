@@ -14,6 +14,7 @@ pub mod config;
 pub mod data;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod datasets;
+pub mod diagnostics;
 pub mod error;
 pub mod gradient;
 pub mod idx;
