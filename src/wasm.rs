@@ -299,6 +299,22 @@ impl Lab {
         to_js(&AccuracyReport { accuracy, per_class: per, classifier_test_accuracy: meta.test_accuracy, distribution })
     }
 
+    /// KL per latent dimension and active units over the test set:
+    /// `{ images, klPerDim: [..], activity: [..], activeUnits }`.
+    #[wasm_bindgen(js_name = latentReport)]
+    pub fn latent_report(&self) -> Result<JsValue, JsError> {
+        to_js(&crate::diagnostics::latent_report(self.trainer.model(), self.trainer.test_set())?)
+    }
+
+    /// The k-sample importance-weighted bound on −log p(x) of test images `start` to
+    /// `start + count` (each its own, seed 1 as the CLI's `eval --iw`), so the page can take a
+    /// few at a time.
+    #[wasm_bindgen(js_name = iwBounds)]
+    pub fn iw_bounds(&self, k: u32, start: u32, count: u32) -> Result<Vec<f64>, JsError> {
+        let (start, end) = (start as usize, start as usize + count as usize);
+        Ok(crate::diagnostics::iw_bounds(self.trainer.model(), self.trainer.test_set(), start..end, k as usize, 1)?)
+    }
+
     /// The classes the classifier gives images (rows × pixels in [0, 1]): the page's check of
     /// what its samples show.
     pub fn classify(&self, classifier: &[u8], pixels: &[f32]) -> Result<Vec<u32>, JsError> {

@@ -67,6 +67,7 @@ const sliders = new LatentSliders($('sliders'), () => moveZ());
 const classButtons = new ClassButtons($('classes'), (c) => { pickClass(c); requestSamples(); });
 const settings = new SettingsForm($('settings'), page.values, onSetting);
 const MAP_EVERY_MS = 1000; // encoding the whole test set costs tens of ms: refresh once a second
+const LATENT_EVERY_MS = 3000; // the KL per dimension (the test set encoded once more)
 const latentMap = new LatentMap($('map'), (axes, values) => {
   const z = sliders.values();
   axes.forEach((d, i) => { z[d] = values[i]; });
@@ -149,6 +150,10 @@ function refreshViews() {
   if (!(performance.now() - (page.mapAt ?? -Infinity) < MAP_EVERY_MS)) {
     page.mapAt = performance.now();
     worker.postMessage({ type: 'map' });
+  }
+  if (!(performance.now() - (page.latentAt ?? -Infinity) < LATENT_EVERY_MS)) {
+    page.latentAt = performance.now();
+    worker.postMessage({ type: 'latent' });
   }
 }
 
@@ -415,6 +420,17 @@ const onReply = {
     paintGrid(canvas, d.pixels, d.cols, d.rows);
     downloadPng(canvas, `${pngName()}-traversal.png`);
   },
+  latent(d) { showLatentReport(d); },
+  'iw-progress'(d) { $('iw-bar').value = d.done / d.total; },
+  iw(d) {
+    $('iw-run').disabled = false;
+    $('iw-cancel').disabled = true;
+    const bound = page.values.model === 'vae' ? '−log p(x)' : '−log p(x | y)';
+    const over = d.cancelled ? `${d.images.toLocaleString()} of ${d.total.toLocaleString()} test images (cancelled)` : `all ${d.total.toLocaleString()} test images`;
+    $('iw-result').textContent = `${bound} ≤ ${d.negLogLikelihood.toFixed(2)} nats per image with k = ${d.k.toLocaleString()}, over ${over}; `
+      + `the −ELBO is ${d.negElbo.toFixed(2)}${d.cancelled ? '' : `: the bound is ${(d.negElbo - d.negLogLikelihood).toFixed(2)} nats tighter`}.`;
+    page.iw = d;
+  },
   map(d) { latentMap.set({ mu: d.mu, labels: d.labels, latent: d.latent, means: page.classMeans }); },
   reconstructions(d) {
     const both = new Float32Array(d.originals.length * 2);
@@ -442,6 +458,7 @@ const onReply = {
     if (d.during === 'grid') grid.failed();
     if (d.during === 'interpolate') interpolation.done();
     if (d.during === 'encode') encoding.failed();
+    if (d.during === 'iw') { $('iw-run').disabled = false; $('iw-cancel').disabled = true; }
     if (d.during === 'classify') return; // the samples stay without their reading (no classifier)
     if (d.during === 'accuracy') { accuracyFlight.failed(); $('accuracy').textContent = '–'; showAccuracy(null, d.message); }
     if (d.during === 'train') {
@@ -547,6 +564,40 @@ function showAccuracy(d, why = null) {
     + `(bars: per class, full height = 100 %), drawn as ${d.distribution}; step ${d.step.toLocaleString()}, judged by an independent classifier `
     + `(${(d.classifierTestAccuracy * 100).toFixed(1)} % on real test images).`;
 }
+
+/// KL per latent dimension as bars (tallest = the largest), and the active units.
+function showLatentReport(d) {
+  const box = $('kl-dims');
+  const top = Math.max(...d.klPerDim, 1e-9);
+  box.replaceChildren(...d.klPerDim.map((kl, u) => {
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    const fill = document.createElement('span');
+    fill.style.height = `${Math.round((kl / top) * 56)}px`;
+    fill.style.background = d.activity[u] > 0.01 ? 'var(--accent)' : 'var(--muted)';
+    const label = document.createElement('b');
+    label.textContent = String(u + 1);
+    bar.title = `z${u + 1}: KL ${kl.toFixed(2)} nats, Var(μ) ${d.activity[u].toFixed(3)}`;
+    bar.append(fill, label);
+    return bar;
+  }));
+  box.setAttribute('aria-label', `KL per latent dimension: ${d.klPerDim.map((k, u) => `z${u + 1} ${k.toFixed(2)}`).join(', ')}`);
+  box.dataset.activeUnits = String(d.activeUnits);
+  const total = d.klPerDim.reduce((a, b) => a + b, 0);
+  $('kl-caption').textContent = `KL to the prior per latent dimension on the ${d.images.toLocaleString()} test images (nats; ${total.toFixed(1)} in all), step ${d.step.toLocaleString()}. `
+    + `Active units: ${d.activeUnits} of ${d.klPerDim.length} (grey bars: the dimension's μ barely moves with the image, Var(μ) ≤ 0.01; a collapsed dimension carries nothing).`;
+}
+
+$('iw-run').addEventListener('click', () => {
+  const { value, problem } = coerce({ label: 'k', kind: 'int', min: 1, max: 5000, fallback: 1000 }, $('iw-k').value);
+  if (problem) { say(`${problem}: nothing was run`, 'warn'); $('iw-k').value = String(value); return; }
+  $('iw-run').disabled = true;
+  $('iw-cancel').disabled = false;
+  $('iw-bar').value = 0;
+  $('iw-result').textContent = `Estimating with k = ${value.toLocaleString()}…`;
+  worker.postMessage({ type: 'iw', k: value });
+});
+$('iw-cancel').addEventListener('click', () => worker.postMessage({ type: 'iwCancel' }));
 
 /// The sampler controls from page.values.
 function showSampler() {

@@ -32,6 +32,7 @@ let stepsPerSlice = 1;
 const dataCache = new Map();
 const classifiers = new Map(); // classifier files by URL, fetched on first use
 let fittedAt = -Infinity; // when the fitted Gaussians were last refitted
+let iwRun = null; // the importance-weighted bound being computed: {cancelled}
 let window_ = null; // losses accumulated since the last report
 let weightsStep = -1; // the step whose weights the page has
 let wasmMemory = null; // the module's linear memory (set once loaded): its size is in each report
@@ -365,6 +366,7 @@ const handlers = {
   },
   train() {
     if (!lab) throw new Error('no model yet');
+    if (iwRun) iwRun.cancelled = true; // the bound is of the model as it stood
     if (!running) {
       running = true;
       trainLoop().catch((e) => {
@@ -405,6 +407,37 @@ const handlers = {
   sample({ cls, n, sampler = 'prior', tau = 1 }) {
     const { z, images, labels, distribution } = lab.sample(cls ?? undefined, n, sampler, tau, sampler === 'fitted' && mayRefit());
     return [{ status: 'samples', cls, n, z, images, labels, distribution }, [z.buffer, images.buffer]];
+  },
+  latent() {
+    return { status: 'latent', ...lab.latentReport(), step: lab.step };
+  },
+  async iw({ k }) {
+    // The importance-weighted bound over the test set, a few images per slice so that the worker
+    // stays responsive; training is paused first (the bound is of one model, not a moving one).
+    running = false;
+    iwRun = { cancelled: false };
+    const run = iwRun;
+    const model = lab; // a new model (rebuilt, loaded) ends the run
+    const total = model.testSize;
+    const negElbo = model.evaluate().negElbo;
+    let sum = 0;
+    let done = 0;
+    let perSlice = 1;
+    while (done < total && !run.cancelled && lab === model) {
+      const t0 = performance.now();
+      const count = Math.min(perSlice, total - done);
+      for (const b of model.iwBounds(k, done, count)) sum += b;
+      done += count;
+      perSlice = Math.max(1, Math.round((perSlice * 50) / Math.max(performance.now() - t0, 1)));
+      postMessage({ status: 'iw-progress', done, total, k });
+      await yieldToEvents();
+    }
+    const cancelled = run.cancelled || lab !== model;
+    if (iwRun === run) iwRun = null;
+    return { status: 'iw', k, images: done, total, cancelled, negLogLikelihood: sum / Math.max(done, 1), negElbo };
+  },
+  iwCancel() {
+    if (iwRun) iwRun.cancelled = true;
   },
   fitted() {
     return { status: 'fitted', fitted: lab.fitted(mayRefit()), step: lab.step };
