@@ -2,7 +2,7 @@
 # Reproduces the shipped models in models/ with the CLI (same code as the page). Not part of the
 # tests: it takes about 30 minutes on 2 cores. Logs go to models/logs/.
 #   scripts/train-models.sh            all of them
-#   scripts/train-models.sh mnist-vae  one (mnist-vae, mnist-cvae, mnist-sohn, fashion-vae, fashion-cvae, fashion-sohn, classifiers)
+#   scripts/train-models.sh mnist-vae  one (mnist-vae, mnist-cvae, mnist-sohn, mnist-ae, fashion-vae, fashion-cvae, fashion-sohn, fashion-ae, classifiers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -21,7 +21,7 @@ classifier() { # dataset epochs (Fashion-MNIST's 60,000 images need fewer passes
 }
 
 want=${1:-all}
-for m in mnist-vae:mnist:vae:40 mnist-cvae:mnist:cvae:40 mnist-sohn:mnist:sohn:40 fashion-vae:fashion:vae:30 fashion-cvae:fashion:cvae:30 fashion-sohn:fashion:sohn:30; do
+for m in mnist-vae:mnist:vae:40 mnist-cvae:mnist:cvae:40 mnist-sohn:mnist:sohn:40 mnist-ae:mnist:ae:40 fashion-vae:fashion:vae:30 fashion-cvae:fashion:cvae:30 fashion-sohn:fashion:sohn:30 fashion-ae:fashion:ae:30; do
   IFS=: read -r name dataset model epochs <<<"$m"
   if [ "$want" = all ] || [ "$want" = "$name" ]; then train "$name" "$dataset" "$model" "$epochs"; fi
 done

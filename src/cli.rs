@@ -228,12 +228,19 @@ fn load(a: &Args) -> Result<Trainer, String> {
 fn eval(a: &Args) -> Result<(), String> {
     let mut trainer = load(a)?;
     let e = trainer.evaluate().map_err(|e| e.to_string())?;
-    let bound = if trainer.config().model.is_conditional() { "−log p(x | y) ≤ −ELBO" } else { "−log p(x) ≤ −ELBO" };
-    println!("test −ELBO {:.2} nats per image (recon {:.2} + KL {:.2}) on {} images ({bound})", e.neg_elbo, e.recon, e.kl, e.images);
+    let kind = trainer.config().model;
+    let bound = if kind.is_conditional() { "−log p(x | y) ≤ −ELBO" } else { "−log p(x) ≤ −ELBO" };
+    if kind.is_variational() {
+        println!("test −ELBO {:.2} nats per image (recon {:.2} + KL {:.2}) on {} images ({bound})", e.neg_elbo, e.recon, e.kl, e.images);
+    } else {
+        println!("test reconstruction error {:.2} nats per image (summed cross-entropy) on {} images (the autoencoder has no ELBO)", e.recon, e.images);
+    }
     let latent = diagnostics::latent_report(trainer.model(), trainer.test_set()).map_err(|e| e.to_string())?;
-    let kl: Vec<String> = latent.kl_per_dim.iter().map(|k| format!("{k:.2}")).collect();
-    println!("KL per latent dimension (nats): {}", kl.join(" "));
-    println!("active units: {} of {} (Cov_x E_q[z_u] > {})", latent.active_units, kl.len(), diagnostics::ACTIVE_THRESHOLD);
+    if kind.is_variational() {
+        let kl: Vec<String> = latent.kl_per_dim.iter().map(|k| format!("{k:.2}")).collect();
+        println!("KL per latent dimension (nats): {}", kl.join(" "));
+    }
+    println!("active units: {} of {} (Cov_x E_q[z_u] > {})", latent.active_units, latent.activity.len(), diagnostics::ACTIVE_THRESHOLD);
     if let Some(k) = a.iw {
         let start = Instant::now();
         let iw = diagnostics::importance_weighted(trainer.model(), trainer.test_set(), k, 1, |done, total| {

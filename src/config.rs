@@ -11,12 +11,15 @@ use serde::{Deserialize, Serialize};
 ///   trainable prior mean μ^y (unit variance), so its prior over z is Σ_y p(y) N(μ^y, I).
 /// - `Sohn`: the standard conditional VAE (Sohn, Lee & Yan 2015): the label's one-hot joins the
 ///   encoder's and the decoder's input, prior N(0, I); z holds what the label does not (style).
+/// - `Ae`: the plain autoencoder, the VAE with zero encoder variance: z = μ(x), no noise, no KL,
+///   no prior; the seeds' contrast: its codes need not fill N(0, I), so draws from it decode badly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelKind {
     Vae,
     Cvae,
     Sohn,
+    Ae,
 }
 
 impl ModelKind {
@@ -32,7 +35,13 @@ impl ModelKind {
 
     /// Generates a chosen class.
     pub fn is_conditional(self) -> bool {
-        self != Self::Vae
+        matches!(self, Self::Cvae | Self::Sohn)
+    }
+
+    /// The encoder gives a variance (log σ²) and the objective has a KL term: every kind but the
+    /// plain autoencoder.
+    pub fn is_variational(self) -> bool {
+        self != Self::Ae
     }
 }
 
@@ -43,7 +52,8 @@ impl std::str::FromStr for ModelKind {
             "vae" | "beta-vae" | "bvae" => Ok(Self::Vae),
             "cvae" => Ok(Self::Cvae),
             "sohn" | "standard-cvae" => Ok(Self::Sohn),
-            other => Err(format!("unknown model '{other}': use vae, cvae (class means) or sohn (the standard CVAE)")),
+            "ae" | "autoencoder" => Ok(Self::Ae),
+            other => Err(format!("unknown model '{other}': use vae, cvae (class means), sohn (the standard CVAE) or ae (plain autoencoder)")),
         }
     }
 }

@@ -20,6 +20,7 @@ pub const ACTIVE_THRESHOLD: f64 = 0.01;
 /// The largest k the importance-weighted bound takes (5,000 in Burda et al.).
 pub const IW_MAX: usize = 5000;
 const CHUNK: usize = 500;
+const NOT_VARIATIONAL: &str = "the plain autoencoder has no encoder variance and no prior: no KL and no likelihood bound to report";
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -27,6 +28,7 @@ pub struct LatentReport {
     pub images: usize,
     /// Mean over the images of each dimension's KL term, ½(o² + σ² − log σ² − 1), in nats;
     /// o = μ − the prior mean (μ^y for the seeds' CVAE, 0 otherwise). They add up to the KL.
+    /// Empty for the plain autoencoder, which has no KL term.
     pub kl_per_dim: Vec<f64>,
     /// Variance over the images of each dimension's posterior mean μ_u.
     pub activity: Vec<f64>,
@@ -46,12 +48,14 @@ pub fn latent_report(model: &Vae, data: &Dataset) -> Result<LatentReport> {
         let (x, y) = batch_tensors(data, chunk)?;
         let condition = model.condition(&y.to_vec1()?)?;
         let (mu, logvar) = model.encode(&x, condition.as_ref())?;
-        let offset = match model.prior_means(&y)? {
-            Some(m) => (&mu - m)?,
-            None => mu.clone(),
-        };
-        let per = ((offset.sqr()? + logvar.exp()?)? - &logvar)?.affine(0.5, -0.5)?.sum(0)?.to_vec1::<f32>()?;
-        kl.iter_mut().zip(&per).for_each(|(k, p)| *k += *p as f64);
+        if let Some(logvar) = logvar {
+            let offset = match model.prior_means(&y)? {
+                Some(m) => (&mu - m)?,
+                None => mu.clone(),
+            };
+            let per = ((offset.sqr()? + logvar.exp()?)? - &logvar)?.affine(0.5, -0.5)?.sum(0)?.to_vec1::<f32>()?;
+            kl.iter_mut().zip(&per).for_each(|(k, p)| *k += *p as f64);
+        }
         means.extend(mu.flatten_all()?.to_vec1::<f32>()?);
     }
     let n = data.len() as f64;
@@ -59,7 +63,7 @@ pub fn latent_report(model: &Vae, data: &Dataset) -> Result<LatentReport> {
     let activity: Vec<f64> = (0..l).map(|u| means.chunks(l).map(|m| (m[u] as f64 - centre[u]).powi(2)).sum::<f64>() / n).collect();
     Ok(LatentReport {
         images: data.len(),
-        kl_per_dim: kl.iter().map(|k| k / n).collect(),
+        kl_per_dim: if model.kind.is_variational() { kl.iter().map(|k| k / n).collect() } else { Vec::new() },
         active_units: activity.iter().filter(|&&a| a > ACTIVE_THRESHOLD).count(),
         activity,
     })
@@ -109,6 +113,7 @@ pub fn iw_bounds(model: &Vae, data: &Dataset, range: std::ops::Range<usize>, k: 
         let (x, y) = batch_tensors(data, &[i])?;
         let labels = y.to_vec1::<u32>()?;
         let (mu, logvar) = model.encode(&x, model.condition(&labels)?.as_ref())?;
+        let logvar = logvar.ok_or_else(|| crate::error::LabError::Invalid(NOT_VARIATIONAL.into()))?;
         let (mu, logvar) = (mu.flatten_all()?.to_vec1::<f32>()?, logvar.flatten_all()?.to_vec1::<f32>()?);
         let prior: Vec<f32> = match model.prior_means(&y)? {
             Some(m) => m.flatten_all()?.to_vec1()?,

@@ -52,7 +52,8 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
     }
     let h = enc.last().expect("x");
     let mu = affine(h, &model.enc_mu, false)?;
-    let logvar_raw = affine(h, &model.enc_logvar, false)?;
+    // The plain autoencoder has no log σ² head: z = μ, no KL term.
+    let logvar_raw = model.enc_logvar.as_ref().map(|layer| affine(h, layer, false)).transpose()?;
     let prior = match &model.class_means {
         Some(means) => {
             if let Some(bad) = y.iter().find(|&&c| c as usize >= model.classes) {
@@ -68,13 +69,18 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
 
     // Reparameterise and the KL term; keep what the way back needs: σ, μ − m and the clamp's mask
     // (log σ² as the layer gave it).
-    let (mu_v, lv_raw, eps_v) = (values(&mu)?, values(&logvar_raw)?, values(eps)?);
+    let (mu_v, eps_v) = (values(&mu)?, values(eps)?);
+    let lv_raw = logvar_raw.as_ref().map(values).transpose()?;
     let n = rows * latent;
     let (mut z, mut sigma, mut offset) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     let mut kl_rows = vec![0f64; rows];
     for (r, kl) in kl_rows.iter_mut().enumerate() {
         let m = prior_mean(r);
         for i in r * latent..(r + 1) * latent {
+            let Some(lv_raw) = &lv_raw else {
+                (z.push(mu_v[i]), sigma.push(0.0), offset.push(0.0));
+                continue;
+            };
             let lv = lv_raw[i].clamp(-LOGVAR_LIMIT, LOGVAR_LIMIT);
             let s = (0.5 * lv).exp();
             let o = mu_v[i] - m.map_or(0.0, |m| m[i - r * latent]);
@@ -137,9 +143,11 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
     let (mut d_mu, mut d_lv) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for i in 0..n {
         d_mu.push(dz[i] + kl_scale * offset[i]);
-        let inside = lv_raw[i] > -LOGVAR_LIMIT && lv_raw[i] < LOGVAR_LIMIT;
-        let s = sigma[i];
-        d_lv.push(if inside { 0.5 * (dz[i] * eps_v[i] * s + kl_scale * (s * s - 1.0)) } else { 0.0 });
+        if let Some(lv_raw) = &lv_raw {
+            let inside = lv_raw[i] > -LOGVAR_LIMIT && lv_raw[i] < LOGVAR_LIMIT;
+            let s = sigma[i];
+            d_lv.push(if inside { 0.5 * (dz[i] * eps_v[i] * s + kl_scale * (s * s - 1.0)) } else { 0.0 });
+        }
     }
     drop((dz, lv_raw, eps_v));
     // μ^Y_y receives −β/rows · (μ − μ^Y_y) from each of its rows.
@@ -152,10 +160,13 @@ pub fn objective_gradient(model: &Vae, x: &Tensor, labels: &Tensor, eps: &Tensor
         d
     });
     let d_mu = Tensor::from_vec(d_mu, (rows, latent), &Device::Cpu)?;
-    let d_lv = Tensor::from_vec(d_lv, (rows, latent), &Device::Cpu)?;
     // Back through the encoder: both heads read the last hidden layer.
     let h = &enc[model.enc_hidden.len()];
-    let mut grad = (linear_back(&mut grads, &model.enc_mu, &d_mu, h, true)? + linear_back(&mut grads, &model.enc_logvar, &d_lv, h, true)?)?;
+    let mut grad = linear_back(&mut grads, &model.enc_mu, &d_mu, h, true)?;
+    if let Some(layer) = &model.enc_logvar {
+        let d_lv = Tensor::from_vec(d_lv, (rows, latent), &Device::Cpu)?;
+        grad = (grad + linear_back(&mut grads, layer, &d_lv, h, true)?)?;
+    }
     for (i, layer) in model.enc_hidden.iter().enumerate().rev() {
         let through_relu = relu_back(&grad, &enc[i + 1])?;
         grad = linear_back(&mut grads, layer, &through_relu, &enc[i], i > 0)?;

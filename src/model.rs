@@ -15,8 +15,8 @@ use crate::rng::Rng;
 /// What one pass through the model gives for a batch.
 pub struct Forward {
     pub mu: Tensor,
-    /// log σ², straight from a linear layer (no activation).
-    pub logvar: Tensor,
+    /// log σ², straight from a linear layer (no activation); `None` for the plain autoencoder.
+    pub logvar: Option<Tensor>,
     /// z = μ + ε·σ, the reparameterised sample the decoder saw.
     pub z: Tensor,
     /// Decoder output before the sigmoid; the loss works on these.
@@ -34,7 +34,8 @@ pub struct Vae {
     /// The hidden layers of each side, input side first.
     pub(crate) enc_hidden: Vec<Linear>,
     pub(crate) enc_mu: Linear,
-    pub(crate) enc_logvar: Linear,
+    /// The log σ² head; `None` for the plain autoencoder (zero variance: z = μ).
+    pub(crate) enc_logvar: Option<Linear>,
     pub(crate) dec_hidden: Vec<Linear>,
     pub(crate) dec_out: Linear,
     /// μ^Y, shape (classes, latent); `None` for the plain VAE.
@@ -63,7 +64,9 @@ fn layers(pixels: usize, classes: usize, cfg: &Config) -> Vec<(String, usize, us
         out.push((hidden_name("encoder", i), if i == 0 { pixels + label } else { hidden }, hidden));
     }
     out.push(("encoder.mu".into(), hidden, latent));
-    out.push(("encoder.logvar".into(), hidden, latent));
+    if cfg.model.is_variational() {
+        out.push(("encoder.logvar".into(), hidden, latent));
+    }
     for i in 0..cfg.layers {
         out.push((hidden_name("decoder", i), if i == 0 { latent + label } else { hidden }, hidden));
     }
@@ -122,7 +125,7 @@ impl Vae {
         };
         let enc_hidden = (0..cfg.layers).map(|i| linear(&hidden_name("encoder", i))).collect::<Result<_>>()?;
         let enc_mu = linear("encoder.mu")?;
-        let enc_logvar = linear("encoder.logvar")?;
+        let enc_logvar = if cfg.model.is_variational() { Some(linear("encoder.logvar")?) } else { None };
         let dec_hidden = (0..cfg.layers).map(|i| linear(&hidden_name("decoder", i))).collect::<Result<_>>()?;
         let dec_out = linear("decoder.out")?;
         let class_means = if cfg.model.has_class_means() { Some(take(CLASS_MEANS)?) } else { None };
@@ -176,11 +179,14 @@ impl Vae {
         }
     }
 
-    /// x (batch, pixels) in [0, 1] → (μ, log σ²), each (batch, latent); `condition` from
-    /// [`Vae::condition`] (ignored by the kinds that take no label).
-    pub fn encode(&self, x: &Tensor, condition: Option<&Tensor>) -> Result<(Tensor, Tensor)> {
+    /// x (batch, pixels) in [0, 1] → (μ, log σ²), each (batch, latent), log σ² `None` for the
+    /// plain autoencoder; `condition` from [`Vae::condition`] (ignored by the kinds that take no label).
+    pub fn encode(&self, x: &Tensor, condition: Option<&Tensor>) -> Result<(Tensor, Option<Tensor>)> {
         let h = hidden_stack(&self.enc_hidden, &self.with_condition(x, condition)?)?;
-        let logvar = self.enc_logvar.forward(&h)?.clamp(-LOGVAR_LIMIT, LOGVAR_LIMIT)?;
+        let logvar = match &self.enc_logvar {
+            Some(layer) => Some(layer.forward(&h)?.clamp(-LOGVAR_LIMIT, LOGVAR_LIMIT)?),
+            None => None,
+        };
         Ok((self.enc_mu.forward(&h)?, logvar))
     }
 
@@ -194,11 +200,14 @@ impl Vae {
         candle_nn::ops::sigmoid(&self.decode_logits(z, condition)?)
     }
 
-    /// Encode, reparameterise with the given ε ~ N(0, I) (batch, latent), decode.
+    /// Encode, reparameterise with the given ε ~ N(0, I) (batch, latent), decode. The plain
+    /// autoencoder ignores ε: z = μ.
     pub fn forward(&self, x: &Tensor, eps: &Tensor, condition: Option<&Tensor>) -> Result<Forward> {
         let (mu, logvar) = self.encode(x, condition)?;
-        let sigma = (&logvar * 0.5)?.exp()?;
-        let z = (&mu + (eps * sigma)?)?;
+        let z = match &logvar {
+            Some(lv) => (&mu + (eps * (lv * 0.5)?.exp()?)?)?,
+            None => mu.clone(),
+        };
         let logits = self.decode_logits(&z, condition)?;
         Ok(Forward { mu, logvar, z, logits })
     }
@@ -265,7 +274,10 @@ impl Vae {
         let out = self.forward(x, eps, condition.as_ref())?;
         let recon = crate::loss::bce_with_logits(&out.logits, x)?;
         let prior = self.prior_means(labels)?;
-        let kl = crate::loss::kl_divergence(&out.mu, &out.logvar, prior.as_ref())?;
+        let kl = match &out.logvar {
+            Some(lv) => crate::loss::kl_divergence(&out.mu, lv, prior.as_ref())?,
+            None => out.mu.zeros_like()?.sum(candle_core::D::Minus1)?, // the autoencoder has no KL term
+        };
         Ok(LossTerms { recon, kl })
     }
 }

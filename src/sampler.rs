@@ -69,11 +69,12 @@ impl Sampling {
             (ModelKind::Cvae, Sampler::Prior) => format!("z ~ N(μ^{c}, {scale}I), the prior of class {c}"),
             (ModelKind::Sohn, Sampler::Prior) => format!("z ~ N(0, {scale}I), decoded with y = {c}"),
             (_, Sampler::Fitted) => format!("z ~ N(m_{c}, {scale}Σ_{c}), fitted to class {c}'s encoder means"),
-            (ModelKind::Vae, Sampler::Prior) => "z ~ N(0, I)".into(),
+            (ModelKind::Vae | ModelKind::Ae, Sampler::Prior) => "z ~ N(0, I)".into(),
         };
         match (kind, class) {
             (ModelKind::Vae, _) if self.sampler == Sampler::Prior => format!("z ~ N(0, {scale}I), the prior"),
-            (ModelKind::Vae, _) => format!("z ~ N(m, {scale}Σ), fitted to the encoder's means of all training images"),
+            (ModelKind::Ae, _) if self.sampler == Sampler::Prior => format!("z ~ N(0, {scale}I), a VAE's prior, which the autoencoder's codes were never made to fill"),
+            (ModelKind::Vae | ModelKind::Ae, _) => format!("z ~ N(m, {scale}Σ), fitted to the encoder's means of all training images"),
             (_, Some(c)) => class_part(&c.to_string()),
             (_, None) => format!("y ~ the training set's class frequencies, then {}", class_part("y")),
         }
@@ -82,7 +83,7 @@ impl Sampling {
     /// As [`Sampling::describe`] for a class y named by a letter (for per-class figures).
     pub fn describe_each_class(&self, kind: ModelKind) -> String {
         match kind {
-            ModelKind::Vae => self.describe(kind, None),
+            ModelKind::Vae | ModelKind::Ae => self.describe(kind, None),
             _ => self.describe(kind, None).split_once(", then ").map_or_else(String::new, |(_, rest)| rest.to_string()),
         }
     }

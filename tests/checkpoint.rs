@@ -27,7 +27,7 @@ const Z: [f32; 3] = [0.5, -1.0, 2.0];
 
 #[test]
 fn f32_round_trip_is_exact_and_keeps_the_description() {
-    for kind in [ModelKind::Vae, ModelKind::Cvae, ModelKind::Sohn] {
+    for kind in [ModelKind::Vae, ModelKind::Cvae, ModelKind::Sohn, ModelKind::Ae] {
         let mut a = trainer(kind, 1);
         a.train_steps(25).unwrap();
         let bytes = a.checkpoint(Precision::F32).unwrap();
@@ -203,6 +203,25 @@ fn a_standard_cvae_checkpoint_with_another_label_count_is_refused_and_the_model_
     // Its decoder needs a class, and the class changes the image.
     assert!(good.decode(&Z, None).unwrap_err().to_string().contains("choose one"));
     assert_ne!(good.decode(&Z, Some(0)).unwrap(), before);
+}
+
+#[test]
+fn an_autoencoder_checkpoint_described_as_a_vae_is_refused_and_the_model_kept() {
+    let mut ae = trainer(ModelKind::Ae, 1);
+    ae.train_steps(10).unwrap();
+    let bytes = ae.checkpoint(Precision::F32).unwrap();
+    let as_vae = forge(&bytes, |_, i| edit_meta(i, "\"ae\"", "\"vae\""));
+    let mut vae = trainer(ModelKind::Vae, 2);
+    vae.train_steps(3).unwrap();
+    let before = vae.decode(&Z, None).unwrap();
+    let err = vae.load_checkpoint(&as_vae).err().unwrap().to_string();
+    assert!(err.starts_with("checkpoint") && err.contains("encoder.logvar"), "{err}");
+    assert_eq!(vae.decode(&Z, None).unwrap(), before);
+    assert_eq!((vae.config().model, vae.step()), (ModelKind::Vae, 3));
+    // Loaded as what it is, it replaces the VAE.
+    vae.load_checkpoint(&bytes).unwrap();
+    assert_eq!(vae.config().model, ModelKind::Ae);
+    assert_eq!(vae.decode(&Z, None).unwrap(), ae.decode(&Z, None).unwrap());
 }
 
 #[test]

@@ -44,7 +44,7 @@ fn kl_per_dimension_adds_up_to_the_kl_and_a_constant_dimension_is_inactive() {
 fn by_quadrature(model: &Vae, d: &Dataset) -> (f64, f64) {
     let x = Tensor::from_vec(d.batch_pixels(&[0]), (1, 36), &Device::Cpu).unwrap();
     let (mu, logvar) = model.encode(&x, None).unwrap();
-    let (m, lv) = (mu.flatten_all().unwrap().to_vec1::<f32>().unwrap()[0] as f64, logvar.flatten_all().unwrap().to_vec1::<f32>().unwrap()[0] as f64);
+    let (m, lv) = (mu.flatten_all().unwrap().to_vec1::<f32>().unwrap()[0] as f64, logvar.unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap()[0] as f64);
     let (n, lo, hi) = (24_001, -12.0f64, 12.0f64);
     let h = (hi - lo) / (n - 1) as f64;
     let weight = |i: usize| if i == 0 || i == n - 1 { 0.5 * h } else { h };
@@ -79,6 +79,20 @@ fn the_importance_weighted_bound_meets_the_integral_and_tightens_with_k() {
     let mean = ones.iter().sum::<f64>() / ones.len() as f64;
     let se = (ones.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (ones.len() - 1) as f64 / ones.len() as f64).sqrt();
     assert!((mean - neg_elbo).abs() < 4.0 * se + 1e-6, "k = 1 averages {mean} ± {se}, the −ELBO is {neg_elbo}");
+}
+
+#[test]
+fn the_autoencoder_has_activity_but_no_kl_and_no_bound() {
+    let d = bars(30);
+    let mut t = Trainer::new(Config { model: ModelKind::Ae, latent: 3, hidden: 12, batch: 8, ..Config::default() }, d.clone(), d.clone()).unwrap();
+    t.train_steps(100).unwrap();
+    let report = latent_report(t.model(), &d).unwrap();
+    assert!(report.kl_per_dim.is_empty());
+    assert_eq!(report.activity.len(), 3);
+    assert!(report.active_units >= 1, "{report:?}");
+    let err = importance_weighted(t.model(), &d, 10, 1, |_, _| true).unwrap_err().to_string();
+    assert!(err.contains("no encoder variance"), "{err}");
+    assert_eq!(evaluate(t.model(), &d).unwrap().kl, 0.0);
 }
 
 #[test]

@@ -78,6 +78,27 @@ fn gradient_matches_autograd_standard_cvae() {
 }
 
 #[test]
+fn gradient_matches_autograd_plain_autoencoder() {
+    // z = μ, no noise, no KL: β changes nothing, and there is no log σ² head.
+    check(ModelKind::Ae, 1, 1.0, false);
+    check(ModelKind::Ae, 2, 3.0, false);
+}
+
+#[test]
+fn the_autoencoder_decodes_its_mean_and_has_no_kl() {
+    let mut rng = Rng::new(8);
+    let model = Vae::new(&Config { model: ModelKind::Ae, latent: 3, hidden: 8, ..Config::default() }, PIXELS, CLASSES, &mut rng).unwrap();
+    assert!(model.named_vars().iter().all(|(n, _)| !n.starts_with("encoder.logvar")));
+    let x = Tensor::from_vec((0..2 * PIXELS).map(|_| rng.uniform() as f32).collect::<Vec<_>>(), (2, PIXELS), &Device::Cpu).unwrap();
+    let eps = Tensor::from_vec(rng.normals(6), (2, 3), &Device::Cpu).unwrap();
+    let out = model.forward(&x, &eps, None).unwrap();
+    assert!(out.logvar.is_none());
+    assert_eq!(out.z.to_vec2::<f32>().unwrap(), out.mu.to_vec2::<f32>().unwrap(), "z = μ whatever ε");
+    let terms = model.loss_terms(&x, &Tensor::new(&[0u32, 1], &Device::Cpu).unwrap(), &eps).unwrap();
+    assert_eq!(terms.kl.to_vec1::<f32>().unwrap(), vec![0.0, 0.0]);
+}
+
+#[test]
 fn gradient_matches_autograd_past_the_logvar_clamp() {
     check(ModelKind::Vae, 1, 1.0, true);
     check(ModelKind::Cvae, 2, 1.0, true);
