@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::checkpoint::{self, Precision};
-use crate::classifier::{conditional_accuracy, Classifier, ClassifierMeta};
+use crate::classifier::{conditional_accuracy, Augment, Classifier, ClassifierMeta};
 use crate::{datasets, Config, ModelKind, Trainer};
 
 const USAGE: &str = "\
@@ -14,7 +14,7 @@ usage:
                  [--latent N] [--hidden N] [--layers N] [--beta B] [--warmup STEPS] [--means-spread S] [--lr R] [--batch N] [--epochs N] [--seed N]
                  [--init CKPT] [--save CKPT] [--half] [--threads N]
   vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--classifier CLF] [--per-class N]
-  vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] --save CLF
+  vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] [--augment A] --save CLF
   vae-lab decode --checkpoint CKPT --z z1,z2,...        (prints the 784 intensities as JSON)
   vae-lab bench  [--steps N] [--repeats N] [--threads N]    training samples/s of the benchmark model (VAE 784-512-20,
                  batch 128) on MNIST; set RAYON_NUM_THREADS=1 for one core. Prints JSON last.
@@ -30,7 +30,9 @@ options:
   --init CKPT    continue training from a checkpoint (its model; --beta/--lr/--batch override)
   --save CKPT    write a safetensors checkpoint after training; --half stores it as f16
   --classifier   with eval of a CVAE: conditional accuracy, the share of images decoded from
-                 z ~ N(μ^Y, I) that this classifier labels y (--per-class draws per class, default 1000)";
+                 z ~ N(μ^Y, I) that this classifier labels y (--per-class draws per class, default 1000)
+  --augment A    classifier training images: none (default), shift=N (random shifts of up to N pixels
+                 each way), flip (mirrored left-right half of the time), or both: shift=N,flip";
 
 #[derive(Default)]
 struct Args {
@@ -59,6 +61,7 @@ struct Args {
     steps: Option<u32>,
     repeats: Option<usize>,
     threads: Option<usize>,
+    augment: Augment,
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -101,11 +104,25 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--steps" => a.steps = Some(num(&flag, &v)?),
             "--repeats" => a.repeats = Some(num(&flag, &v)?),
             "--threads" => a.threads = Some(num(&flag, &v)?),
+            "--augment" => a.augment = parse_augment(&v)?,
             "--z" => a.z = Some(v.split(',').map(|s| num(&flag, s.trim())).collect::<Result<_, _>>()?),
             _ => return Err(format!("unknown option '{flag}'\n{USAGE}")),
         }
     }
     Ok(a)
+}
+
+/// "none", "flip", "shift=N" or "shift=N,flip".
+fn parse_augment(v: &str) -> Result<Augment, String> {
+    let mut aug = Augment::default();
+    for part in v.split(',').map(str::trim).filter(|p| *p != "none") {
+        match part.split_once('=') {
+            None if part == "flip" => aug.flip = true,
+            Some(("shift", n)) if n.parse::<usize>().is_ok_and(|n| n <= 8) => aug.shift = n.parse().unwrap_or(0),
+            _ => return Err(format!("--augment: '{part}' is not none, flip or shift=N (N at most 8)")),
+        }
+    }
+    Ok(aug)
 }
 
 /// The preset's configuration and epochs, with every explicit flag applied on top.
@@ -227,7 +244,7 @@ fn train_classifier(a: &Args) -> Result<(), String> {
     let classes = train.classes();
     let mut clf = Classifier::new(classes, &mut crate::rng::Rng::new(a.seed.unwrap_or(1))).map_err(|e| e.to_string())?;
     let start = Instant::now();
-    clf.train(&train, a.epochs.unwrap_or(8), a.seed.unwrap_or(1), |epoch, loss| {
+    clf.train(&train, a.epochs.unwrap_or(8), a.seed.unwrap_or(1), a.augment, |epoch, loss| {
         println!("epoch {epoch:>3}  train cross-entropy {loss:.4}  ({:.0} s)", start.elapsed().as_secs_f64());
     }).map_err(|e| e.to_string())?;
     let test_accuracy = clf.accuracy(&test).map_err(|e| e.to_string())?;
@@ -312,5 +329,22 @@ pub fn main() {
     if let Err(msg) = result {
         eprintln!("{msg}");
         std::process::exit(2);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn augment_flag_reads_shift_and_flip() {
+        assert_eq!(parse_augment("none").unwrap(), Augment::default());
+        assert_eq!(parse_augment("flip").unwrap(), Augment { shift: 0, flip: true });
+        assert_eq!(parse_augment("shift=2, flip").unwrap(), Augment { shift: 2, flip: true });
+        for bad in ["shift", "shift=-1", "shift=9", "mirror"] {
+            assert!(parse_augment(bad).unwrap_err().contains("--augment"), "{bad}");
+        }
+        let a = parse_args(["classifier", "--augment", "shift=1"].map(String::from).into_iter()).unwrap();
+        assert_eq!(a.augment, Augment { shift: 1, flip: false });
     }
 }
