@@ -4,12 +4,18 @@
 //!
 //! It shares nothing with the VAE but the data and the optimiser; its checkpoint is safetensors
 //! with its own format tag.
+//!
+//! The convolutions are im2col by hand: an `index_select` of each output position's 5×5 patch
+//! out of the channels-last activations, then one matrix product. Candle's own CPU conv2d
+//! back-propagates to its input through a direct conv_transpose2d, which made an epoch of
+//! Fashion-MNIST take minutes; an index_select's backward is a cheap index_add, and the first
+//! layer's (the data's) is skipped altogether.
 
 use std::collections::HashMap;
 
 use candle_core::safetensors::Load;
-use candle_core::{DType, Device, Module, Tensor, Var, D};
-use candle_nn::{AdamW, Conv2d, Conv2dConfig, Linear, Optimizer, ParamsAdamW, VarMap};
+use candle_core::{DType, Device, Tensor, Var, D};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarMap};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{Batcher, Dataset};
@@ -17,16 +23,33 @@ use crate::error::{invalid, Result};
 use crate::rng::Rng;
 use crate::train::batch_tensors;
 
-pub const FORMAT: &str = "vae-lab-classifier/1";
+/// Version 2: the dense layer reads the pooled features channels-last (row, column, channel);
+/// version 1 read them channels-first, so its files, though of the same shapes, would load into
+/// nonsense and are refused.
+pub const FORMAT: &str = "vae-lab-classifier/2";
 
-/// Layers and their weight shapes: conv 5×5 → 16, pool 2, conv 5×5 → 32, pool 2, dense 128,
-/// dense classes (for 28×28 inputs). Each has a bias of its output size.
+const SIDE: usize = 28;
+const KERNEL: usize = 5;
+const C1: usize = 16;
+const C2: usize = 32;
+const HIDDEN: usize = 128;
+/// Dropout rate on the dense layer during training. (0.25 on the pooled features as well, and 0.5
+/// here, left this small net underfitting: 90.44 % on Fashion-MNIST after 20 epochs.)
+const DROPOUT: f64 = 0.25;
+const BATCH: usize = 64;
+const LR: f64 = 1e-3;
+
+/// Layers and their weight shapes (PyTorch's (out, in, kh, kw) for the convolutions): conv 5×5 →
+/// 16, pool 2, conv 5×5 → 32, pool 2, dense 128, dense classes, for 28×28 inputs, ReLU after
+/// each pooling and the first dense layer. Each has a bias of its output size. fc1 reads the
+/// second pooling channels-last, (row, column, channel).
 fn layers(classes: usize) -> [(&'static str, Vec<usize>); 4] {
+    let pooled = (((SIDE - KERNEL + 1) / 2 - KERNEL + 1) / 2).pow(2);
     [
-        ("conv1", vec![16, 1, 5, 5]),
-        ("conv2", vec![32, 16, 5, 5]),
-        ("fc1", vec![128, 32 * 4 * 4]),
-        ("fc2", vec![classes, 128]),
+        ("conv1", vec![C1, 1, KERNEL, KERNEL]),
+        ("conv2", vec![C2, C1, KERNEL, KERNEL]),
+        ("fc1", vec![HIDDEN, C2 * pooled]),
+        ("fc2", vec![classes, HIDDEN]),
     ]
 }
 
@@ -36,6 +59,132 @@ fn shapes(classes: usize) -> Vec<(String, Vec<usize>)> {
         .into_iter()
         .flat_map(|(name, w)| [(format!("{name}.bias"), vec![w[0]]), (format!("{name}.weight"), w)])
         .collect()
+}
+
+/// Data augmentation for training: each image shifted by a random whole number of pixels in
+/// [−shift, shift] along each axis (zeros move in), and with `flip` mirrored left–right half of
+/// the time (for garments, not digits).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Augment {
+    pub shift: usize,
+    pub flip: bool,
+}
+
+impl Augment {
+    /// Pixels of the samples at `indices` as f32 in [0, 1], each moved as drawn from `rng`.
+    pub fn batch_pixels(&self, data: &Dataset, indices: &[usize], rng: &mut Rng) -> Vec<f32> {
+        if *self == Augment::default() {
+            return data.batch_pixels(indices);
+        }
+        let (rows, cols) = (data.rows as isize, data.cols as isize);
+        let span = 2 * self.shift + 1;
+        let mut out = vec![0.0f32; indices.len() * data.pixels()];
+        for (k, &i) in indices.iter().enumerate() {
+            let dy = rng.below(span) as isize - self.shift as isize;
+            let dx = rng.below(span) as isize - self.shift as isize;
+            let flip = self.flip && rng.below(2) == 1;
+            let (src, dst) = (data.image(i), &mut out[k * data.pixels()..(k + 1) * data.pixels()]);
+            for r in 0..rows {
+                let sr = r - dy;
+                if !(0..rows).contains(&sr) {
+                    continue;
+                }
+                for c in 0..cols {
+                    let sc = if flip { cols - 1 - (c - dx) } else { c - dx };
+                    if (0..cols).contains(&sc) {
+                        dst[(r * cols + c) as usize] = src[(sr * cols + sc) as usize] as f32 * (1.0 / 255.0);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// For a `side`×`side` channels-last input flattened to (side², channels): the input position of
+/// each (output row, output column, kernel row, kernel column) of a valid `k`×`k` convolution.
+fn patch_index(side: usize, k: usize) -> Result<Tensor> {
+    let out = side - k + 1;
+    let mut idx = Vec::with_capacity(out * out * k * k);
+    for r in 0..out {
+        for c in 0..out {
+            for i in 0..k {
+                for j in 0..k {
+                    idx.push(((r + i) * side + c + j) as u32);
+                }
+            }
+        }
+    }
+    Ok(Tensor::from_vec(idx, out * out * k * k, &Device::Cpu)?)
+}
+
+/// A valid, stride-1 convolution of channels-last x (batch, side², in) → (batch, out_side², out).
+struct Conv {
+    weight: Tensor,
+    bias: Tensor,
+    side: usize,
+    index: Tensor,
+}
+
+impl Conv {
+    fn new(weight: Tensor, bias: Tensor, side: usize) -> Result<Self> {
+        let k = weight.dim(2)?;
+        Ok(Self { index: patch_index(side, k)?, weight, bias, side })
+    }
+
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        let (b, _, cin) = x.dims3()?;
+        let (_, _, k, _) = self.weight.dims4()?;
+        let out = (self.side - k + 1).pow(2);
+        self.apply(&x.index_select(&self.index, 1)?.reshape((b * out, k * k * cin))?, b)
+    }
+
+    /// The same for one input channel that needs no gradient (the images): the patches gathered
+    /// in plain loops, several times faster than index_select's element-by-element copy.
+    fn forward_input(&self, x: &Tensor) -> Result<Tensor> {
+        let (b, _, cin) = x.dims3()?;
+        let (_, _, k, _) = self.weight.dims4()?;
+        if cin != 1 {
+            return self.forward(x);
+        }
+        let (side, out_side) = (self.side, self.side - k + 1);
+        let pixels = x.flatten_all()?.to_vec1::<f32>()?;
+        let mut patches = Vec::with_capacity(b * out_side * out_side * k * k);
+        for image in pixels.chunks_exact(side * side) {
+            for r in 0..out_side {
+                for c in 0..out_side {
+                    for i in 0..k {
+                        patches.extend_from_slice(&image[(r + i) * side + c..(r + i) * side + c + k]);
+                    }
+                }
+            }
+        }
+        self.apply(&Tensor::from_vec(patches, (b * out_side * out_side, k * k), x.device())?, b)
+    }
+
+    /// patches (batch · out positions, k·k·in) → (batch, out positions, out channels).
+    fn apply(&self, patches: &Tensor, b: usize) -> Result<Tensor> {
+        let (cout, cin, k, _) = self.weight.dims4()?;
+        let out = patches.dim(0)? / b;
+        // (out, in, kh, kw) → (out, kh·kw·in), the patches' order.
+        let w = self.weight.permute((0, 2, 3, 1))?.reshape((cout, k * k * cin))?;
+        Ok(patches.matmul(&w.t()?)?.broadcast_add(&self.bias)?.reshape((b, out, cout))?)
+    }
+}
+
+/// 2×2 max pooling of channels-last x (batch, side², channels) → (batch, (side/2)², channels).
+fn max_pool2(x: &Tensor, side: usize) -> Result<Tensor> {
+    let (b, _, c) = x.dims3()?;
+    let half = side / 2;
+    Ok(x.reshape((b, half, 2, half, 2 * c))?.max(2)?.reshape((b, half * half, 2, c))?.max(2)?)
+}
+
+/// Inverted dropout with the project's seeded generator: zeroes each element with probability p
+/// and scales the rest by 1/(1 − p).
+fn dropout(x: &Tensor, p: f64, rng: &mut Rng) -> Result<Tensor> {
+    let keep = (1.0 / (1.0 - p)) as f32;
+    let mask: Vec<f32> = (0..x.elem_count()).map(|_| if rng.uniform() < p { 0.0 } else { keep }).collect();
+    Ok(x.mul(&Tensor::from_vec(mask, x.shape(), x.device())?)?)
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -49,10 +198,10 @@ pub struct ClassifierMeta {
 
 pub struct Classifier {
     classes: usize,
-    conv1: Conv2d,
-    conv2: Conv2d,
-    fc1: Linear,
-    fc2: Linear,
+    conv1: Conv,
+    conv2: Conv,
+    fc1: (Tensor, Tensor),
+    fc2: (Tensor, Tensor),
     vars: VarMap,
 }
 
@@ -79,15 +228,28 @@ impl Classifier {
             vars.data().lock().expect("var map lock").insert(name.to_string(), var.clone());
             Ok(var.as_tensor().clone())
         };
-        let conv = Conv2dConfig::default();
-        Ok(Self {
-            classes,
-            conv1: Conv2d::new(take("conv1.weight")?, Some(take("conv1.bias")?), conv),
-            conv2: Conv2d::new(take("conv2.weight")?, Some(take("conv2.bias")?), conv),
-            fc1: Linear::new(take("fc1.weight")?, Some(take("fc1.bias")?)),
-            fc2: Linear::new(take("fc2.weight")?, Some(take("fc2.bias")?)),
-            vars,
-        })
+        let conv1 = Conv::new(take("conv1.weight")?, take("conv1.bias")?, SIDE)?;
+        let conv2 = Conv::new(take("conv2.weight")?, take("conv2.bias")?, (SIDE - KERNEL + 1) / 2)?;
+        let fc1 = (take("fc1.weight")?, take("fc1.bias")?);
+        let fc2 = (take("fc2.weight")?, take("fc2.bias")?);
+        Ok(Self { classes, conv1, conv2, fc1, fc2, vars })
+    }
+
+    /// x (batch, 784) in [0, 1] → class logits (batch, classes); with `drop`, dropout as in training.
+    fn forward(&self, x: &Tensor, drop: Option<&mut Rng>) -> Result<Tensor> {
+        let b = x.dim(0)?;
+        let side1 = SIDE - KERNEL + 1;
+        let h = self.conv1.forward_input(&x.reshape((b, SIDE * SIDE, 1))?)?;
+        // Pooling before the ReLU: the same result on a quarter of the elements.
+        let h = max_pool2(&h, side1)?.relu()?;
+        let h = self.conv2.forward(&h)?;
+        let h = max_pool2(&h, side1 / 2 - KERNEL + 1)?.relu()?.flatten_from(1)?;
+        let h = h.matmul(&self.fc1.0.t()?)?.broadcast_add(&self.fc1.1)?.relu()?;
+        let h = match drop {
+            Some(rng) => dropout(&h, DROPOUT, rng)?,
+            None => h,
+        };
+        Ok(h.matmul(&self.fc2.0.t()?)?.broadcast_add(&self.fc2.1)?)
     }
 
     pub fn classes(&self) -> usize {
@@ -96,12 +258,7 @@ impl Classifier {
 
     /// x (batch, 784) in [0, 1] → class logits (batch, classes).
     pub fn logits(&self, x: &Tensor) -> Result<Tensor> {
-        let b = x.dim(0)?;
-        let h = x.reshape((b, 1, 28, 28))?;
-        let h = self.conv1.forward(&h)?.relu()?.max_pool2d(2)?;
-        let h = self.conv2.forward(&h)?.relu()?.max_pool2d(2)?;
-        let h = self.fc1.forward(&h.flatten_from(1)?)?.relu()?;
-        Ok(self.fc2.forward(&h)?)
+        self.forward(x, None)
     }
 
     /// Most likely class of each row of x.
@@ -121,22 +278,27 @@ impl Classifier {
         Ok(right as f64 / data.len().max(1) as f64)
     }
 
-    /// Trains with Adam (lr 1e-3, batch 64) for `epochs`, calling `report(epoch, train loss)`.
-    pub fn train(&mut self, data: &Dataset, epochs: usize, seed: u64, mut report: impl FnMut(usize, f64)) -> Result<()> {
+    /// Trains with Adam (batch 64, lr 1e-3 decaying along a cosine to 0 over the `epochs`),
+    /// dropout, and `augment`ed images, calling `report(epoch, train loss)`.
+    pub fn train(&mut self, data: &Dataset, epochs: usize, seed: u64, augment: Augment, mut report: impl FnMut(usize, f64)) -> Result<()> {
         let mut rng = Rng::new(seed);
-        let mut opt = AdamW::new(self.vars.all_vars(), ParamsAdamW { lr: 1e-3, weight_decay: 0.0, ..ParamsAdamW::default() })?;
+        let mut opt = AdamW::new(self.vars.all_vars(), ParamsAdamW { lr: LR, weight_decay: 0.0, ..ParamsAdamW::default() })?;
         let mut batcher = Batcher::new(data.len(), &mut rng);
-        let steps = data.len() / 64;
+        let steps = data.len() / BATCH;
+        let total_steps = (steps * epochs).max(1);
         for epoch in 1..=epochs {
             let mut total = 0.0;
-            for _ in 0..steps {
-                let idx = batcher.next(64, &mut rng).to_vec();
-                let (x, y) = batch_tensors(data, &idx)?;
-                let loss = candle_nn::loss::cross_entropy(&self.logits(&x)?, &y)?;
+            for step in 0..steps {
+                let t = ((epoch - 1) * steps + step) as f64 / total_steps as f64;
+                opt.set_learning_rate(LR * 0.5 * (1.0 + (std::f64::consts::PI * t).cos()));
+                let idx = batcher.next(BATCH, &mut rng).to_vec();
+                let x = Tensor::from_vec(augment.batch_pixels(data, &idx, &mut rng), (idx.len(), data.pixels()), &Device::Cpu)?;
+                let y = Tensor::from_vec(data.batch_labels(&idx), idx.len(), &Device::Cpu)?;
+                let loss = candle_nn::loss::cross_entropy(&self.forward(&x, Some(&mut rng))?, &y)?;
                 opt.backward_step(&loss)?;
                 total += loss.to_scalar::<f32>()? as f64;
             }
-            report(epoch, total / steps as f64);
+            report(epoch, total / steps.max(1) as f64);
         }
         Ok(())
     }
@@ -154,8 +316,13 @@ impl Classifier {
         let (_, header) = safetensors::SafeTensors::read_metadata(bytes)
             .map_err(|e| format!("classifier: not a safetensors file ({e})"))?;
         let info = header.metadata().clone().unwrap_or_default();
-        if info.get("format").map(String::as_str) != Some(FORMAT) {
-            invalid!("classifier: not a VAE Lab classifier (format should be {FORMAT})");
+        match info.get("format").map(String::as_str) {
+            Some(FORMAT) => {}
+            Some(old) if old.starts_with("vae-lab-classifier/") => invalid!(
+                "classifier: this file is {old}, an earlier architecture; this version reads {FORMAT} only \
+                 (retrain it with `vae-lab classifier`)"
+            ),
+            _ => invalid!("classifier: not a VAE Lab classifier (format should be {FORMAT})"),
         }
         let meta: ClassifierMeta = serde_json::from_str(info.get("classifier").map(String::as_str).unwrap_or(""))
             .map_err(|e| format!("classifier: description unreadable: {e}"))?;
@@ -172,5 +339,88 @@ impl Classifier {
             tensors.insert(name, view.load(&Device::Cpu)?);
         }
         Ok((Self::from_tensors(meta.classes, tensors)?, meta))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::Module;
+
+    fn random(shape: &[usize], seed: u64) -> Tensor {
+        let n: usize = shape.iter().product();
+        let values: Vec<f32> = Rng::new(seed).normals(n);
+        Tensor::from_vec(values, shape, &Device::Cpu).unwrap()
+    }
+
+    fn max_diff(a: &Tensor, b: &Tensor) -> f32 {
+        assert_eq!(a.dims(), b.dims());
+        a.sub(b).unwrap().abs().unwrap().flatten_all().unwrap().max(0).unwrap().to_scalar::<f32>().unwrap()
+    }
+
+    /// NCHW (b, c, side, side) → channels-last (b, side², c).
+    fn channels_last(x: &Tensor) -> Tensor {
+        let (b, c, h, w) = x.dims4().unwrap();
+        x.permute((0, 2, 3, 1)).unwrap().reshape((b, h * w, c)).unwrap()
+    }
+
+    #[test]
+    fn hand_made_convolutions_match_candles_conv2d() {
+        for (cin, cout, side, seed) in [(1, 4, 28, 1), (3, 5, 12, 2)] {
+            let (w, bias, x) = (random(&[cout, cin, 5, 5], seed), random(&[cout], seed + 10), random(&[2, cin, side, side], seed + 20));
+            let expected = candle_nn::Conv2d::new(w.clone(), Some(bias.clone()), Default::default()).forward(&x).unwrap();
+            let conv = Conv::new(w, bias, side).unwrap();
+            let got = conv.forward(&channels_last(&x)).unwrap();
+            assert!(max_diff(&got, &channels_last(&expected)) < 1e-4);
+            let got = conv.forward_input(&channels_last(&x)).unwrap();
+            assert!(max_diff(&got, &channels_last(&expected)) < 1e-4);
+        }
+    }
+
+    #[test]
+    fn channels_last_pooling_matches_candles_max_pool2d() {
+        let x = random(&[2, 3, 8, 8], 5);
+        let got = max_pool2(&channels_last(&x), 8).unwrap();
+        assert!(max_diff(&got, &channels_last(&x.max_pool2d(2).unwrap())) == 0.0);
+    }
+
+    #[test]
+    fn dropout_zeroes_about_p_and_keeps_the_mean() {
+        let x = Tensor::ones((100, 100), DType::F32, &Device::Cpu).unwrap();
+        let values: Vec<f32> = dropout(&x, 0.25, &mut Rng::new(3)).unwrap().flatten_all().unwrap().to_vec1().unwrap();
+        let zeros = values.iter().filter(|&&v| v == 0.0).count();
+        assert!((2200..2800).contains(&zeros), "{zeros} of 10,000 dropped");
+        assert!(values.iter().all(|&v| v == 0.0 || (v - 4.0 / 3.0).abs() < 1e-6));
+    }
+
+    /// The one bright pixel of a 28×28 image at (row, col), wherever augmentation moved it.
+    fn moved(aug: Augment, row: usize, col: usize, rng: &mut Rng) -> (isize, isize) {
+        let mut images = vec![0u8; 784];
+        images[row * 28 + col] = 255;
+        let data = Dataset { rows: 28, cols: 28, images, labels: vec![0] };
+        let px = aug.batch_pixels(&data, &[0], rng);
+        let lit: Vec<usize> = (0..784).filter(|&i| px[i] > 0.0).collect();
+        assert_eq!(lit.len(), 1, "one pixel stays lit");
+        assert!((px[lit[0]] - 1.0).abs() < 1e-6);
+        ((lit[0] / 28) as isize, (lit[0] % 28) as isize)
+    }
+
+    #[test]
+    fn augmentation_shifts_within_bounds_and_flips_half_the_time() {
+        let mut rng = Rng::new(9);
+        assert_eq!(moved(Augment::default(), 10, 6, &mut rng), (10, 6));
+        let mut offsets = std::collections::HashSet::new();
+        for _ in 0..400 {
+            let (r, c) = moved(Augment { shift: 2, flip: false }, 10, 6, &mut rng);
+            assert!((r - 10).abs() <= 2 && (c - 6).abs() <= 2);
+            offsets.insert((r - 10, c - 6));
+        }
+        assert_eq!(offsets.len(), 25, "every shift in [−2, 2]² is drawn");
+        let flipped = (0..400).filter(|_| moved(Augment { shift: 0, flip: true }, 10, 6, &mut rng) == (10, 21)).count();
+        assert!((140..260).contains(&flipped), "{flipped} of 400 mirrored");
+        // A pixel shifted off the edge is gone, not wrapped round.
+        let data = Dataset { rows: 28, cols: 28, images: vec![255; 784], labels: vec![0] };
+        let dark = (0..50).map(|_| Augment { shift: 2, flip: true }.batch_pixels(&data, &[0], &mut rng).iter().filter(|&&p| p == 0.0).count());
+        assert!(dark.max().unwrap() > 0);
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::checkpoint::{self, Precision};
-use crate::classifier::{Classifier, ClassifierMeta};
+use crate::classifier::{Augment, Classifier, ClassifierMeta};
 use crate::sampler::{Sampler, Sampling};
 use crate::{datasets, diagnostics, Config, ModelKind, Trainer};
 
@@ -17,7 +17,7 @@ usage:
   vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--iw K] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T]
   vae-lab sample --checkpoint CKPT [--class Y] [--sampler prior|fitted] [--tau T] [--n N] [--seed N]
                  (prints the codes, classes and images as JSON)
-  vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] --save CLF
+  vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] [--augment A] --save CLF
   vae-lab decode --checkpoint CKPT --z z1,z2,... [--class Y]   (prints the 784 intensities as JSON)
   vae-lab bench  [--steps N] [--repeats N] [--threads N]    training samples/s of the benchmark model (VAE 784-512-20,
                  batch 128) on MNIST; set RAYON_NUM_THREADS=1 for one core. Prints JSON last.
@@ -42,7 +42,9 @@ options:
   --iw K         with eval: the importance-weighted bound on −log p(x) with K samples per test image
                  (1 to 5000; Burda et al. use 5000), and its gap to the −ELBO
   --tau T        temperature in [0, 1]: z = centre + T·(spread) (default 1 for sample, 0.7 for eval)
-  --class Y      the class to sample or decode (sample: default, classes drawn by their frequency)";
+  --class Y      the class to sample or decode (sample: default, classes drawn by their frequency)
+  --augment A    classifier training images: none (default), shift=N (random shifts of up to N pixels
+                 each way), flip (mirrored left-right half of the time), or both: shift=N,flip";
 
 #[derive(Default)]
 struct Args {
@@ -76,6 +78,7 @@ struct Args {
     steps: Option<u32>,
     repeats: Option<usize>,
     threads: Option<usize>,
+    augment: Augment,
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -123,11 +126,25 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--steps" => a.steps = Some(num(&flag, &v)?),
             "--repeats" => a.repeats = Some(num(&flag, &v)?),
             "--threads" => a.threads = Some(num(&flag, &v)?),
+            "--augment" => a.augment = parse_augment(&v)?,
             "--z" => a.z = Some(v.split(',').map(|s| num(&flag, s.trim())).collect::<Result<_, _>>()?),
             _ => return Err(format!("unknown option '{flag}'\n{USAGE}")),
         }
     }
     Ok(a)
+}
+
+/// "none", "flip", "shift=N" or "shift=N,flip".
+fn parse_augment(v: &str) -> Result<Augment, String> {
+    let mut aug = Augment::default();
+    for part in v.split(',').map(str::trim).filter(|p| *p != "none") {
+        match part.split_once('=') {
+            None if part == "flip" => aug.flip = true,
+            Some(("shift", n)) if n.parse::<usize>().is_ok_and(|n| n <= 8) => aug.shift = n.parse().unwrap_or(0),
+            _ => return Err(format!("--augment: '{part}' is not none, flip or shift=N (N at most 8)")),
+        }
+    }
+    Ok(aug)
 }
 
 /// The preset's configuration and epochs, with every explicit flag applied on top.
@@ -304,7 +321,7 @@ fn train_classifier(a: &Args) -> Result<(), String> {
     let classes = train.classes();
     let mut clf = Classifier::new(classes, &mut crate::rng::Rng::new(a.seed.unwrap_or(1))).map_err(|e| e.to_string())?;
     let start = Instant::now();
-    clf.train(&train, a.epochs.unwrap_or(8), a.seed.unwrap_or(1), |epoch, loss| {
+    clf.train(&train, a.epochs.unwrap_or(8), a.seed.unwrap_or(1), a.augment, |epoch, loss| {
         println!("epoch {epoch:>3}  train cross-entropy {loss:.4}  ({:.0} s)", start.elapsed().as_secs_f64());
     }).map_err(|e| e.to_string())?;
     let test_accuracy = clf.accuracy(&test).map_err(|e| e.to_string())?;
@@ -390,5 +407,22 @@ pub fn main() {
     if let Err(msg) = result {
         eprintln!("{msg}");
         std::process::exit(2);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn augment_flag_reads_shift_and_flip() {
+        assert_eq!(parse_augment("none").unwrap(), Augment::default());
+        assert_eq!(parse_augment("flip").unwrap(), Augment { shift: 0, flip: true });
+        assert_eq!(parse_augment("shift=2, flip").unwrap(), Augment { shift: 2, flip: true });
+        for bad in ["shift", "shift=-1", "shift=9", "mirror"] {
+            assert!(parse_augment(bad).unwrap_err().contains("--augment"), "{bad}");
+        }
+        let a = parse_args(["classifier", "--augment", "shift=1"].map(String::from).into_iter()).unwrap();
+        assert_eq!(a.augment, Augment { shift: 1, flip: false });
     }
 }
