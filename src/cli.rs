@@ -216,10 +216,15 @@ fn train(a: &Args) -> Result<(), String> {
         let n = steps_per_epoch as f64;
         let eval = trainer.evaluate().map_err(|e| e.to_string())?;
         eprint!("\r\x1b[2K");
-        println!(
-            "epoch {epoch:>3}  train: loss {:.2} (recon {:.2}, KL {:.2})  test: −ELBO {:.2} (recon {:.2} + KL {:.2})  {:.0} samples/s",
-            loss / n, recon / n, kl / n, eval.neg_elbo, eval.recon, eval.kl, n * c.batch as f64 / secs
-        );
+        let rate = n * c.batch as f64 / secs;
+        if c.model.is_variational() {
+            println!(
+                "epoch {epoch:>3}  train: loss {:.2} (recon {:.2}, KL {:.2})  test: −ELBO {:.2} (recon {:.2} + KL {:.2})  {rate:.0} samples/s",
+                loss / n, recon / n, kl / n, eval.neg_elbo, eval.recon, eval.kl
+            );
+        } else {
+            println!("epoch {epoch:>3}  train: reconstruction error {:.2}  test: reconstruction error {:.2}  {rate:.0} samples/s", recon / n, eval.recon);
+        }
     }
     println!("trained in {:.1} s", run_start.elapsed().as_secs_f64());
     if let Some(path) = &a.save {

@@ -126,7 +126,7 @@ export class LatentMap {
       circle(at, 2, colour, [2, 3]);
       drawnOn.push('prior');
     }
-    const g = o.fitted && (o.kind === 'vae' ? o.fitted.all : o.cls !== null ? o.fitted.perClass[o.cls] : null);
+    const g = o.fitted && (!['cvae', 'sohn'].includes(o.kind) ? o.fitted.all : o.cls !== null ? o.fitted.perClass[o.cls] : null);
     if (g && g.mean.length === latent) {
       // The 2×2 covariance on the map's axes: its eigenvectors are the ellipse's axes.
       const [a, b, d] = [g.covariance[dx * latent + dx], g.covariance[dx * latent + dy], g.covariance[dy * latent + dy]];

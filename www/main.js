@@ -21,7 +21,7 @@ const SAMPLE_COUNT = 8;
 const ACCURACY_DRAWS = 100;
 const ACCURACY_EVERY_MS = 20000;
 const FITTED_EVERY_MS = 10000; // the map's fitted ellipses (the worker refits at most this often)
-const KIND_NAMES = { vae: 'VAE', cvae: 'CVAE with class means μ^y', sohn: 'CVAE with label input' };
+const KIND_NAMES = { vae: 'VAE', cvae: 'CVAE with class means μ^y', sohn: 'CVAE with label input', ae: 'plain autoencoder' };
 const $ = (id) => document.getElementById(id);
 
 const start = readHash(location.hash);
@@ -40,7 +40,8 @@ const page = {
 };
 /// The class the decoder is given: the chosen one for the standard CVAE, none for the others.
 const decodeClass = () => (page.values.model === 'sohn' ? page.cls ?? page.values.class : null);
-const conditional = () => page.values.model !== 'vae';
+const CONDITIONAL = ['cvae', 'sohn'];
+const conditional = () => CONDITIONAL.includes(page.values.model);
 
 window.vaeLab = page; // for the e2e tests and for poking at from the console
 // The wasm is compiled once by boot.js, before this module ran; the training worker is started
@@ -191,7 +192,7 @@ function showReadout() {
   const latent = sliders.inputs.length;
   if (model === 'sohn') {
     el.textContent = `The decoder is told y = ${c ?? page.values.class}; the sliders move z, what the label leaves open (style, slant, thickness), and every z decodes as that class.`;
-  } else if (model === 'vae') {
+  } else if (!CONDITIONAL.includes(model)) {
     el.textContent = '';
   } else if (c === null || page.classMeans.length < (c + 1) * latent) {
     el.textContent = 'Pick a class: z moves to its learned prior mean μ^y.';
@@ -286,9 +287,10 @@ const onReply = {
     interpolation.setTestSize(d.testSize);
     page.mapAt = null;
     latentMap.set({ means: d.classMeans, latent: d.latent, axes: grid.axes(), mu: new Float32Array(0), labels: new Uint8Array(0) });
-    classButtons.build(d.classes, d.config.model !== 'vae', d.config.model);
-    $('classes-note').hidden = d.config.model !== 'vae';
-    $('measure-accuracy').disabled = d.config.model === 'vae';
+    const hasClasses = CONDITIONAL.includes(d.config.model);
+    classButtons.build(d.classes, hasClasses, d.config.model);
+    $('classes-note').hidden = hasClasses;
+    $('measure-accuracy').disabled = !hasClasses;
     $('sample').disabled = false;
     $('accuracy').textContent = '–';
     showAccuracy(null);
@@ -316,7 +318,7 @@ const onReply = {
     // A conditional model opens on a class: the seeds' CVAE at its mean μ^y (a crisp image, not
     // the blend between classes at z = 0), unless the address named a z; the standard CVAE keeps z.
     // Nor when the person already moved z (the sliders work before the model is ready).
-    if (d.config.model === 'vae') selectClass(null);
+    if (!hasClasses) selectClass(null);
     else if (d.config.model === 'cvae' && (page.zFromAddress || page.userMovedZ)) selectClass(null);
     else pickClass(page.values.class);
     page.zFromAddress = false;
@@ -392,13 +394,15 @@ const onReply = {
   samples(d) {
     paintImages($('samples'), d.images, d.n);
     page.samples = d;
+    page.samplesId = (page.samplesId ?? 0) + 1;
     page.sampleLabels = null;
     $('sample-labels').replaceChildren();
     $('samples-caption').textContent = `${d.n} samples: ${d.distribution}.`;
     // The shipped classifier reads each sample, so a wrong class shows at a glance.
-    if (BY_KEY.dataset.options[page.values.dataset]) worker.postMessage({ type: 'classify', pixels: d.images });
+    if (BY_KEY.dataset.options[page.values.dataset]) worker.postMessage({ type: 'classify', pixels: d.images, id: page.samplesId });
   },
   classified(d) {
+    if (d.id !== page.samplesId) return; // the reading of samples since replaced
     page.sampleLabels = Array.from(d.labels);
     const asked = page.samples?.labels ?? [];
     $('sample-labels').replaceChildren(...page.sampleLabels.map((y, i) => {
@@ -425,7 +429,7 @@ const onReply = {
   iw(d) {
     $('iw-run').disabled = false;
     $('iw-cancel').disabled = true;
-    const bound = page.values.model === 'vae' ? '−log p(x)' : '−log p(x | y)';
+    const bound = conditional() ? '−log p(x | y)' : '−log p(x)';
     const over = d.cancelled ? `${d.images.toLocaleString()} of ${d.total.toLocaleString()} test images (cancelled)` : `all ${d.total.toLocaleString()} test images`;
     $('iw-result').textContent = `${bound} ≤ ${d.negLogLikelihood.toFixed(2)} nats per image with k = ${d.k.toLocaleString()}, over ${over}; `
       + `the −ELBO is ${d.negElbo.toFixed(2)}${d.cancelled ? '' : `: the bound is ${(d.negElbo - d.negLogLikelihood).toFixed(2)} nats tighter`}.`;
@@ -439,7 +443,9 @@ const onReply = {
     paintGrid($('recons'), both, d.count, 2);
   },
   evaluated(d) {
-    $('test-elbo').textContent = `${d.negElbo.toFixed(1)} (recon ${d.recon.toFixed(1)} + KL ${d.kl.toFixed(1)}) on ${d.images} images`;
+    $('test-elbo').textContent = page.values.model === 'ae'
+      ? `no ELBO (an autoencoder is not a probabilistic model); reconstruction error ${d.recon.toFixed(1)} on ${d.images} images`
+      : `${d.negElbo.toFixed(1)} (recon ${d.recon.toFixed(1)} + KL ${d.kl.toFixed(1)}) on ${d.images} images`;
   },
   accuracy(d) {
     accuracyFlight.answered();
@@ -568,6 +574,10 @@ function showAccuracy(d, why = null) {
 /// KL per latent dimension as bars (tallest = the largest), and the active units.
 function showLatentReport(d) {
   const box = $('kl-dims');
+  if (!d.klPerDim.length) { // the autoencoder has no KL term: its codes' spread per dimension instead
+    showActivity(box, d);
+    return;
+  }
   const top = Math.max(...d.klPerDim, 1e-9);
   box.replaceChildren(...d.klPerDim.map((kl, u) => {
     const bar = document.createElement('div');
@@ -586,6 +596,27 @@ function showLatentReport(d) {
   const total = d.klPerDim.reduce((a, b) => a + b, 0);
   $('kl-caption').textContent = `KL to the prior per latent dimension on the ${d.images.toLocaleString()} test images (nats; ${total.toFixed(1)} in all), step ${d.step.toLocaleString()}. `
     + `Active units: ${d.activeUnits} of ${d.klPerDim.length} (grey bars: the dimension's μ barely moves with the image, Var(μ) ≤ 0.01; a collapsed dimension carries nothing).`;
+}
+
+/// The plain autoencoder's bars: Var(μ) per dimension, with the active units.
+function showActivity(box, d) {
+  const top = Math.max(...d.activity, 1e-9);
+  box.replaceChildren(...d.activity.map((a, u) => {
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    const fill = document.createElement('span');
+    fill.style.height = `${Math.round((a / top) * 56)}px`;
+    fill.style.background = a > 0.01 ? 'var(--accent)' : 'var(--muted)';
+    const label = document.createElement('b');
+    label.textContent = String(u + 1);
+    bar.title = `z${u + 1}: Var(μ) ${a.toFixed(3)}`;
+    bar.append(fill, label);
+    return bar;
+  }));
+  box.setAttribute('aria-label', `variance of the code per latent dimension: ${d.activity.map((a, u) => `z${u + 1} ${a.toFixed(2)}`).join(', ')}`);
+  box.dataset.activeUnits = String(d.activeUnits);
+  $('kl-caption').textContent = `The autoencoder has no KL term and no prior: bars show how far its codes spread per dimension, Var(μ), on the ${d.images.toLocaleString()} test images `
+    + `(largest ${top.toFixed(2)}; N(0, I) would give 1). Active units: ${d.activeUnits} of ${d.activity.length}.`;
 }
 
 $('iw-run').addEventListener('click', () => {

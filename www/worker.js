@@ -442,8 +442,8 @@ const handlers = {
   fitted() {
     return { status: 'fitted', fitted: lab.fitted(mayRefit()), step: lab.step };
   },
-  async classify({ pixels }) {
-    return { status: 'classified', labels: lab.classify(await classifier(), floats(pixels)) };
+  async classify({ pixels, id }) {
+    return { status: 'classified', id, labels: lab.classify(await classifier(), floats(pixels)) };
   },
   evaluate() {
     return { status: 'evaluated', ...lab.evaluate() };

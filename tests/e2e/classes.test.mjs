@@ -16,9 +16,9 @@ const sliderZ = (page) => page.$$eval('#sliders input', (els) => els.map((e) => 
 
 /// Clicks Sample and waits for the classifier's reading of the new samples.
 async function sampleAndRead(page) {
-  await page.evaluate(() => { window.vaeLab.sampleLabels = null; });
+  const before = await page.evaluate(() => window.vaeLab.samplesId ?? 0);
   await page.click('#sample');
-  await waitFor('the samples and their reading', () => page.evaluate(() => window.vaeLab.sampleLabels !== null));
+  await waitFor('the samples and their reading', () => page.evaluate((n) => window.vaeLab.samplesId > n && window.vaeLab.sampleLabels !== null, before));
   return page.evaluate(() => ({ labels: window.vaeLab.sampleLabels, asked: Array.from(window.vaeLab.samples.labels), caption: document.getElementById('samples-caption').textContent }));
 }
 
