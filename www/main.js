@@ -11,6 +11,7 @@ import { LatentMap, CLASS_COLOURS } from './latent-map.js';
 import { DrawPad } from './draw.js';
 import { Interpolation } from './interpolation.js';
 import { OneInFlight } from './one-in-flight.js';
+import { paintBars } from './bars.js';
 import { SliderImage } from './slider-image.js';
 import { fitsShipped } from './shipped-model.js';
 import { Lab } from '../pkg/vae_lab.js';
@@ -552,24 +553,16 @@ function showAccuracy(d, why = null) {
       : 'The plain VAE has no classes to generate: choose a CVAE model to measure how often a class comes out as asked.');
     return;
   }
-  box.replaceChildren(...d.perClass.map((p, y) => {
-    const bar = document.createElement('div');
-    bar.className = 'bar';
-    const fill = document.createElement('span');
-    fill.style.height = `${Math.round(p * 56)}px`;
-    fill.style.background = CLASS_COLOURS[y % 10];
-    const label = document.createElement('b');
-    label.textContent = String(y);
-    bar.title = `class ${y}: ${(p * 100).toFixed(0)} %`;
-    bar.append(fill, label);
-    return bar;
-  }));
-  box.setAttribute('aria-label', `conditional accuracy per class: ${d.perClass.map((p, y) => `${y}: ${Math.round(p * 100)} %`).join(', ')}`);
+  paintBars(box, d.perClass.map((p, y) => ({ height: p, colour: CLASS_COLOURS[y % 10], label: String(y), title: `class ${y}: ${(p * 100).toFixed(0)} %` })),
+    `conditional accuracy per class: ${d.perClass.map((p, y) => `${y}: ${Math.round(p * 100)} %`).join(', ')}`);
   box.dataset.accuracy = String(d.accuracy);
   $('accuracy-caption').textContent = `${(d.accuracy * 100).toFixed(1)} % of ${d.perClassDraws} draws per class show their class `
     + `(bars: per class, full height = 100 %), drawn as ${d.distribution}; step ${d.step.toLocaleString()}, judged by an independent classifier `
     + `(${(d.classifierTestAccuracy * 100).toFixed(1)} % on real test images).`;
 }
+
+/// An active unit's bar is in the accent colour, an inactive one's grey (Var(μ) ≤ 0.01, Burda et al.).
+const activeColour = (variance) => (variance > 0.01 ? 'var(--accent)' : 'var(--muted)');
 
 /// KL per latent dimension as bars (tallest = the largest), and the active units.
 function showLatentReport(d) {
@@ -579,19 +572,9 @@ function showLatentReport(d) {
     return;
   }
   const top = Math.max(...d.klPerDim, 1e-9);
-  box.replaceChildren(...d.klPerDim.map((kl, u) => {
-    const bar = document.createElement('div');
-    bar.className = 'bar';
-    const fill = document.createElement('span');
-    fill.style.height = `${Math.round((kl / top) * 56)}px`;
-    fill.style.background = d.activity[u] > 0.01 ? 'var(--accent)' : 'var(--muted)';
-    const label = document.createElement('b');
-    label.textContent = String(u + 1);
-    bar.title = `z${u + 1}: KL ${kl.toFixed(2)} nats, Var(μ) ${d.activity[u].toFixed(3)}`;
-    bar.append(fill, label);
-    return bar;
-  }));
-  box.setAttribute('aria-label', `KL per latent dimension: ${d.klPerDim.map((k, u) => `z${u + 1} ${k.toFixed(2)}`).join(', ')}`);
+  paintBars(box, d.klPerDim.map((kl, u) => ({
+    height: kl / top, colour: activeColour(d.activity[u]), label: String(u + 1), title: `z${u + 1}: KL ${kl.toFixed(2)} nats, Var(μ) ${d.activity[u].toFixed(3)}`,
+  })), `KL per latent dimension: ${d.klPerDim.map((k, u) => `z${u + 1} ${k.toFixed(2)}`).join(', ')}`);
   box.dataset.activeUnits = String(d.activeUnits);
   const total = d.klPerDim.reduce((a, b) => a + b, 0);
   $('kl-caption').textContent = `KL to the prior per latent dimension on the ${d.images.toLocaleString()} test images (nats; ${total.toFixed(1)} in all), step ${d.step.toLocaleString()}. `
@@ -601,19 +584,8 @@ function showLatentReport(d) {
 /// The plain autoencoder's bars: Var(μ) per dimension, with the active units.
 function showActivity(box, d) {
   const top = Math.max(...d.activity, 1e-9);
-  box.replaceChildren(...d.activity.map((a, u) => {
-    const bar = document.createElement('div');
-    bar.className = 'bar';
-    const fill = document.createElement('span');
-    fill.style.height = `${Math.round((a / top) * 56)}px`;
-    fill.style.background = a > 0.01 ? 'var(--accent)' : 'var(--muted)';
-    const label = document.createElement('b');
-    label.textContent = String(u + 1);
-    bar.title = `z${u + 1}: Var(μ) ${a.toFixed(3)}`;
-    bar.append(fill, label);
-    return bar;
-  }));
-  box.setAttribute('aria-label', `variance of the code per latent dimension: ${d.activity.map((a, u) => `z${u + 1} ${a.toFixed(2)}`).join(', ')}`);
+  paintBars(box, d.activity.map((a, u) => ({ height: a / top, colour: activeColour(a), label: String(u + 1), title: `z${u + 1}: Var(μ) ${a.toFixed(3)}` })),
+    `variance of the code per latent dimension: ${d.activity.map((a, u) => `z${u + 1} ${a.toFixed(2)}`).join(', ')}`);
   box.dataset.activeUnits = String(d.activeUnits);
   $('kl-caption').textContent = `The autoencoder has no KL term and no prior: bars show how far its codes spread per dimension, Var(μ), on the ${d.images.toLocaleString()} test images `
     + `(largest ${top.toFixed(2)}; N(0, I) would give 1). Active units: ${d.activeUnits} of ${d.activity.length}.`;
