@@ -32,6 +32,15 @@ impl Trainer {
         evaluate(&self.model, &self.test)
     }
 
+    /// −ELBO on the first `images` test images (all of them when there are fewer): the fixed
+    /// subset the page's chart follows while training.
+    pub fn evaluate_first(&self, images: usize) -> Result<Evaluation> {
+        if images >= self.test.len() {
+            return self.evaluate();
+        }
+        evaluate(&self.model, &self.test.subset(&(0..images).collect::<Vec<_>>()))
+    }
+
     /// Decodes one latent vector to pixel intensities in [0, 1]; `class` for the standard CVAE.
     pub fn decode(&self, z: &[f32], class: Option<usize>) -> Result<Vec<f32>> {
         decode_with(&self.model, z, class)

@@ -147,6 +147,12 @@ impl Lab {
         to_js(&self.trainer.evaluate()?)
     }
 
+    /// The same on the first `images` test images only (the chart's test curve while training).
+    #[wasm_bindgen(js_name = evaluateFirst)]
+    pub fn evaluate_first(&self, images: u32) -> Result<JsValue, JsError> {
+        to_js(&self.trainer.evaluate_first(images as usize)?)
+    }
+
     /// z (latent numbers) → 28×28 intensities in [0, 1]; `class` for the standard CVAE.
     pub fn decode(&self, z: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
         Ok(self.trainer.decode(z, class_of(class))?)

@@ -60,6 +60,10 @@ function problemWith(record) {
   if (!h || !['step', 'recon', 'kl', 'loss'].every((k) => isSeries(h[k]) && h[k].length === h.step.length)) {
     return 'the saved loss history is damaged';
   }
+  // The test curve (absent in records saved before it existed): a number or null per step.
+  if (h.test !== undefined && !(Array.isArray(h.test) && h.test.length === h.step.length && h.test.every((v) => v === null || typeof v === 'number'))) {
+    return 'the saved loss history is damaged';
+  }
   return null;
 }
 

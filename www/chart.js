@@ -1,5 +1,5 @@
 // Live loss chart: reconstruction and total on the left axis, KL on its own right axis (it is an
-// order of magnitude smaller). uPlot draws without animation; points are thinned past MAX_POINTS.
+// order of magnitude smaller), and the test −ELBO as points where the worker measured it. uPlot draws without animation; points are thinned past MAX_POINTS.
 // uPlot (145 KB) is fetched and evaluated only when `show` is called, once the page has its first
 // image: evaluating it took about 60 ms of the page's thread during load, and preloading it put
 // its parse on the two cores while the page loaded. Points that come in before are kept.
@@ -10,7 +10,7 @@ const MAX_POINTS = 1500;
 export class LossChart {
   constructor(container) {
     this.container = container;
-    this.data = [[], [], [], []]; // step, recon, kl, total
+    this.data = [[], [], [], [], []]; // step, recon, kl, total, test −ELBO (null between measurements)
     this.plot = null; // until show()
     this.loading = null;
   }
@@ -27,24 +27,25 @@ export class LossChart {
     return this.loading;
   }
 
-  add(step, recon, kl, total) {
+  add(step, recon, kl, total, test = null) {
     const d = this.data;
-    d[0].push(step); d[1].push(recon); d[2].push(kl); d[3].push(total);
+    d[0].push(step); d[1].push(recon); d[2].push(kl); d[3].push(total); d[4].push(test);
     if (d[0].length > MAX_POINTS) halve(d);
     this.plot?.setData(d);
     this.container.dataset.points = String(this.pointsAdded = (this.pointsAdded ?? 0) + 1);
   }
 
-  /// Replaces the curve with a saved history {step, recon, kl, loss} (an autosave's).
+  /// Replaces the curve with a saved history {step, recon, kl, loss, test} (an autosave's; older
+  /// ones have no test curve).
   load(h) {
-    this.data = [h.step, h.recon, h.kl, h.loss].map((a) => a.slice());
+    this.data = [h.step, h.recon, h.kl, h.loss, h.test ?? h.step.map(() => null)].map((a) => a.slice());
     this.pointsAdded = h.step.length;
     this.container.dataset.points = String(this.pointsAdded);
     this.plot?.setData(this.data);
   }
 
   clear() {
-    this.data = [[], [], [], []];
+    this.data = [[], [], [], [], []];
     this.pointsAdded = 0;
     this.container.dataset.points = '0';
     this.plot?.setData(this.data);
@@ -66,6 +67,7 @@ function options(container) {
       { label: 'reconstruction', scale: 'nats', stroke: '#2563eb', width: 1.5, points: { show: false }, value: fmt },
       { label: 'KL', scale: 'kl', stroke: '#dc2626', width: 1.5, points: { show: false }, value: fmt },
       { label: 'total (recon + β·KL)', scale: 'nats', stroke: '#111827', width: 1.5, points: { show: false }, value: fmt },
+      { label: 'test −ELBO', scale: 'nats', stroke: '#16a34a', width: 1.5, dash: [4, 3], spanGaps: true, points: { show: true, size: 5 }, value: fmt },
     ],
     legend: { live: true },
     cursor: { points: { show: false } },

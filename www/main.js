@@ -340,7 +340,8 @@ const onReply = {
   paused(d) { setRunning(false); $('step').textContent = d.step.toLocaleString(); },
   progress(d) {
     page.lastProgress = d;
-    chart.add(d.step, d.recon, d.kl, d.loss);
+    chart.add(d.step, d.recon, d.kl, d.loss, d.test);
+    if (d.test !== null) page.lastTest = { step: d.step, negElbo: d.test, ms: d.testMs, images: d.testImages };
     showProgress(d);
     page.classMeans = d.classMeans;
     if (page.followClass !== null) pickClass(page.followClass);

@@ -23,6 +23,10 @@ const HISTORY_MAX = 4000; // loss points kept (and autosaved); past it every oth
 // The fitted sampler's Gaussians are refitted to the moving model at most this often while it
 // trains (a refit encodes up to 500 training images per class), and whenever it is paused.
 const REFIT_EVERY_MS = 10000;
+// While training, the test −ELBO on a fixed subset of the test set joins the chart this often
+// (the time it takes is sent with it: a fraction of a per cent of the interval on MNIST).
+const TEST_EVERY_MS = 5000;
+const TEST_IMAGES = 1000;
 
 let Lab = null; // the wasm's model class, once loaded
 let threads = 1; // threads a training step may use (2 where the page is cross-origin isolated)
@@ -32,6 +36,7 @@ let stepsPerSlice = 1;
 const dataCache = new Map();
 const classifiers = new Map(); // classifier files by URL, fetched on first use
 let fittedAt = -Infinity; // when the fitted Gaussians were last refitted
+let testAt = -Infinity; // when the chart last got a test point
 let iwRun = null; // the importance-weighted bound being computed: {cancelled}
 let window_ = null; // losses accumulated since the last report
 let weightsStep = -1; // the step whose weights the page has
@@ -161,13 +166,15 @@ function sendWeights(force = false) {
 
 const postWeights = (bytes, extra = {}) => postMessage({ status: 'weights', bytes, ...extra }, [bytes.buffer]);
 
+/// The loss curve; `test` holds the test −ELBO where one was measured, else null.
 function emptyHistory() {
-  return { step: [], recon: [], kl: [], loss: [] };
+  return { step: [], recon: [], kl: [], loss: [], test: [] };
 }
 
 function record(p) {
   const h = history;
-  h.step.push(p.step); h.recon.push(p.recon); h.kl.push(p.kl); h.loss.push(p.loss);
+  h.test ??= h.step.map(() => null); // saved before the test curve existed
+  h.step.push(p.step); h.recon.push(p.recon); h.kl.push(p.kl); h.loss.push(p.loss); h.test.push(p.test);
   if (h.step.length > HISTORY_MAX) halve(Object.values(h));
 }
 
@@ -286,7 +293,14 @@ function report() {
   const w = window_;
   const seconds = (performance.now() - w.start) / 1000;
   const p = w.last;
-  const mean = { step: p.step, recon: w.recon / w.steps, kl: w.kl / w.steps, loss: w.loss / w.steps };
+  const mean = { step: p.step, recon: w.recon / w.steps, kl: w.kl / w.steps, loss: w.loss / w.steps, test: null };
+  let testMs = null;
+  if (running && performance.now() - testAt >= TEST_EVERY_MS) {
+    const t0 = performance.now();
+    mean.test = lab.evaluateFirst(TEST_IMAGES).negElbo;
+    testAt = performance.now();
+    testMs = testAt - t0;
+  }
   record(mean);
   sendWeights();
   saving.dirty = true;
@@ -297,6 +311,8 @@ function report() {
     epochProgress: p.epochProgress,
     samplesSeen: p.samplesSeen,
     ...mean,
+    testMs,
+    testImages: Math.min(TEST_IMAGES, lab.testSize),
     beta: p.beta,
     samplesPerSec: w.samples / seconds,
     stepsPerSec: w.steps / seconds,

@@ -45,10 +45,25 @@ test('the importance-weighted bound: the CLI\'s figure, cancellable, k checked',
   await page.click('#iw-run');
   await waitFor('the bound', async () => /over all 997 test images/.test(await text(page, 'iw-result')), 120_000);
   const shown = Number(/≤ ([\d.]+) nats/.exec(await text(page, 'iw-result'))[1]);
-  const cli = execFileSync(CLI, ['eval', '--checkpoint', 'models/mnist-cvae.safetensors', '--iw', '50'], { encoding: 'utf8' });
+  const cli = execFileSync(CLI, ['eval', '--checkpoint', 'models/mnist-cvae.safetensors', '--iw', '50'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const expected = Number(/k = 50: −log p\(x \| y\) ≤ ([\d.]+)/.exec(cli)[1]);
   assert.ok(Math.abs(shown - expected) <= 1e-3 * expected, `page ${shown}, CLI ${expected}`);
   assert.match(await text(page, 'iw-result'), /the −ELBO is 107\.5\d: the bound is [\d.]+ nats tighter/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('while training, the test −ELBO on a fixed subset joins the chart', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  await page.click('#train');
+  await waitFor('a test point', () => page.evaluate(() => window.vaeLab.lastTest !== undefined), 30_000);
+  await page.click('#train');
+  const t = await page.evaluate(() => window.vaeLab.lastTest);
+  // The shipped CVAE's test −ELBO is 107.5 on all 997 images; training from it stays near.
+  assert.equal(t.images, 997);
+  assert.ok(t.negElbo > 90 && t.negElbo < 130, `test −ELBO ${t.negElbo}`);
+  console.log(`# test point: −ELBO ${t.negElbo.toFixed(2)} at step ${t.step}, measured in ${t.ms.toFixed(0)} ms (every 5 s)`);
+  assert.match(await page.$eval('#chart', (c) => c.textContent), /test −ELBO/);
   assert.deepEqual(problems, []);
   await page.close();
 });
