@@ -39,7 +39,14 @@ const server = createServer((req, res) => {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
   }
-  let path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname).replace(/^\/+/, '');
+  // A request line that is no URL path ("//", a broken %-escape) gets 400, not a crash.
+  let path;
+  try {
+    path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname).replace(/^\/+/, '');
+  } catch {
+    res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`bad request path: ${String(req.url).slice(0, 200)}\n`);
+    return;
+  }
   if (path === '') path = 'index.html';
   const file = normalize(join(root, path));
   const allowed = file.startsWith(root + sep) && PUBLIC.some((p) => path === p || path.startsWith(p));
