@@ -51,13 +51,19 @@ test('a finger and a pen draw too', async () => {
 
   await page.click('#draw-clear');
   // A pen: pointer events with pointerType 'pen' (no pen device exists in headless Chromium).
-  await page.evaluate(([pts]) => {
+  // The points are placed on the pad where it is at that moment: clicking Clear may have scrolled
+  // the page, and the panels above can grow as their results arrive.
+  const unit = seven({ x: 0, y: 0, width: 1, height: 1 });
+  await page.evaluate((unit) => {
     const c = document.getElementById('draw');
-    const ev = (type, [x, y]) => c.dispatchEvent(new PointerEvent(type, { pointerId: 7, pointerType: 'pen', clientX: x, clientY: y, pressure: 0.5, bubbles: true }));
-    ev('pointerdown', pts[0]);
-    pts.slice(1).forEach((p) => ev('pointermove', p));
-    ev('pointerup', pts.at(-1));
-  }, [pts.map(([x, y]) => [x, y])]);
+    const r = c.getBoundingClientRect();
+    const ev = (type, [fx, fy]) => c.dispatchEvent(new PointerEvent(type, {
+      pointerId: 7, pointerType: 'pen', clientX: r.left + fx * r.width, clientY: r.top + fy * r.height, pressure: 0.5, bubbles: true,
+    }));
+    ev('pointerdown', unit[0]);
+    unit.slice(1).forEach((p) => ev('pointermove', p));
+    ev('pointerup', unit.at(-1));
+  }, unit);
   assert.ok(lit(await canvasPixels(page, 'draw')) > 20, 'the pen stroke was not painted');
   assert.deepEqual(problems, []);
   await page.close();
