@@ -197,6 +197,10 @@ fn train(a: &Args) -> Result<(), String> {
         if let Some(b) = a.batch { trainer.set_batch(b).map_err(|e| e.to_string())? }
     }
     let c = trainer.config().clone();
+    if c.model.is_solved() {
+        println!("model: PCA, latent {} (solved exactly from the training images, not trained)", c.latent);
+        return save_solved(a, &trainer);
+    }
     let spread = if c.model.has_class_means() { format!(", means spread {}", c.means_spread) } else { String::new() };
     println!("model: {:?}, latent {}, hidden {} × {} layers, β {}, lr {}, batch {}, seed {}{spread}; {epochs} epochs",
         c.model, c.latent, c.hidden, c.layers, c.beta, c.learning_rate, c.batch, c.seed);
@@ -227,6 +231,19 @@ fn train(a: &Args) -> Result<(), String> {
         }
     }
     println!("trained in {:.1} s", run_start.elapsed().as_secs_f64());
+    save(a, &trainer)
+}
+
+/// PCA: solved when the trainer was built; reports its errors and saves it.
+fn save_solved(a: &Args, trainer: &Trainer) -> Result<(), String> {
+    let fit = trainer.train_set();
+    let train = crate::views::evaluate(trainer.model(), fit).map_err(|e| e.to_string())?;
+    let test = trainer.evaluate().map_err(|e| e.to_string())?;
+    println!("PCA solved: train reconstruction error {:.6}  test: {:.6} per image (summed squared error)", train.recon, test.recon);
+    save(a, trainer)
+}
+
+fn save(a: &Args, trainer: &Trainer) -> Result<(), String> {
     if let Some(path) = &a.save {
         let precision = if a.half { Precision::F16 } else { Precision::F32 };
         let bytes = trainer.checkpoint(precision).map_err(|e| e.to_string())?;
@@ -254,9 +271,12 @@ fn eval(a: &Args) -> Result<(), String> {
     let bound = if kind.is_conditional() { "−log p(x | y) ≤ −ELBO" } else { "−log p(x) ≤ −ELBO" };
     if kind.is_variational() {
         println!("test −ELBO {:.2} nats per image (recon {:.2} + KL {:.2}) on {} images ({bound})", e.neg_elbo, e.recon, e.kl, e.images);
+    } else if kind.is_solved() {
+        println!("test reconstruction error {:.6} per image (summed squared error) on {} images (PCA has no ELBO)", e.recon, e.images);
     } else {
         println!("test reconstruction error {:.2} nats per image (summed cross-entropy) on {} images (the autoencoder has no ELBO)", e.recon, e.images);
     }
+    println!("test squared error {:.4} per image (Σ (x − x̂)², x̂ decoded from μ)", e.squared_error);
     let latent = diagnostics::latent_report(trainer.model(), trainer.test_set()).map_err(|e| e.to_string())?;
     if kind.is_variational() {
         let kl: Vec<String> = latent.kl_per_dim.iter().map(|k| format!("{k:.2}")).collect();

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 ///   encoder's and the decoder's input, prior N(0, I); z holds what the label does not (style).
 /// - `Ae`: the plain autoencoder, the VAE with zero encoder variance: z = μ(x), no noise, no KL,
 ///   no prior; the seeds' contrast: its codes need not fill N(0, I), so draws from it decode badly.
+/// - `Pca`: the linear autoencoder's optimum, solved exactly (`pca`) rather than trained: the
+///   seeds' "a linear autoencoder is an SVD". Its error is squared, not cross-entropy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelKind {
@@ -20,6 +22,7 @@ pub enum ModelKind {
     Cvae,
     Sohn,
     Ae,
+    Pca,
 }
 
 impl ModelKind {
@@ -41,7 +44,18 @@ impl ModelKind {
     /// The encoder gives a variance (log σ²) and the objective has a KL term: every kind but the
     /// plain autoencoder.
     pub fn is_variational(self) -> bool {
-        self != Self::Ae
+        !matches!(self, Self::Ae | Self::Pca)
+    }
+
+    /// Solved in closed form when built (PCA), so there is nothing to train.
+    pub fn is_solved(self) -> bool {
+        self == Self::Pca
+    }
+
+    /// Hidden layers on each side of a model of this kind with `cfg.layers` asked for: none for
+    /// PCA, which is linear.
+    pub fn hidden_layers(self, layers: usize) -> usize {
+        if self == Self::Pca { 0 } else { layers }
     }
 }
 
@@ -53,7 +67,8 @@ impl std::str::FromStr for ModelKind {
             "cvae" => Ok(Self::Cvae),
             "sohn" | "standard-cvae" => Ok(Self::Sohn),
             "ae" | "autoencoder" => Ok(Self::Ae),
-            other => Err(format!("unknown model '{other}': use vae, cvae (class means), sohn (the standard CVAE) or ae (plain autoencoder)")),
+            "pca" => Ok(Self::Pca),
+            other => Err(format!("unknown model '{other}': use vae, cvae (class means), sohn (the standard CVAE), ae (plain autoencoder) or pca")),
         }
     }
 }

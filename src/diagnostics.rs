@@ -20,7 +20,7 @@ pub const ACTIVE_THRESHOLD: f64 = 0.01;
 /// The largest k the importance-weighted bound takes (5,000 in Burda et al.).
 pub const IW_MAX: usize = 5000;
 const CHUNK: usize = 500;
-const NOT_VARIATIONAL: &str = "the plain autoencoder has no encoder variance and no prior: no KL and no likelihood bound to report";
+const NOT_VARIATIONAL: &str = "the plain autoencoder and PCA have no encoder variance and no prior: no KL and no likelihood bound to report";
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

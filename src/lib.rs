@@ -22,6 +22,7 @@ pub mod label_input;
 pub mod loss;
 pub mod model;
 pub mod optim;
+pub mod pca;
 mod parallel;
 pub mod rng;
 pub mod sampler;

@@ -59,18 +59,20 @@ fn hidden_name(side: &str, i: usize) -> String {
 fn layers(pixels: usize, classes: usize, cfg: &Config) -> Vec<(String, usize, usize)> {
     let (latent, hidden) = (cfg.latent, cfg.hidden);
     let label = if cfg.model.takes_label() { classes } else { 0 };
+    let depth = cfg.model.hidden_layers(cfg.layers);
     let mut out = Vec::new();
-    for i in 0..cfg.layers {
+    for i in 0..depth {
         out.push((hidden_name("encoder", i), if i == 0 { pixels + label } else { hidden }, hidden));
     }
-    out.push(("encoder.mu".into(), hidden, latent));
+    // Without hidden layers (PCA) the heads read the input itself.
+    out.push(("encoder.mu".into(), if depth == 0 { pixels + label } else { hidden }, latent));
     if cfg.model.is_variational() {
         out.push(("encoder.logvar".into(), hidden, latent));
     }
-    for i in 0..cfg.layers {
+    for i in 0..depth {
         out.push((hidden_name("decoder", i), if i == 0 { latent + label } else { hidden }, hidden));
     }
-    out.push(("decoder.out".into(), hidden, pixels));
+    out.push(("decoder.out".into(), if depth == 0 { latent + label } else { hidden }, pixels));
     out
 }
 
@@ -123,10 +125,11 @@ impl Vae {
             let b = take(&format!("{name}.bias"))?;
             Ok(Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone())))
         };
-        let enc_hidden = (0..cfg.layers).map(|i| linear(&hidden_name("encoder", i))).collect::<Result<_>>()?;
+        let depth = cfg.model.hidden_layers(cfg.layers);
+        let enc_hidden = (0..depth).map(|i| linear(&hidden_name("encoder", i))).collect::<Result<_>>()?;
         let enc_mu = linear("encoder.mu")?;
         let enc_logvar = if cfg.model.is_variational() { Some(linear("encoder.logvar")?) } else { None };
-        let dec_hidden = (0..cfg.layers).map(|i| linear(&hidden_name("decoder", i))).collect::<Result<_>>()?;
+        let dec_hidden = (0..depth).map(|i| linear(&hidden_name("decoder", i))).collect::<Result<_>>()?;
         let dec_out = linear("decoder.out")?;
         let class_means = if cfg.model.has_class_means() { Some(take(CLASS_MEANS)?) } else { None };
         Ok(Self {
@@ -190,14 +193,20 @@ impl Vae {
         Ok((self.enc_mu.forward(&h)?, logvar))
     }
 
-    /// z (batch, latent) → pixel logits (batch, pixels).
+    /// z (batch, latent) → pixel logits (batch, pixels); for PCA, which has no sigmoid, the linear
+    /// reconstruction itself.
     pub fn decode_logits(&self, z: &Tensor, condition: Option<&Tensor>) -> Result<Tensor> {
         self.dec_out.forward(&hidden_stack(&self.dec_hidden, &self.with_condition(z, condition)?)?)
     }
 
-    /// z → pixel intensities in [0, 1].
+    /// z → pixel intensities in [0, 1] (PCA's linear reconstruction clipped to that range).
     pub fn decode(&self, z: &Tensor, condition: Option<&Tensor>) -> Result<Tensor> {
-        candle_nn::ops::sigmoid(&self.decode_logits(z, condition)?)
+        let out = self.decode_logits(z, condition)?;
+        if self.kind.is_solved() {
+            out.clamp(0f32, 1f32)
+        } else {
+            candle_nn::ops::sigmoid(&out)
+        }
     }
 
     /// Encode, reparameterise with the given ε ~ N(0, I) (batch, latent), decode. The plain
@@ -254,7 +263,8 @@ fn insert(vars: &VarMap, name: &str, value: Tensor) -> Result<Var> {
 
 /// Per-sample terms of the objective for one batch, each of shape (batch,).
 pub struct LossTerms {
-    /// Summed Bernoulli cross-entropy over pixels (nats).
+    /// Summed Bernoulli cross-entropy over pixels (nats); for PCA the summed squared error of the
+    /// linear reconstruction, the error it minimises.
     pub recon: Tensor,
     /// KL to the prior: N(μ^Y, I) for the seeds' CVAE, N(0, I) for the other kinds (nats).
     pub kl: Tensor,
@@ -272,11 +282,15 @@ impl Vae {
     pub fn loss_terms(&self, x: &Tensor, labels: &Tensor, eps: &Tensor) -> Result<LossTerms> {
         let condition = self.condition(&labels.to_vec1::<u32>()?)?;
         let out = self.forward(x, eps, condition.as_ref())?;
-        let recon = crate::loss::bce_with_logits(&out.logits, x)?;
+        let recon = if self.kind.is_solved() {
+            (&out.logits - x)?.sqr()?.sum(candle_core::D::Minus1)?
+        } else {
+            crate::loss::bce_with_logits(&out.logits, x)?
+        };
         let prior = self.prior_means(labels)?;
         let kl = match &out.logvar {
             Some(lv) => crate::loss::kl_divergence(&out.mu, lv, prior.as_ref())?,
-            None => out.mu.zeros_like()?.sum(candle_core::D::Minus1)?, // the autoencoder has no KL term
+            None => out.mu.zeros_like()?.sum(candle_core::D::Minus1)?, // the autoencoders have no KL term
         };
         Ok(LossTerms { recon, kl })
     }

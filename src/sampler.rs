@@ -63,28 +63,47 @@ impl Sampling {
 
     /// The distribution the codes come from, in words and symbols, for captions.
     pub fn describe(&self, kind: ModelKind, class: Option<usize>) -> String {
-        let t = self.tau;
-        let scale = if t == 1.0 { String::new() } else { format!("{t}²·") };
-        let class_part = |c: &str| match (kind, self.sampler) {
-            (ModelKind::Cvae, Sampler::Prior) => format!("z ~ N(μ^{c}, {scale}I), the prior of class {c}"),
-            (ModelKind::Sohn, Sampler::Prior) => format!("z ~ N(0, {scale}I), decoded with y = {c}"),
-            (_, Sampler::Fitted) => format!("z ~ N(m_{c}, {scale}Σ_{c}), fitted to class {c}'s encoder means"),
-            (ModelKind::Vae | ModelKind::Ae, Sampler::Prior) => "z ~ N(0, I)".into(),
-        };
-        match (kind, class) {
-            (ModelKind::Vae, _) if self.sampler == Sampler::Prior => format!("z ~ N(0, {scale}I), the prior"),
-            (ModelKind::Ae, _) if self.sampler == Sampler::Prior => format!("z ~ N(0, {scale}I), a VAE's prior, which the autoencoder's codes were never made to fill"),
-            (ModelKind::Vae | ModelKind::Ae, _) => format!("z ~ N(m, {scale}Σ), fitted to the encoder's means of all training images"),
-            (_, Some(c)) => class_part(&c.to_string()),
-            (_, None) => format!("y ~ the training set's class frequencies, then {}", class_part("y")),
+        if !kind.is_conditional() {
+            return self.describe_unconditional(kind);
+        }
+        match class {
+            Some(c) => self.describe_class(kind, &c.to_string()),
+            None => format!("y ~ the training set's class frequencies, then {}", self.describe_class(kind, "y")),
         }
     }
 
     /// As [`Sampling::describe`] for a class y named by a letter (for per-class figures).
     pub fn describe_each_class(&self, kind: ModelKind) -> String {
-        match kind {
-            ModelKind::Vae | ModelKind::Ae => self.describe(kind, None),
-            _ => self.describe(kind, None).split_once(", then ").map_or_else(String::new, |(_, rest)| rest.to_string()),
+        if kind.is_conditional() {
+            self.describe_class(kind, "y")
+        } else {
+            self.describe_unconditional(kind)
+        }
+    }
+
+    /// "τ²·" where τ < 1, for the covariance's scale.
+    fn scale(&self) -> String {
+        if self.tau == 1.0 { String::new() } else { format!("{}²·", self.tau) }
+    }
+
+    /// A conditional kind's distribution for class `c` (a number or a letter).
+    fn describe_class(&self, kind: ModelKind, c: &str) -> String {
+        let scale = self.scale();
+        match (kind, self.sampler) {
+            (ModelKind::Cvae, Sampler::Prior) => format!("z ~ N(μ^{c}, {scale}I), the prior of class {c}"),
+            (_, Sampler::Prior) => format!("z ~ N(0, {scale}I), decoded with y = {c}"),
+            (_, Sampler::Fitted) => format!("z ~ N(m_{c}, {scale}Σ_{c}), fitted to class {c}'s encoder means"),
+        }
+    }
+
+    /// A kind without classes: its prior, or the Gaussian fitted to all training codes.
+    fn describe_unconditional(&self, kind: ModelKind) -> String {
+        let scale = self.scale();
+        match (kind, self.sampler) {
+            (ModelKind::Vae, Sampler::Prior) => format!("z ~ N(0, {scale}I), the prior"),
+            (ModelKind::Pca, Sampler::Prior) => format!("z ~ N(0, {scale}I), a VAE's prior; PCA's codes spread as wide as their directions' variances, not 1"),
+            (_, Sampler::Prior) => format!("z ~ N(0, {scale}I), a VAE's prior, which the autoencoder's codes were never made to fill"),
+            (_, Sampler::Fitted) => format!("z ~ N(m, {scale}Σ), fitted to the encoder's means of all training images"),
         }
     }
 }

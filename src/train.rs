@@ -133,7 +133,12 @@ impl Trainer {
         }
         let classes = train.classes().max(test.classes());
         let mut rng = Rng::new(config.seed);
-        let model = Vae::new(&config, train.pixels(), classes, &mut rng)?;
+        let mut model = Vae::new(&config, train.pixels(), classes, &mut rng)?;
+        if config.model.is_solved() {
+            // PCA is solved here, once; it still draws its (unused) initial weights above so
+            // that the training stream's position is the same for every kind.
+            model = Vae::from_tensors(&config, train.pixels(), classes, crate::pca::fit(&train, config.latent)?.tensors()?)?;
+        }
         let optimizer = new_optimizer(&model, config.learning_rate)?;
         let batcher = Batcher::new(train.len(), &mut rng);
         let safe_point = (0, optimizer.snapshot()?);
@@ -309,6 +314,7 @@ impl Trainer {
 
     /// Takes `n` optimiser steps and reports their average terms.
     pub fn train_steps(&mut self, n: u32) -> Result<Progress> {
+        self.check_trainable()?;
         let (mut recon, mut kl, mut loss) = (0.0, 0.0, 0.0);
         for _ in 0..n {
             let s = self.train_step(None)?;
@@ -333,6 +339,7 @@ impl Trainer {
     /// `n` training steps exactly as [`Trainer::train_steps`] takes them, timing each phase with
     /// `now` (a millisecond clock: `Instant` natively, `performance.now()` in the page).
     pub fn profile_steps(&mut self, n: u32, now: &dyn Fn() -> f64) -> Result<StepProfile> {
+        self.check_trainable()?;
         let mut profile = StepProfile { steps: n, ..StepProfile::default() };
         for _ in 0..n {
             self.train_step(Some((now, &mut profile)))?;
@@ -399,6 +406,15 @@ impl Trainer {
             self.mark_safe_point()?;
         }
         Ok([recon, kl, loss])
+    }
+
+    /// Refuses to step a model solved in closed form (PCA): a gradient step could only move it
+    /// off its optimum.
+    fn check_trainable(&self) -> Result<()> {
+        if self.config.model.is_solved() {
+            invalid!("PCA is solved exactly when it is built (the top eigenvectors of the training images' covariance): there is nothing to train");
+        }
+        Ok(())
     }
 
     /// Records the current model as the one to roll back to.

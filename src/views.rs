@@ -24,6 +24,8 @@ pub struct Evaluation {
     pub recon: f64,
     pub kl: f64,
     pub neg_elbo: f64,
+    /// Σ_pixels (x − x̂)² per image, x̂ decoded from μ: one error every kind can be compared by.
+    pub squared_error: f64,
 }
 
 impl Trainer {
@@ -194,7 +196,7 @@ fn decode_rows(model: &Vae, z: &[f32], class: Option<usize>) -> Result<Vec<f32>>
 /// conditional kinds it is the bound on −log p(x | y), y the image's label.
 pub fn evaluate(model: &Vae, data: &Dataset) -> Result<Evaluation> {
     let mut rng = Rng::new(EVAL_SEED);
-    let (mut recon, mut kl) = (0.0f64, 0.0f64);
+    let (mut recon, mut kl, mut squared) = (0.0f64, 0.0f64, 0.0f64);
     let all: Vec<usize> = (0..data.len()).collect();
     for chunk in all.chunks(EVAL_CHUNK) {
         let (x, y) = batch_tensors(data, chunk)?;
@@ -202,7 +204,18 @@ pub fn evaluate(model: &Vae, data: &Dataset) -> Result<Evaluation> {
         let terms = model.loss_terms(&x, &y, &eps)?;
         recon += terms.recon.sum_all()?.to_scalar::<f32>()? as f64;
         kl += terms.kl.sum_all()?.to_scalar::<f32>()? as f64;
+        squared += squared_error(model, &x, &y)?;
     }
     let n = data.len().max(1) as f64;
-    Ok(Evaluation { images: data.len(), recon: recon / n, kl: kl / n, neg_elbo: (recon + kl) / n })
+    Ok(Evaluation { images: data.len(), recon: recon / n, kl: kl / n, neg_elbo: (recon + kl) / n, squared_error: squared / n })
+}
+
+/// Σ over the batch of Σ_pixels (x − x̂)², x̂ decoded from μ: the sigmoid's output, or PCA's
+/// linear reconstruction unclipped (the error it minimises).
+fn squared_error(model: &Vae, x: &Tensor, labels: &Tensor) -> Result<f64> {
+    let condition = model.condition(&labels.to_vec1()?)?;
+    let (mu, _) = model.encode(x, condition.as_ref())?;
+    let logits = model.decode_logits(&mu, condition.as_ref())?;
+    let recon = if model.kind.is_solved() { logits } else { candle_nn::ops::sigmoid(&logits)? };
+    Ok((recon - x)?.sqr()?.sum_all()?.to_scalar::<f32>()? as f64)
 }

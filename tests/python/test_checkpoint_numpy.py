@@ -27,11 +27,12 @@ def numpy_decode(path, z, cls):
     h = z
     if meta["config"]["model"] == "sohn":  # the label's one-hot joins the decoder's input
         h = np.concatenate([z, np.eye(meta["classes"])[cls]])
-    for i in range(meta["config"].get("layers", 1)):  # decoder.hidden, decoder.hidden2, ...
+    pca = meta["config"]["model"] == "pca"  # linear: no hidden layers, no sigmoid, clipped to [0, 1]
+    for i in range(0 if pca else meta["config"].get("layers", 1)):  # decoder.hidden, decoder.hidden2, ...
         name = "decoder.hidden" + (str(i + 1) if i else "")
         h = np.maximum(0.0, w[name + ".weight"] @ h + w[name + ".bias"])
     logits = w["decoder.out.weight"] @ h + w["decoder.out.bias"]
-    return meta, 1.0 / (1.0 + np.exp(-logits))
+    return meta, np.clip(logits, 0.0, 1.0) if pca else 1.0 / (1.0 + np.exp(-logits))
 
 
 def rust_decode(path, z, cls):
