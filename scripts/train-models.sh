@@ -2,7 +2,7 @@
 # Reproduces the shipped models in models/ with the CLI (same code as the page). Not part of the
 # tests: it takes about 30 minutes on 2 cores. Logs go to models/logs/.
 #   scripts/train-models.sh            all of them
-#   scripts/train-models.sh mnist-vae  one (mnist-vae, mnist-cvae, mnist-sohn, mnist-ae, fashion-vae, fashion-cvae, fashion-sohn, fashion-ae, classifiers)
+#   scripts/train-models.sh mnist-vae  one (mnist-vae, mnist-cvae, mnist-sohn, mnist-ae, mnist-pca, fashion-vae, fashion-cvae, fashion-sohn, fashion-ae, fashion-pca, classifiers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -24,7 +24,7 @@ classifier() { # dataset epochs augment
 }
 
 want=${1:-all}
-for m in mnist-vae:mnist:vae:40 mnist-cvae:mnist:cvae:40 mnist-sohn:mnist:sohn:40 mnist-ae:mnist:ae:40 fashion-vae:fashion:vae:30 fashion-cvae:fashion:cvae:30 fashion-sohn:fashion:sohn:30 fashion-ae:fashion:ae:30; do
+for m in mnist-vae:mnist:vae:40 mnist-cvae:mnist:cvae:40 mnist-sohn:mnist:sohn:40 mnist-ae:mnist:ae:40 mnist-pca:mnist:pca:0 fashion-vae:fashion:vae:30 fashion-cvae:fashion:cvae:30 fashion-sohn:fashion:sohn:30 fashion-ae:fashion:ae:30 fashion-pca:fashion:pca:0; do
   IFS=: read -r name dataset model epochs <<<"$m"
   if [ "$want" = all ] || [ "$want" = "$name" ]; then train "$name" "$dataset" "$model" "$epochs"; fi
 done

@@ -25,7 +25,7 @@ window.vaeLabBoot = (() => {
   const named = new URLSearchParams(location.hash.slice(1));
   const file = `${named.get('dataset') ?? 'mnist'}-${named.get('model') ?? 'cvae'}`.toLowerCase();
   const sized = ['latent', 'hidden', 'layers', 'meansSpread'].some((k) => named.has(k));
-  const pageShowsShipped = !mayHaveAutosave && !sized && /^(mnist|fashion)-(c?vae|sohn|ae)$/.test(file);
+  const pageShowsShipped = !mayHaveAutosave && !sized && /^(mnist|fashion)-(c?vae|sohn|ae|pca)$/.test(file);
   const shippedModel = pageShowsShipped
     ? fetch(`models/${file}.safetensors`).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null)
     : Promise.resolve(null);

@@ -14,6 +14,7 @@ import { OneInFlight } from './one-in-flight.js';
 import { paintBars } from './bars.js';
 import { SliderImage } from './slider-image.js';
 import { fitsShipped } from './shipped-model.js';
+import { KIND_NAMES, kindNote } from './kinds.js';
 import { Lab } from '../pkg/vae_lab.js';
 
 const SAMPLE_COUNT = 8;
@@ -22,7 +23,6 @@ const SAMPLE_COUNT = 8;
 const ACCURACY_DRAWS = 100;
 const ACCURACY_EVERY_MS = 20000;
 const FITTED_EVERY_MS = 10000; // the map's fitted ellipses (the worker refits at most this often)
-const KIND_NAMES = { vae: 'VAE', cvae: 'CVAE with class means μ^y', sohn: 'CVAE with label input', ae: 'plain autoencoder' };
 const $ = (id) => document.getElementById(id);
 
 const start = readHash(location.hash);
@@ -232,7 +232,7 @@ function rebuild(why, fresh = false, restore = null) {
 
 function setRunning(running) {
   page.running = running;
-  $('step-once').disabled = running;
+  $('step-once').disabled = running || page.values.model === 'pca';
   if (running) $('status').textContent = 'Training… drag the sliders or sample as it learns; Pause to stop.';
   $('train').textContent = running ? 'Pause' : 'Train';
   $('train').setAttribute('aria-pressed', String(running));
@@ -288,6 +288,8 @@ const onReply = {
     interpolation.setTestSize(d.testSize);
     page.mapAt = null;
     latentMap.set({ means: d.classMeans, latent: d.latent, axes: grid.axes(), mu: new Float32Array(0), labels: new Uint8Array(0) });
+    $('explore-kind').textContent = kindNote(d.config.model, 'explorer');
+    $('views-kind').textContent = kindNote(d.config.model, 'views');
     const hasClasses = CONDITIONAL.includes(d.config.model);
     classButtons.build(d.classes, hasClasses, d.config.model);
     $('classes-note').hidden = hasClasses;
@@ -303,7 +305,11 @@ const onReply = {
       : BY_KEY.dataset.options[d.dataset] ? '–' : 'off: your own data stays in this tab';
     showProgress({ step: d.step, epoch: 0, epochProgress: 0, samplesPerSec: null });
     $('test-elbo').textContent = '–';
-    $('train').disabled = false;
+    // PCA is solved when built: training has nothing to do.
+    const solved = d.config.model === 'pca';
+    $('train').disabled = solved;
+    $('step-once').disabled = solved;
+    $('train').title = solved ? 'PCA is solved exactly when it is built: there is nothing to train' : '';
     const resumes = d.from?.resumed ? ', optimiser state restored' : '';
     const origins = {
       pretrained: () => `the pretrained model (${d.step.toLocaleString()} steps, trained by the CLI): drag the sliders, or Train to go on`,
@@ -311,7 +317,7 @@ const onReply = {
       files: () => 'your own files, from random weights (kept in this tab only: the browser does not store your data)',
       autosave: () => `your model as autosaved at ${new Date(d.from.savedAt).toLocaleTimeString()} (${d.step.toLocaleString()} steps${resumes})`,
     };
-    const origin = origins[d.from?.kind]?.() ?? 'random weights';
+    const origin = solved ? 'solved exactly from the training images (nothing to train)' : origins[d.from?.kind]?.() ?? 'random weights';
     $('status').textContent = `Ready: ${KIND_NAMES[d.config.model]} with ${d.latent} latent dimensions on `
       + `${d.trainSize.toLocaleString()} training and ${d.testSize.toLocaleString()} test images; ${origin}.`;
     if (page.rebuildReason) say(page.rebuildReason, 'info');
@@ -445,7 +451,9 @@ const onReply = {
     paintGrid($('recons'), both, d.count, 2);
   },
   evaluated(d) {
-    $('test-elbo').textContent = page.values.model === 'ae'
+    $('test-elbo').textContent = page.values.model === 'pca'
+      ? `no ELBO (PCA is not a probabilistic model here); squared reconstruction error ${d.recon.toFixed(2)} per image on ${d.images} images`
+      : page.values.model === 'ae'
       ? `no ELBO (an autoencoder is not a probabilistic model); reconstruction error ${d.recon.toFixed(1)} on ${d.images} images`
       : `${d.negElbo.toFixed(1)} (recon ${d.recon.toFixed(1)} + KL ${d.kl.toFixed(1)}) on ${d.images} images`;
   },
@@ -588,8 +596,10 @@ function showActivity(box, d) {
   paintBars(box, d.activity.map((a, u) => ({ height: a / top, colour: activeColour(a), label: String(u + 1), title: `z${u + 1}: Var(μ) ${a.toFixed(3)}` })),
     `variance of the code per latent dimension: ${d.activity.map((a, u) => `z${u + 1} ${a.toFixed(2)}`).join(', ')}`);
   box.dataset.activeUnits = String(d.activeUnits);
-  $('kl-caption').textContent = `The autoencoder has no KL term and no prior: bars show how far its codes spread per dimension, Var(μ), on the ${d.images.toLocaleString()} test images `
-    + `(largest ${top.toFixed(2)}; N(0, I) would give 1). Active units: ${d.activeUnits} of ${d.activity.length}.`;
+  const who = page.values.model === 'pca' ? 'PCA has' : 'The autoencoder has';
+  const pcaNote = page.values.model === 'pca' ? ' For PCA they follow its directions\' variances on the training images (the covariance\'s top eigenvalues), largest first.' : '';
+  $('kl-caption').textContent = `${who} no KL term and no prior: bars show how far its codes spread per dimension, Var(μ), on the ${d.images.toLocaleString()} test images `
+    + `(largest ${top.toFixed(2)}; N(0, I) would give 1). Active units: ${d.activeUnits} of ${d.activity.length}.${pcaNote}`;
 }
 
 $('iw-run').addEventListener('click', () => {

@@ -5,8 +5,9 @@
 export const shippedModelUrl = (dataset, model) => new URL(`../models/${dataset}-${model}.safetensors`, import.meta.url);
 
 /// Whether a shipped checkpoint (`meta` as Lab.describeCheckpoint gives it) has the sizes `config`
-/// asks for; so must the class means' starting spread, which only a CVAE has.
+/// asks for; so must the class means' starting spread, which only a CVAE has. PCA, being linear,
+/// has a latent size alone.
 export function fitsShipped(meta, config) {
-  const keys = ['latent', 'hidden', 'layers', ...(config.model === 'cvae' ? ['meansSpread'] : [])];
+  const keys = config.model === 'pca' ? ['latent'] : ['latent', 'hidden', 'layers', ...(config.model === 'cvae' ? ['meansSpread'] : [])];
   return keys.every((k) => meta.config[k] === config[k]);
 }

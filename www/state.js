@@ -4,8 +4,8 @@
 export const PARAMS = [
   { key: 'dataset', label: 'Data', kind: 'enum', options: { mnist: 'MNIST digits (10k)', fashion: 'Fashion-MNIST (70k)' }, fallback: 'mnist', restart: true,
     help: 'MNIST: 10,000 handwritten digits. Fashion-MNIST: 70,000 clothing images (a larger download).' },
-  { key: 'model', label: 'Model', kind: 'enum', options: { cvae: 'CVAE, class means μ^y', sohn: 'CVAE, label input', vae: 'VAE / β-VAE', ae: 'Autoencoder (no noise)' }, fallback: 'cvae', restart: true,
-    help: 'CVAE, class means (the seeds\' model): each class y has a learned prior mean μ^y, encoder and decoder see no label. CVAE, label input (Sohn et al. 2015): the label joins the encoder\'s and decoder\'s input, prior N(0, I). VAE: one prior N(0, I), no label. Autoencoder: the VAE with zero encoder variance, z = μ(x), no KL; nothing makes its codes fill N(0, I), so samples from it are not digits.' },
+  { key: 'model', label: 'Model', kind: 'enum', options: { cvae: 'CVAE, class means μ^y', sohn: 'CVAE, label input', vae: 'VAE / β-VAE', ae: 'Autoencoder (no noise)', pca: 'PCA (linear, exact)' }, fallback: 'cvae', restart: true,
+    help: 'CVAE, class means (the seeds\' model): each class y has a learned prior mean μ^y, encoder and decoder see no label. CVAE, label input (Sohn et al. 2015): the label joins the encoder\'s and decoder\'s input, prior N(0, I). VAE: one prior N(0, I), no label. Autoencoder: the VAE with zero encoder variance, z = μ(x), no KL; nothing makes its codes fill N(0, I), so samples from it are not digits. PCA: the linear autoencoder\'s optimum, the top principal directions of the training images, solved exactly (nothing to train).' },
   { key: 'beta', label: 'β (KL weight)', kind: 'real', min: 0, max: 20, step: 0.1, fallback: 1,
     help: 'β = 1 is the plain VAE; β > 1 trades reconstruction for a more regular latent space.' },
   { key: 'warmup', label: 'KL warm-up (steps)', kind: 'int', min: 0, max: 100000, step: 100, fallback: 0,
