@@ -15,6 +15,8 @@ import { paintBars } from './bars.js';
 import { SliderImage } from './slider-image.js';
 import { fitsShipped } from './shipped-model.js';
 import { KIND_NAMES, kindNote } from './kinds.js';
+import { RunsTable } from './runs-table.js';
+import { RunRecorder } from './run-recorder.js';
 import { Lab } from '../pkg/vae_lab.js';
 
 const SAMPLE_COUNT = 8;
@@ -65,6 +67,10 @@ function gridWorker() {
 }
 page.worker = worker;
 const chart = new LossChart($('chart'));
+const runs = new RunRecorder(new RunsTable($('runs'), { onOverlay: (list) => chart.setOverlays(list) }), chart, (m) => say(m, 'warn'));
+/// A run's settings beyond its kind, latent size and β, in a few words.
+const runSettings = (c) => (c.model === 'pca' ? 'exact' : `${c.layers}×${c.hidden} hidden, lr ${c.learningRate}, batch ${c.batch}, seed ${c.seed}`
+  + (c.model === 'cvae' ? `, means spread ${c.meansSpread}` : '') + (c.warmup ? `, warm-up ${c.warmup}` : ''));
 const sliders = new LatentSliders($('sliders'), () => moveZ());
 const classButtons = new ClassButtons($('classes'), (c) => { pickClass(c); requestSamples(); });
 const settings = new SettingsForm($('settings'), page.values, onSetting);
@@ -288,6 +294,8 @@ const onReply = {
     interpolation.setTestSize(d.testSize);
     page.mapAt = null;
     latentMap.set({ means: d.classMeans, latent: d.latent, axes: grid.axes(), mu: new Float32Array(0), labels: new Uint8Array(0) });
+    runs.begin(d, runSettings);
+    if (d.config.model === 'pca') worker.postMessage({ type: 'evaluate' }); // its test error, for the runs log
     $('explore-kind').textContent = kindNote(d.config.model, 'explorer');
     $('views-kind').textContent = kindNote(d.config.model, 'views');
     const hasClasses = CONDITIONAL.includes(d.config.model);
@@ -347,6 +355,7 @@ const onReply = {
   progress(d) {
     page.lastProgress = d;
     chart.add(d.step, d.recon, d.kl, d.loss, d.test);
+    runs.note({ step: d.step, seconds: d.trainSeconds, trainLoss: d.loss, ...(d.test !== null ? { testError: d.test } : {}) }, { now: !d.running });
     if (d.test !== null) page.lastTest = { step: d.step, negElbo: d.test, ms: d.testMs, images: d.testImages };
     showProgress(d);
     page.classMeans = d.classMeans;
@@ -432,7 +441,10 @@ const onReply = {
     paintGrid(canvas, d.pixels, d.cols, d.rows);
     downloadPng(canvas, `${pngName()}-traversal.png`);
   },
-  latent(d) { showLatentReport(d); },
+  latent(d) {
+    showLatentReport(d);
+    runs.note({ activeUnits: d.activeUnits });
+  },
   'iw-progress'(d) { $('iw-bar').value = d.done / d.total; },
   iw(d) {
     $('iw-run').disabled = false;
@@ -442,6 +454,7 @@ const onReply = {
     $('iw-result').textContent = `${bound} ≤ ${d.negLogLikelihood.toFixed(2)} nats per image with k = ${d.k.toLocaleString()}, over ${over}; `
       + `the −ELBO is ${d.negElbo.toFixed(2)}${d.cancelled ? '' : `: the bound is ${(d.negElbo - d.negLogLikelihood).toFixed(2)} nats tighter`}.`;
     page.iw = d;
+    if (!d.cancelled) runs.note({ iw: d.negLogLikelihood, iwK: d.k }, { now: true });
   },
   map(d) { latentMap.set({ mu: d.mu, labels: d.labels, latent: d.latent, means: page.classMeans }); },
   reconstructions(d) {
@@ -456,6 +469,7 @@ const onReply = {
       : page.values.model === 'ae'
       ? `no ELBO (an autoencoder is not a probabilistic model); reconstruction error ${d.recon.toFixed(1)} on ${d.images} images`
       : `${d.negElbo.toFixed(1)} (recon ${d.recon.toFixed(1)} + KL ${d.kl.toFixed(1)}) on ${d.images} images`;
+    runs.note({ testError: d.negElbo }, { now: true });
   },
   accuracy(d) {
     accuracyFlight.answered();
@@ -463,8 +477,9 @@ const onReply = {
     $('accuracy').textContent = `${(d.accuracy * 100).toFixed(1)} % at step ${d.step.toLocaleString()}, ${d.sampler} τ = ${d.tau} (classifier's own test accuracy ${(d.classifierTestAccuracy * 100).toFixed(1)} %)`;
     $('accuracy').title = `per class: ${per}`;
     showAccuracy(d);
+    runs.note({ accuracy: d.accuracy, accuracySampler: `${d.sampler}, τ ${d.tau}` }, { now: true });
   },
-  updated() {},
+  updated(d) { runs.note({ beta: d.config.beta, settings: runSettings(d.config) }); },
   autosaved(d) {
     noteAutosave();
     $('autosave').textContent = `step ${d.step.toLocaleString()}, ${new Date().toLocaleTimeString()}`;
@@ -645,6 +660,10 @@ function say(text, kind = 'info') {
 }
 
 $('train').addEventListener('click', () => worker.postMessage({ type: page.running ? 'pause' : 'train' }));
+$('runs-csv').addEventListener('click', async () => {
+  downloadBlob(new Blob([await runs.csv()], { type: 'text/csv' }), 'vae-lab-runs.csv');
+});
+$('runs-clear').addEventListener('click', () => runs.clear().catch((e) => say(`The runs log could not be cleared: ${e?.message ?? e}`, 'warn')));
 $('restart').addEventListener('click', () => rebuild('Started fresh from random weights.', true));
 $('save').addEventListener('click', () => worker.postMessage({ type: 'save' }));
 $('load').addEventListener('click', () => $('load-file').click());

@@ -42,6 +42,9 @@ let window_ = null; // losses accumulated since the last report
 let weightsStep = -1; // the step whose weights the page has
 let wasmMemory = null; // the module's linear memory (set once loaded): its size is in each report
 let history = emptyHistory(); // the current model's loss curve, autosaved with it
+// The current model's entry in the page's runs log (runs.js): its id and the time spent training
+// it, autosaved with it so that a reload goes on with the same run.
+let run = newRun();
 // Autosave state: `dirty` when the model changed since the last save; one save at a time.
 const saving = { dirty: false, busy: false, at: 0, failed: false };
 
@@ -119,8 +122,14 @@ async function useFiles({ files, config }) {
   return { status: 'ready', ...describe({ from: { kind: 'files' } }) };
 }
 
+function newRun() {
+  return { id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, trainMs: 0 };
+}
+
 function describe(extra = {}) {
   return {
+    runId: run.id,
+    trainSeconds: run.trainMs / 1000,
     config: lab.config(),
     dataset: lab.dataset,
     step: lab.step,
@@ -143,7 +152,7 @@ async function newLab(config, dataset) {
 /// Makes `next` the model; `keep` says whether it is worth autosaving as it is (a pretrained
 /// model is not: it ships with the page).
 /// `weightsSent`: the page already has these weights (sent before the model was built).
-function install(next, { keep, restoredHistory = null, weightsSent = false }) {
+function install(next, { keep, restoredHistory = null, restoredRun = null, weightsSent = false }) {
   running = false;
   if (next !== lab) lab?.free();
   lab = next;
@@ -152,6 +161,7 @@ function install(next, { keep, restoredHistory = null, weightsSent = false }) {
   else sendWeights(true);
   stepsPerSlice = 1;
   history = restoredHistory ?? emptyHistory();
+  run = restoredRun?.id ? { id: String(restoredRun.id), trainMs: Number(restoredRun.trainMs) || 0 } : newRun();
   saving.dirty = keep;
   if (keep) autosave();
 }
@@ -187,7 +197,7 @@ async function autosave() {
   saving.dirty = false;
   try {
     const checkpoint = lab.saveCheckpoint();
-    await saveAutosave({ savedAt: Date.now(), dataset: lab.dataset, step: lab.step, checkpoint, history });
+    await saveAutosave({ savedAt: Date.now(), dataset: lab.dataset, step: lab.step, checkpoint, history, run });
     saving.at = performance.now();
     postMessage({ status: 'autosaved', step: lab.step });
   } catch (e) {
@@ -218,7 +228,7 @@ async function restore(wanted) {
     if (!fits) return {};
     const next = await newLab(meta.config, saved.dataset);
     const loaded = next.loadCheckpoint(saved.checkpoint);
-    return { lab: next, history: saved.history, from: { kind: 'autosave', step: loaded.step, savedAt: saved.savedAt, resumed: loaded.resumed } };
+    return { lab: next, history: saved.history, run: saved.run, from: { kind: 'autosave', step: loaded.step, savedAt: saved.savedAt, resumed: loaded.resumed } };
   } catch (e) {
     return { notice: `The autosaved model could not be restored: ${e?.message ?? e}. Starting afresh.` };
   }
@@ -248,7 +258,7 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
   if (wanted) {
     const back = await restore(wanted);
     if (back.lab) {
-      install(back.lab, { keep: false, restoredHistory: back.history });
+      install(back.lab, { keep: false, restoredHistory: back.history, restoredRun: back.run });
       return { status: 'ready', ...describe({ from: back.from, history }) };
     }
     if (back.notice) postMessage({ status: 'notice', message: back.notice });
@@ -313,6 +323,7 @@ function report() {
     ...mean,
     testMs,
     testImages: Math.min(TEST_IMAGES, lab.testSize),
+    trainSeconds: run.trainMs / 1000,
     beta: p.beta,
     samplesPerSec: w.samples / seconds,
     stepsPerSec: w.steps / seconds,
@@ -328,6 +339,7 @@ function trainSlice() {
   const t0 = performance.now();
   const p = lab.train(stepsPerSlice);
   const ms = performance.now() - t0;
+  run.trainMs += ms;
   // Aim the next slice at SLICE_MS from this one's measured cost per step.
   stepsPerSlice = Math.max(1, Math.min(256, Math.round((stepsPerSlice * SLICE_MS) / Math.max(ms, 0.1))));
   const w = window_;
