@@ -82,7 +82,7 @@ pub struct Config {
     /// Width of the hidden layers in encoder and decoder.
     pub hidden: usize,
     /// Hidden layers on each side. Two by default: on Fashion-MNIST a one-layer MLP levels out near
-    /// 238 nats, two reach 236.2 (README). Checkpoints from before this setting have one.
+    /// 238 nats, two reach 236.2 (docs/results.md). Checkpoints from before this setting have one.
     #[serde(default = "one_layer")]
     pub layers: usize,
     /// Weight of the KL term; 1 is the plain VAE, other values make a β-VAE.
@@ -92,7 +92,7 @@ pub struct Config {
     pub seed: u64,
     /// The CVAE's class means start as N(0, s²I) draws with this s. Far-apart means (s = 8) make
     /// z ~ N(μ^Y, I) decode as class y far more reliably at a small latent size, at a cost in
-    /// test −ELBO (README, "Conditional accuracy").
+    /// test −ELBO (docs/results.md).
     pub means_spread: f64,
     /// Linear KL warm-up: β grows from 0 to its value over this many steps (0: off).
     pub warmup: u64,

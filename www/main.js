@@ -507,7 +507,7 @@ worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'u
 
 // At load: the shipped model boot.js fetched (none when this browser may hold an autosave) is
 // painted as soon as the wasm is ready, rather than once the training worker has started, been
-// given the module and fetched it (README "Speed"). Not when it does not fit the address's
+// given the module and fetched it (docs/performance.md). Not when it does not fit the address's
 // settings or other weights came first; the worker then sends what is to be shown, as it does if
 // this fails.
 shippedModel.then(async (buffer) => {

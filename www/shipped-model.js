@@ -1,4 +1,4 @@
-// The pretrained models shipped in models/ (trained by the CLI, see README), one per data set and
+// The pretrained models shipped in models/ (trained by the CLI, scripts/train-models.sh), one per data set and
 // model kind: which file, and whether it fits a configuration. (boot.js names the file too, to
 // fetch it before any module has run.)
 

@@ -1,6 +1,6 @@
 // Conditional generation: the page opens on a class at its mean (not the blend at z = 0); for
 // each sampler, a class button followed by Sample gives images the page's own classifier reads as
-// that class (a sanity check; the figures are the CLI's, README); the standard CVAE's class
+// that class (a sanity check; the figures are the CLI's, docs/results.md); the standard CVAE's class
 // buttons tell the decoder y; the map draws where the chosen class's samples come from.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
