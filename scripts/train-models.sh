@@ -15,6 +15,8 @@ mkdir -p models/logs
 # test −ELBO levels out from about epoch 25).
 train() { # name dataset model epochs
   "$cli" train --dataset "$2" --model "$3" --epochs "$4" --save "models/$1.safetensors" --half 2>/dev/null | tee "models/logs/$1.txt"
+  # The loss curve beside it, for the page's chart (PCA is solved, it has none).
+  if [ "$3" != pca ]; then node scripts/history-from-logs.mjs "$1"; fi
 }
 # The classifiers, 20 epochs each: MNIST's 9,003 digits shifted by up to 2 pixels at random (98.40 %
 # on its 997 test digits); Fashion-MNIST's 60,000 garments as they are (91.54 %; mirroring them and

@@ -308,6 +308,11 @@ impl Trainer {
         Ok(())
     }
 
+    /// The epoch under way (from 0) and how far through it, 0 to 1.
+    pub fn epoch(&self) -> (usize, f64) {
+        (self.batcher.epoch, self.batcher.progress())
+    }
+
     pub fn threads(&self) -> usize {
         self.threads
     }

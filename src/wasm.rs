@@ -127,6 +127,18 @@ impl Lab {
         self.trainer.step() as f64
     }
 
+    /// The epoch under way, from 0 (as `train`'s progress reports it).
+    #[wasm_bindgen(getter)]
+    pub fn epoch(&self) -> usize {
+        self.trainer.epoch().0
+    }
+
+    /// How far through the epoch under way, 0 to 1.
+    #[wasm_bindgen(getter, js_name = epochProgress)]
+    pub fn epoch_progress(&self) -> f64 {
+        self.trainer.epoch().1
+    }
+
     #[wasm_bindgen(getter, js_name = trainSize)]
     pub fn train_size(&self) -> usize {
         self.trainer.train_set().len()

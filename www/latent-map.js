@@ -4,8 +4,7 @@
 // seeds' CVAE around μ^y, with the other classes' 1σ circles dashed, so their overlap shows) and
 // the fitted Gaussian's 1σ and 2σ ellipses. Clicking or dragging on it moves those two dimensions of z.
 import { Z_RANGE } from './latent.js';
-
-export const CLASS_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+import { CLASS_COLOURS } from './palette.js';
 
 export class LatentMap {
   constructor(canvas, onPick) {

@@ -1,6 +1,8 @@
 // The latent explorer's controls: one slider per z dimension and one button per class.
 // Sliders report on `input` (every movement), so the image follows while dragging.
 
+import { classColour } from './palette.js';
+
 export const Z_RANGE = 4; // sliders span μ ± 4: covers >99.99 % of a unit-variance prior
 
 export class LatentSliders {
@@ -64,6 +66,7 @@ export class ClassButtons {
       b.type = 'button';
       b.textContent = String(c);
       b.disabled = !enabled;
+      b.style.setProperty('--class', classColour(c));
       b.setAttribute('aria-pressed', 'false');
       b.setAttribute('aria-label', kind === 'sohn' ? `decode as class ${c}` : `move z to the learned mean of class ${c}`);
       b.addEventListener('click', () => this.onPick(c));

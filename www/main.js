@@ -7,7 +7,8 @@ import { LossChart } from './chart.js';
 import { paintImages, paintGrid } from './digits.js';
 import { downloadBlob, downloadPng } from './files.js';
 import { ManifoldGrid } from './manifold.js';
-import { LatentMap, CLASS_COLOURS } from './latent-map.js';
+import { LatentMap } from './latent-map.js';
+import { CLASS_COLOURS } from './palette.js';
 import { DrawPad } from './draw.js';
 import { Interpolation } from './interpolation.js';
 import { OneInFlight } from './one-in-flight.js';
@@ -73,7 +74,7 @@ const runSettings = (c) => (c.model === 'pca' ? 'exact' : `${c.layers}×${c.hidd
   + (c.model === 'cvae' ? `, means spread ${c.meansSpread}` : '') + (c.warmup ? `, warm-up ${c.warmup}` : ''));
 const sliders = new LatentSliders($('sliders'), () => moveZ());
 const classButtons = new ClassButtons($('classes'), (c) => { pickClass(c); requestSamples(); });
-const settings = new SettingsForm($('settings'), page.values, onSetting);
+const settings = new SettingsForm({ model: $('settings-model'), training: $('settings-training'), data: $('settings-data') }, page.values, onSetting);
 const MAP_EVERY_MS = 1000; // encoding the whole test set costs tens of ms: refresh once a second
 const LATENT_EVERY_MS = 3000; // the KL per dimension (the test set encoded once more)
 const latentMap = new LatentMap($('map'), (axes, values) => {
@@ -311,7 +312,7 @@ const onReply = {
     if (d.from?.kind === 'autosave') noteAutosave(); // saved before the hint existed
     $('autosave').textContent = d.from?.kind === 'autosave' ? `restored (step ${d.step.toLocaleString()})`
       : BY_KEY.dataset.options[d.dataset] ? '–' : 'off: your own data stays in this tab';
-    showProgress({ step: d.step, epoch: 0, epochProgress: 0, samplesPerSec: null });
+    showProgress({ step: d.step, epoch: d.epoch, epochProgress: d.epochProgress, samplesPerSec: null });
     $('test-elbo').textContent = '–';
     // PCA is solved when built: training has nothing to do.
     const solved = d.config.model === 'pca';
@@ -660,6 +661,14 @@ function say(text, kind = 'info') {
 }
 
 $('train').addEventListener('click', () => worker.postMessage({ type: page.running ? 'pause' : 'train' }));
+function chartDisplay() {
+  const weight = Number($('chart-smooth').value);
+  $('chart-smooth-out').textContent = weight.toFixed(2);
+  chart.setSmoothing(weight);
+}
+$('chart-smooth').addEventListener('input', chartDisplay);
+$('chart-log').addEventListener('change', () => chart.setLog($('chart-log').checked));
+chartDisplay();
 $('runs-csv').addEventListener('click', async () => {
   downloadBlob(new Blob([await runs.csv()], { type: 'text/csv' }), 'vae-lab-runs.csv');
 });

@@ -1,10 +1,12 @@
-// Builds the settings form from the parameter table and reports each committed change.
+// Builds the settings form from the parameter table, each setting in its group's container (the
+// side panel's sections), and reports each committed change.
 import { PARAMS, coerce } from './state.js';
 
 export class SettingsForm {
-  constructor(container, values, onChange) {
+  constructor(containers, values, onChange) {
     this.inputs = {};
     for (const p of PARAMS.filter((q) => !q.place)) {
+      const container = containers[p.group];
       const row = document.createElement('div');
       row.className = 'field';
       const label = document.createElement('label');
@@ -29,6 +31,7 @@ export class SettingsForm {
         input.value = String(value);
         onChange(p, value, problem);
       });
+      if (p.kind === 'enum') row.classList.add('wide'); // the options' text needs the width
       row.append(label, input);
       container.append(row);
       this.inputs[p.key] = input;

@@ -1,26 +1,28 @@
 // One typed table of the page's settings. It drives the controls, their ranges, the URL hash
 // (both ways) and the config sent to the model, so a setting is added in exactly one place.
+// `group` is the side panel's section a setting sits in; `place: 'explorer'` ones are the
+// explorer's own controls.
 
 export const PARAMS = [
-  { key: 'dataset', label: 'Data', kind: 'enum', options: { mnist: 'MNIST digits (10k)', fashion: 'Fashion-MNIST (70k)' }, fallback: 'mnist', restart: true,
+  { key: 'dataset', group: 'data', label: 'Data', kind: 'enum', options: { mnist: 'MNIST digits (10k)', fashion: 'Fashion-MNIST (70k)' }, fallback: 'mnist', restart: true,
     help: 'MNIST: 10,000 handwritten digits. Fashion-MNIST: 70,000 clothing images (a larger download).' },
-  { key: 'model', label: 'Model', kind: 'enum', options: { cvae: 'CVAE, class means μ^y', sohn: 'CVAE, label input', vae: 'VAE / β-VAE', ae: 'Autoencoder (no noise)', pca: 'PCA (linear, exact)' }, fallback: 'cvae', restart: true,
+  { key: 'model', group: 'model', label: 'Model', kind: 'enum', options: { cvae: 'CVAE, class means μ^y', sohn: 'CVAE, label input', vae: 'VAE / β-VAE', ae: 'Autoencoder (no noise)', pca: 'PCA (linear, exact)' }, fallback: 'cvae', restart: true,
     help: 'CVAE, class means (the seeds\' model): each class y has a learned prior mean μ^y, encoder and decoder see no label. CVAE, label input (Sohn et al. 2015): the label joins the encoder\'s and decoder\'s input, prior N(0, I). VAE: one prior N(0, I), no label. Autoencoder: the VAE with zero encoder variance, z = μ(x), no KL; nothing makes its codes fill N(0, I), so samples from it are not digits. PCA: the linear autoencoder\'s optimum, the top principal directions of the training images, solved exactly (nothing to train).' },
-  { key: 'beta', label: 'β (KL weight)', kind: 'real', min: 0, max: 20, step: 0.1, fallback: 1,
+  { key: 'beta', group: 'training', label: 'β (KL weight)', kind: 'real', min: 0, max: 20, step: 0.1, fallback: 1,
     help: 'β = 1 is the plain VAE; β > 1 trades reconstruction for a more regular latent space.' },
-  { key: 'warmup', label: 'KL warm-up (steps)', kind: 'int', min: 0, max: 100000, step: 100, fallback: 0,
+  { key: 'warmup', group: 'training', label: 'KL warm-up (steps)', kind: 'int', min: 0, max: 100000, step: 100, fallback: 0,
     help: 'β grows linearly from 0 to its value over this many steps from step 0; 0 turns it off.' },
-  { key: 'latent', label: 'Latent size', kind: 'int', min: 2, max: 32, step: 1, fallback: 8, restart: true,
+  { key: 'latent', group: 'model', label: 'Latent size', kind: 'int', min: 2, max: 32, step: 1, fallback: 8, restart: true,
     help: 'Number of z dimensions, one slider each.' },
-  { key: 'hidden', label: 'Hidden units', kind: 'int', min: 16, max: 1024, step: 16, fallback: 400, restart: true,
+  { key: 'hidden', group: 'model', label: 'Hidden units', kind: 'int', min: 16, max: 1024, step: 16, fallback: 400, restart: true,
     help: 'Width of the hidden layers of encoder and decoder.' },
-  { key: 'layers', label: 'Hidden layers', kind: 'int', min: 1, max: 4, step: 1, fallback: 2, restart: true,
+  { key: 'layers', group: 'model', label: 'Hidden layers', kind: 'int', min: 1, max: 4, step: 1, fallback: 2, restart: true,
     help: 'Hidden layers on each side (encoder and decoder), each followed by ReLU.' },
-  { key: 'meansSpread', label: 'Class means spread', kind: 'real', min: 0, max: 20, step: 0.5, fallback: 1, restart: true,
+  { key: 'meansSpread', group: 'model', label: 'Class means spread', kind: 'real', min: 0, max: 20, step: 0.5, fallback: 1, restart: true,
     help: 'CVAE: the class means μ^Y start as N(0, s²I) draws with this s. 8 keeps classes apart, so each class generates its own digit even with 2 latent dimensions (at some cost in test −ELBO).' },
-  { key: 'learningRate', label: 'Learning rate', kind: 'real', min: 1e-5, max: 0.05, step: 0.0001, fallback: 0.001,
+  { key: 'learningRate', group: 'training', label: 'Learning rate', kind: 'real', min: 1e-5, max: 0.05, step: 0.0001, fallback: 0.001,
     help: 'Adam step size.' },
-  { key: 'batch', label: 'Batch size', kind: 'int', min: 8, max: 512, step: 8, fallback: 64, restart: true,
+  { key: 'batch', group: 'training', label: 'Batch size', kind: 'int', min: 8, max: 512, step: 8, fallback: 64, restart: true,
     help: 'Samples per step.' },
   // The explorer's own controls (not the model's settings): how Sample draws z, and the class.
   { key: 'sampler', label: 'Sampler', kind: 'enum', options: { fitted: 'fitted Gaussian', prior: 'prior' }, fallback: 'fitted', place: 'explorer',
@@ -29,7 +31,7 @@ export const PARAMS = [
     help: 'Temperature: draws are centre + τ·spread; below 1 they stay nearer the class\'s centre (sharper, more often the right class, less varied).' },
   { key: 'class', label: 'Class', kind: 'int', min: 0, max: 255, step: 1, fallback: 0, place: 'explorer',
     help: 'The class the explorer opens on.' },
-  { key: 'seed', label: 'Seed', kind: 'int', min: 0, max: 2 ** 31 - 1, step: 1, fallback: 1, restart: true,
+  { key: 'seed', group: 'model', label: 'Seed', kind: 'int', min: 0, max: 2 ** 31 - 1, step: 1, fallback: 1, restart: true,
     help: 'Same seed, same initial weights, noise and shuffles.' },
 ];
 

@@ -133,6 +133,8 @@ function describe(extra = {}) {
     config: lab.config(),
     dataset: lab.dataset,
     step: lab.step,
+    epoch: lab.epoch,
+    epochProgress: lab.epochProgress,
     latent: lab.latent,
     classes: lab.classes,
     trainSize: lab.trainSize,
@@ -242,6 +244,21 @@ async function pretrainedFor(config, dataset) {
   return fitsShipped(await describeCheckpoint(bytes), config) ? bytes : null;
 }
 
+/// The shipped model's loss curve (one point per epoch, scripts/history-from-logs.mjs), if it is
+/// there and ends at the model's step; else none (the chart then starts empty).
+async function historyFor(dataset, model, step) {
+  try {
+    const res = await fetch(new URL(`../models/${dataset}-${model}.history.json`, import.meta.url));
+    if (!res.ok) return null;
+    const h = await res.json();
+    const keys = ['step', 'recon', 'kl', 'loss', 'test'];
+    const fits = keys.every((k) => Array.isArray(h[k]) && h[k].length === h.step.length) && h.step.at(-1) === step;
+    return fits ? Object.fromEntries(keys.map((k) => [k, h[k].map(Number)])) : null;
+  } catch {
+    return null;
+  }
+}
+
 /// A model for the page: the autosaved one when `restore` (the settings the address fixed) allows,
 /// else the shipped pretrained one when `pretrained` and it fits, else fresh weights.
 async function build({ config, dataset = 'mnist', pretrained = true, restore: wanted = null }) {
@@ -277,12 +294,14 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
   const next = await newLab(config, dataset);
   let from = null;
   const bytes = await shipped;
+  let shippedHistory = null;
   if (bytes) {
     const meta = next.loadCheckpoint(bytes);
     from = { kind: 'pretrained', step: meta.step };
+    shippedHistory = await historyFor(dataset, config.model, meta.step);
   }
-  install(next, { keep: !from, weightsSent: early && !!from });
-  return { status: 'ready', ...describe({ from }) };
+  install(next, { keep: !from, weightsSent: early && !!from, restoredHistory: shippedHistory });
+  return { status: 'ready', ...describe({ from, ...(shippedHistory ? { history } : {}) }) };
 }
 
 /// Loads a checkpoint file; switches data set first when it was trained on another known one.
