@@ -49,6 +49,13 @@ impl Dataset {
         self.labels.iter().copied().max().map_or(0, |m| m as usize + 1)
     }
 
+    /// The labels that occur, in increasing order.
+    pub fn labels_present(&self) -> Vec<u8> {
+        let mut seen = [false; 256];
+        self.labels.iter().for_each(|&y| seen[y as usize] = true);
+        (0..=255u8).filter(|&y| seen[y as usize]).collect()
+    }
+
     pub fn image(&self, i: usize) -> &[u8] {
         &self.images[i * self.pixels()..(i + 1) * self.pixels()]
     }
@@ -139,6 +146,24 @@ impl Batcher {
     }
 }
 
+/// Whether a training and a test set can be trained and judged on at this batch size: at least
+/// one batch of training images, and a test image of every class that is trained on (or its
+/// reconstructions, interpolations and test −ELBO have nothing to show). Says what is missing.
+pub fn check_split(train: &Dataset, test: &Dataset, batch: usize) -> Result<()> {
+    if train.len() < batch {
+        invalid!("{} training image(s) are fewer than one batch of {batch}: give more images, or a smaller batch size", train.len());
+    }
+    if test.is_empty() {
+        invalid!("no test images: with one file pair every 10th image of each class is held out, so each class needs at least 10 images (or give a test pair)");
+    }
+    let tested = test.labels_present();
+    let untested: Vec<String> = train.labels_present().into_iter().filter(|y| !tested.contains(y)).map(|y| y.to_string()).collect();
+    if !untested.is_empty() {
+        invalid!("class(es) {} have training images but no test image: every class needs at least 10 images when one pair is split, or a test image in the test pair", untested.join(", "));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +172,18 @@ mod tests {
         let n = labels.len();
         let images = (0..n * 4).map(|i| (i / 4) as u8).collect();
         Dataset { rows: 2, cols: 2, images, labels }
+    }
+
+    #[test]
+    fn too_small_splits_are_refused_with_the_reason() {
+        let err = check_split(&toy(vec![0, 1]), &toy(vec![0, 1]), 64).unwrap_err().to_string();
+        assert!(err.contains("2 training image(s) are fewer than one batch of 64"), "{err}");
+        let err = check_split(&toy(vec![0; 70]), &toy(vec![]), 64).unwrap_err().to_string();
+        assert!(err.starts_with("no test images"), "{err}");
+        let err = check_split(&toy([vec![0; 70], vec![3; 5]].concat()), &toy(vec![0; 7]), 64).unwrap_err().to_string();
+        assert!(err.contains("class(es) 3 have training images but no test image"), "{err}");
+        check_split(&toy([vec![0; 70], vec![200; 5]].concat()), &toy(vec![200, 0]), 64).unwrap();
+        assert_eq!(toy(vec![200, 7, 7]).labels_present(), vec![7, 200]);
     }
 
     #[test]

@@ -98,6 +98,7 @@ impl Lab {
             (None, None) => data.split_stratified(TEST_EVERY),
             _ => return Err(JsError::new("test images and test labels come together: give both or neither")),
         };
+        crate::data::check_split(&train, &test, config.batch)?;
         Ok(Lab { trainer: Trainer::new(config, train, test)?.named(dataset) })
     }
 

@@ -66,11 +66,19 @@ export class LatentMap {
     ctx.font = 'bold 14px system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    for (let c = 0; c < this.means.length / latent; c++) {
-      const [x, y] = [px(this.means[c * latent + dx]), py(this.means[c * latent + dy])];
+    const classes = this.means.length / latent;
+    const at = Array.from({ length: classes }, (_, c) => [px(this.means[c * latent + dx]), py(this.means[c * latent + dy])]);
+    const labels = spread(at, 20, size);
+    for (let c = 0; c < classes; c++) {
+      const [[mx, my], [x, y]] = [at[c], labels[c]];
+      ctx.strokeStyle = CLASS_COLOURS[c % 10];
+      if (Math.hypot(x - mx, y - my) > 1) { // moved apart from a neighbour: a leader to where it is
+        ctx.lineWidth = 1; ctx.beginPath(); ctx.moveTo(mx, my); ctx.lineTo(x, y); ctx.stroke();
+        ctx.fillStyle = CLASS_COLOURS[c % 10]; ctx.beginPath(); ctx.arc(mx, my, 2.5, 0, 2 * Math.PI); ctx.fill();
+      }
       ctx.fillStyle = '#fff';
       ctx.beginPath(); ctx.arc(x, y, 9, 0, 2 * Math.PI); ctx.fill();
-      ctx.strokeStyle = CLASS_COLOURS[c % 10]; ctx.lineWidth = 2; ctx.stroke();
+      ctx.lineWidth = 2; ctx.stroke();
       ctx.fillStyle = '#111827';
       ctx.fillText(String(c), x, y + 1);
     }
@@ -87,7 +95,9 @@ export class LatentMap {
     ctx.drawImage(this.layer, 0, 0);
     this.drawOverlay(ctx, px, py, size / (2 * Z_RANGE));
     if (this.z.length > Math.max(dx, dy)) {
-      const [x, y] = [px(this.z[dx]), py(this.z[dy])];
+      // Held inside the map so that the whole cross shows, even for z at the sliders' ends.
+      const inside = (v) => Math.min(size - 9, Math.max(9, v));
+      const [x, y] = [inside(px(this.z[dx])), inside(py(this.z[dy]))];
       ctx.strokeStyle = '#111827'; ctx.lineWidth = 2;
       ctx.beginPath(); ctx.moveTo(x - 8, y); ctx.lineTo(x + 8, y); ctx.moveTo(x, y - 8); ctx.lineTo(x, y + 8); ctx.stroke();
     }
@@ -146,4 +156,29 @@ export class LatentMap {
     ctx.setLineDash([]);
     this.canvas.dataset.overlay = drawnOn.join(' ');
   }
+}
+
+/// Label positions near `points` ([x, y] each) but at least `gap` pixels apart and inside the
+/// map: overlapping pairs push each other apart along the line between them, a few rounds.
+function spread(points, gap, size) {
+  const out = points.map(([x, y]) => [x, y]);
+  for (let round = 0; round < 30; round++) {
+    let moved = false;
+    for (let i = 0; i < out.length; i++) {
+      for (let j = i + 1; j < out.length; j++) {
+        const [dx, dy] = [out[j][0] - out[i][0], out[j][1] - out[i][1]];
+        const d = Math.hypot(dx, dy);
+        if (d >= gap) continue;
+        // Coincident labels part along a direction of their own.
+        const [ux, uy] = d > 1e-6 ? [dx / d, dy / d] : [Math.cos(i + j), Math.sin(i + j)];
+        const push = (gap - d) / 2;
+        out[i][0] -= ux * push; out[i][1] -= uy * push;
+        out[j][0] += ux * push; out[j][1] += uy * push;
+        moved = true;
+      }
+    }
+    out.forEach((p) => { p[0] = Math.min(size - 10, Math.max(10, p[0])); p[1] = Math.min(size - 10, Math.max(10, p[1])); });
+    if (!moved) break;
+  }
+  return out;
 }

@@ -55,13 +55,14 @@ export class ClassButtons {
   constructor(container, onPick) {
     this.container = container;
     this.onPick = onPick;
-    this.buttons = [];
+    this.buttons = new Map();
   }
 
-  /// `kind`: the model (the seeds' CVAE moves z to μ^y; the standard CVAE tells the decoder y).
+  /// One button per class in `classes` (the labels the training set has, e.g. [0, …, 9]); `kind`:
+  /// the model (the seeds' CVAE moves z to μ^y; the standard CVAE tells the decoder y).
   build(classes, enabled, kind = 'cvae') {
     this.container.replaceChildren();
-    this.buttons = Array.from({ length: classes }, (_, c) => {
+    this.buttons = new Map(classes.map((c) => {
       const b = document.createElement('button');
       b.type = 'button';
       b.textContent = String(c);
@@ -71,8 +72,8 @@ export class ClassButtons {
       b.setAttribute('aria-label', kind === 'sohn' ? `decode as class ${c}` : `move z to the learned mean of class ${c}`);
       b.addEventListener('click', () => this.onPick(c));
       this.container.append(b);
-      return b;
-    });
+      return [c, b];
+    }));
   }
 
   select(c) {

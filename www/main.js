@@ -68,6 +68,7 @@ function gridWorker() {
 }
 page.worker = worker;
 const chart = new LossChart($('chart'));
+page.chart = chart;
 const runs = new RunRecorder(new RunsTable($('runs'), { onOverlay: (list) => chart.setOverlays(list) }), chart, (m) => say(m, 'warn'));
 /// A run's settings beyond its kind, latent size and β, in a few words.
 const runSettings = (c) => (c.model === 'pca' ? 'exact' : `${c.layers}×${c.hidden} hidden, lr ${c.learningRate}, batch ${c.batch}, seed ${c.seed}`
@@ -287,7 +288,7 @@ const onReply = {
     page.fitted = null;
     // A loaded model brings its own settings: show them.
     page.values = { ...page.values, ...d.config, dataset: d.dataset };
-    page.values.class = Math.min(page.values.class, Math.max(0, d.classes - 1));
+    if (!d.classesPresent.includes(page.values.class)) page.values.class = d.classesPresent[0] ?? 0;
     settings.set(page.values);
     saveHashSoon();
     // New sliders when the size changed or the address named a z; else they keep their z.
@@ -300,7 +301,7 @@ const onReply = {
     $('explore-kind').textContent = kindNote(d.config.model, 'explorer');
     $('views-kind').textContent = kindNote(d.config.model, 'views');
     const hasClasses = CONDITIONAL.includes(d.config.model);
-    classButtons.build(d.classes, hasClasses, d.config.model);
+    classButtons.build(d.classesPresent, hasClasses, d.config.model);
     $('classes-note').hidden = hasClasses;
     $('measure-accuracy').disabled = !hasClasses;
     $('sample').disabled = false;

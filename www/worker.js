@@ -137,6 +137,8 @@ function describe(extra = {}) {
     epochProgress: lab.epochProgress,
     latent: lab.latent,
     classes: lab.classes,
+    // Labels the training set has (class buttons are made for these, not for 0 … the largest).
+    classesPresent: Array.from(lab.classCounts()).flatMap((n, y) => (n > 0 ? [y] : [])),
     trainSize: lab.trainSize,
     testSize: lab.testSize,
     classMeans: lab.classMeans(),

@@ -50,9 +50,10 @@ test('every control and figure has an accessible name; focus is visible; the key
 
   // Buttons by keyboard: focus Train, press Space, training runs; Enter pauses.
   await page.focus('#train');
+  const history = await chartPoints(page);
   await page.keyboard.press('Space');
   await waitFor('training', async () => (await page.$eval('#train', (b) => b.getAttribute('aria-pressed'))) === 'true');
-  await waitFor('chart points', async () => (await chartPoints(page)) >= 5);
+  await waitFor('chart points', async () => (await chartPoints(page)) >= history + 5);
   await page.keyboard.press('Enter');
   await waitFor('the pause', async () => (await text(page, 'train')) === 'Train');
 

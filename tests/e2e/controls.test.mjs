@@ -14,11 +14,15 @@ after(async () => { await browser?.close(); server?.stop(); });
 test('Step takes exactly one optimiser step and adds one chart point', async () => {
   const { page, problems } = await openPage(browser, server.url);
   const start = await stepCount(page);
+  // The shipped model's chart starts with its history: one point per epoch, the last at its step.
+  const history = await chartPoints(page);
+  assert.equal(history, 40);
+  assert.equal(await page.evaluate(() => window.vaeLab.chart.data[0].at(-1)), start);
   for (let i = 1; i <= 3; i++) {
     await page.click('#step-once');
     await waitFor(`step ${i}`, async () => (await stepCount(page)) === start + i);
   }
-  assert.equal(await chartPoints(page), 3);
+  assert.equal(await chartPoints(page), history + 3);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -50,9 +50,9 @@ test('a pair of IDX files (gzip) trains a fresh model; a train and a test pair (
   assert.match(await text(page, 'status'), /544 training and 56 test images/);
   assert.doesNotMatch(await page.evaluate(() => location.hash), /dataset/);
 
-  // Four raw files in any order: the larger pair trains, the smaller tests.
-  await give(page, [file('t-labels', labels(5, 100)), file('tr-images', images(0, 700)), file('t-images', images(5, 100)), file('tr-labels', labels(0, 700))]);
-  await waitFor('the four-file model', async () => /on 700 training and 100 test images/.test(await text(page, 'status')));
+  // Four raw files in any order: the larger pair trains, the smaller tests (every class in both).
+  await give(page, [file('t-labels', labels(5, 640)), file('tr-images', images(0, 700)), file('t-images', images(5, 640)), file('tr-labels', labels(0, 700))]);
+  await waitFor('the four-file model', async () => /on 700 training and 640 test images/.test(await text(page, 'status')));
   await waitFor('the decoded image', async () => (await canvasPixels(page, 'decoded')).some((v) => v > 0));
   assert.deepEqual(problems, []);
   await page.close();
@@ -73,6 +73,9 @@ test('files that are not a valid data set are named in a message and change noth
     [[file('huge', huge), file('l', labels(0, 50))], /MiB limit|no labels file/],
     [[file('bad.gz', gzipSync(images(0, 50)).subarray(0, 300)), file('l', labels(0, 50))], /images: /],
     [[file('i', images(0, 50)), file('bad-labels', idx(1, [50], new Uint8Array(10)))], /labels: truncated/],
+    // Too small to train and test on: fewer images than a batch, or a class with no test image.
+    [[file('two', images(0, 2)), file('l', labels(0, 2))], /2 training image\(s\) are fewer than one batch of 64/],
+    [[file('i', images(0, 85)), file('l', idx(1, [85], Uint8Array.from({ length: 85 }, (_, k) => (k < 80 ? 0 : 1))))], /class\(es\) 1 have training images but no test image/],
   ];
   for (const [files, expected] of cases) {
     await give(page, files);
@@ -84,6 +87,18 @@ test('files that are not a valid data set are named in a message and change noth
     await page.evaluate(() => { document.getElementById('messages').textContent = ''; });
   }
   assert.match(status, /pretrained/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('class buttons are made for the labels the files have, not for every number up to the largest', async () => {
+  const { page, problems } = await openPage(browser, server.url);
+  const y = Uint8Array.from({ length: 200 }, (_, k) => (k % 2 ? 200 : 7));
+  await give(page, [file('i', images(0, 200)), file('l', idx(1, [200], y))]);
+  await waitFor('the model on the files', async () => /your own files/.test(await text(page, 'status')));
+  assert.deepEqual(await page.$$eval('#classes button', (bs) => bs.map((b) => b.textContent)), ['7', '200']);
+  await page.click('#classes button:nth-child(2)');
+  await waitFor('class 200 picked', () => page.$eval('#classes button:nth-child(2)', (b) => b.getAttribute('aria-pressed') === 'true'));
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -55,7 +55,8 @@ test('a reload mid-training restores the model, its optimiser state and the loss
     assert.notEqual(await page.evaluate(() => window.vaeLab.shownShipped), true);
     const step = await stepCount(page);
     assert.ok(step > 0 && step <= before && step >= lastStep, `restored step ${step}, ${before} before the reload, ${lastStep} earlier`);
-    assert.ok(await chartPoints(page) > 0, 'the loss history was not restored');
+    // The shipped model's 40 epochs and what trained here.
+    assert.ok(await chartPoints(page) > 40, 'the loss history was not restored');
     await waitFor('the decoded image', async () => (await canvasPixels(page, 'decoded')).some((v) => v > 0));
     lastStep = step;
     await page.click('#train');
