@@ -30,6 +30,7 @@ pub mod tensor_bytes;
 mod tensor_values;
 pub mod train;
 pub mod views;
+pub mod walkthrough;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

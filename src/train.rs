@@ -413,6 +413,19 @@ impl Trainer {
         Ok([recon, kl, loss])
     }
 
+    /// One Adam step on the gradient of this batch alone (the walkthrough's one image), guarded
+    /// as a training step is: nothing changes unless the objective and its gradient are finite.
+    pub(crate) fn optimizer_step_on(&mut self, x: &Tensor, y: &Tensor, eps: &Tensor, beta: f64) -> Result<()> {
+        let found = objective_gradient(&self.model, x, y, eps, beta, || {})?;
+        let Some(grads) = found.grads.as_ref() else { invalid!("the objective is not finite for this image: no step was taken") };
+        if self.optimizer.step_mean(&[(grads, 1.0)])?.is_err() {
+            invalid!("the step's gradient is not finite: no step was taken");
+        }
+        self.step += 1;
+        self.fitted = None;
+        Ok(())
+    }
+
     /// Refuses to step a model solved in closed form (PCA): a gradient step could only move it
     /// off its optimum.
     fn check_trainable(&self) -> Result<()> {

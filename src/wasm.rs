@@ -213,6 +213,32 @@ impl Lab {
         Ok(self.trainer.interpolate(a, b, steps as usize, (class_of(class_a), class_of(class_b)))?)
     }
 
+    /// Training image `index` as intensities in [0, 1], and its label (the walkthrough's x).
+    #[wasm_bindgen(js_name = trainImage)]
+    pub fn train_image(&self, index: u32) -> Result<Vec<f32>, JsError> {
+        let train = self.trainer.train_set();
+        if index as usize >= train.len() {
+            return Err(JsError::new(&format!("training image {index} does not exist: there are {}", train.len())));
+        }
+        Ok(train.batch_pixels(&[index as usize]))
+    }
+
+    #[wasm_bindgen(js_name = trainLabel)]
+    pub fn train_label(&self, index: u32) -> Result<u32, JsError> {
+        self.trainer.train_set().labels.get(index as usize).map(|&y| y as u32).ok_or_else(|| JsError::new(&format!("training image {index} does not exist")))
+    }
+
+    /// The walkthrough's stages for image `x` with `label`, ε drawn from `seed` (crate::walkthrough).
+    pub fn walk(&self, x: &[f32], label: u32, seed: u32) -> Result<JsValue, JsError> {
+        to_js(&self.trainer.walk(x, label, seed as u64)?)
+    }
+
+    /// One optimiser step on `x` alone, with the walkthrough's ε: {before, after, step}.
+    #[wasm_bindgen(js_name = stepOn)]
+    pub fn step_on(&mut self, x: &[f32], label: u32, seed: u32) -> Result<JsValue, JsError> {
+        to_js(&self.trainer.step_on(x, label, seed as u64)?)
+    }
+
     /// The test images' labels, in the order of `encodeTest`.
     #[wasm_bindgen(js_name = testLabels)]
     pub fn test_labels(&self) -> Vec<u8> {
