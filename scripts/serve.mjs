@@ -12,7 +12,7 @@ const root = join(fileURLToPath(import.meta.url), '..', '..');
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
-  '.gz': 'application/gzip', '.png': 'image/png', '.svg': 'image/svg+xml', '.safetensors': 'application/octet-stream',
+  '.gz': 'application/gzip', '.png': 'image/png', '.svg': 'image/svg+xml', '.safetensors': 'application/octet-stream', '.woff2': 'font/woff2',
 };
 const CSP = [
   // blob: workers are the two-thread build's pool (wasm-bindgen-rayon starts them from a blob).

@@ -17,6 +17,8 @@ import { SliderImage } from './slider-image.js';
 import { fitsShipped } from './shipped-model.js';
 import { KIND_NAMES, kindNote } from './kinds.js';
 import { RunsTable } from './runs-table.js';
+import { Walkthrough } from './walkthrough.js';
+import { typesetAll } from './formulas.js';
 import { RunRecorder } from './run-recorder.js';
 import { Lab } from '../pkg/vae_lab.js';
 
@@ -396,6 +398,7 @@ const onReply = {
       // the worker still reads the data into a model (its 'ready' keeps them).
       if (sliders.inputs.length !== sliderImage.latent) sizeLatentControls(sliderImage.latent, sliderImage.z);
       chart.show(); // after the first image (see chart.js)
+      typesetAll(); // KaTeX too
       gridWorker().postMessage({ type: 'weights', bytes: d.bytes }, [d.bytes.buffer]);
     }, (e) => say(`New weights were refused: ${e?.message ?? e}`, 'error')).finally(() => {
       // Once, at load: the worker waits for this before loading its training module (worker.js).
@@ -442,6 +445,14 @@ const onReply = {
     const canvas = document.createElement('canvas');
     paintGrid(canvas, d.pixels, d.cols, d.rows);
     downloadPng(canvas, `${pngName()}-traversal.png`);
+  },
+  walk(d) {
+    walkthrough.show(d.walk, page.values.model);
+    $('walk-image').value = String(d.source.train ?? $('walk-image').value);
+  },
+  stepped(d) {
+    walkthrough.stepDone(d);
+    $('step').textContent = d.step.toLocaleString();
   },
   latent(d) {
     showLatentReport(d);
@@ -662,6 +673,23 @@ function say(text, kind = 'info') {
 }
 
 $('train').addEventListener('click', () => worker.postMessage({ type: page.running ? 'pause' : 'train' }));
+// ---- The walkthrough: the worker computes, walkthrough.js shows. One ε seed per Start, so the
+// stages and the step use the same noise.
+const walkthrough = new Walkthrough({
+  panel: $('walk-panel'), title: $('walk-stage-title'), formula: $('walk-formula'), text: $('walk-text'), figure: $('walk-figure'),
+  pos: $('walk-pos'), back: $('walk-back'), next: $('walk-next'), nav: $('walk-nav'),
+}, () => worker.postMessage({ type: 'stepOn', ...page.walkRequest }));
+page.walkthrough = walkthrough;
+function startWalk() {
+  const drawn = $('walk-drawn').checked && !pad.isEmpty();
+  const source = drawn ? { pixels: pad.pixels(), cls: page.cls ?? page.values.class } : { train: Number($('walk-image').value) };
+  page.walkRequest = { source, seed: Math.floor(Math.random() * 2 ** 31) };
+  setRunning(false);
+  worker.postMessage({ type: 'walk', ...page.walkRequest });
+}
+$('walk-start').addEventListener('click', startWalk);
+walkthrough.go(0);
+
 function chartDisplay() {
   const weight = Number($('chart-smooth').value);
   $('chart-smooth-out').textContent = weight.toFixed(2);

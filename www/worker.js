@@ -405,6 +405,13 @@ async function classifier() {
   return classifiers.get(url.href);
 }
 
+/// The walkthrough's image and label: training image `train`, or the drawing's pixels as `cls`.
+function walkInput(source) {
+  if (source.pixels) return { x: floats(source.pixels), label: source.cls ?? 0 };
+  const i = Math.max(0, Math.min(lab.trainSize - 1, Math.round(Number(source.train) || 0)));
+  return { x: lab.trainImage(i), label: lab.trainLabel(i) };
+}
+
 const handlers = {
   init: build,
   load: loadFile,
@@ -484,6 +491,21 @@ const handlers = {
     const cancelled = run.cancelled || lab !== model;
     if (iwRun === run) iwRun = null;
     return { status: 'iw', k, images: done, total, cancelled, negLogLikelihood: sum / Math.max(done, 1), negElbo };
+  },
+  walk({ source, seed }) {
+    // Training pauses: the walkthrough shows one model, not a moving one.
+    running = false;
+    const { x, label } = walkInput(source);
+    return { status: 'walk', walk: { ...lab.walk(x, label, seed), fromDrawing: !!source.pixels }, seed, source };
+  },
+  stepOn({ source, seed }) {
+    running = false;
+    const { x, label } = walkInput(source);
+    const s = lab.stepOn(x, label, seed);
+    sendWeights(); // the model moved: the sliders' image and the grid follow
+    saving.dirty = true;
+    autosave();
+    return { status: 'stepped', ...s, walk: { ...lab.walk(x, label, seed), fromDrawing: !!source.pixels } };
   },
   iwCancel() {
     if (iwRun) iwRun.cancelled = true;
