@@ -19,6 +19,7 @@ import { KIND_NAMES, kindNote } from './kinds.js';
 import { RunsTable } from './runs-table.js';
 import { Walkthrough } from './walkthrough.js';
 import { typesetAll } from './formulas.js';
+import { HIDEABLE, applyHidden, copyLink } from './teacher.js';
 import { RunRecorder } from './run-recorder.js';
 import { Lab } from '../pkg/vae_lab.js';
 
@@ -49,6 +50,7 @@ const decodeClass = () => (page.values.model === 'sohn' ? page.cls ?? page.value
 const CONDITIONAL = ['cvae', 'sohn'];
 const conditional = () => CONDITIONAL.includes(page.values.model);
 
+page.addressGiven = start.given; // the settings the address named
 window.vaeLab = page; // for the e2e tests and for poking at from the console
 // The wasm is compiled once by boot.js, before this module ran; the training worker is started
 // there too, or here when the first image does not wait for it (see boot.js).
@@ -260,6 +262,8 @@ window.addEventListener('hashchange', () => {
   const sizeChanged = PARAMS.some((p) => p.restart && next.values[p.key] !== page.values[p.key]);
   page.values = next.values;
   settings.set(page.values);
+  applyHidden(page.values.hide);
+  showUntil();
   if (sizeChanged) {
     page.pendingZ = next.z;
     rebuild('Settings from the address: the model was rebuilt.');
@@ -289,7 +293,12 @@ const onReply = {
     page.followClass = null;
     page.fitted = null;
     // A loaded model brings its own settings: show them.
-    page.values = { ...page.values, ...d.config, dataset: d.dataset };
+    // The training settings an address gave (a lesson's β, say) outlast the loaded model's own;
+    // the model is told them once, at the first model the page builds.
+    const asked = Object.fromEntries(['beta', 'learningRate', 'warmup'].filter((k) => page.addressGiven?.has(k)).map((k) => [k, page.values[k]]));
+    page.addressGiven = null;
+    page.values = { ...page.values, ...d.config, ...asked, dataset: d.dataset };
+    if (Object.keys(asked).length) worker.postMessage({ type: 'set', ...asked });
     if (!d.classesPresent.includes(page.values.class)) page.values.class = d.classesPresent[0] ?? 0;
     settings.set(page.values);
     saveHashSoon();
@@ -341,6 +350,13 @@ const onReply = {
     else if (d.config.model === 'cvae' && (page.zFromAddress || page.userMovedZ)) selectClass(null);
     else pickClass(page.values.class);
     page.zFromAddress = false;
+    // A lesson link may open the walkthrough at a stage (on training image 0).
+    if (page.values.walk > 0 && !page.walkOpened) {
+      page.walkOpened = true;
+      page.walkAt = page.values.walk - 1;
+      startWalk();
+      $('walk-panel').scrollIntoView();
+    }
     page.userMovedZ = false;
     sliderImage.setClass(decodeClass());
     showZ(); // new sliders: their z, and the grid around it
@@ -370,8 +386,13 @@ const onReply = {
     if (performance.now() - page.accuracyAt >= ACCURACY_EVERY_MS) requestAccuracy();
     if (!d.running) {
       setRunning(false);
-      $('status').textContent = `Paused at step ${d.step.toLocaleString()}: drag the sliders, or Train to go on.`;
+      $('status').textContent = d.stopped
+        ? `Stopped at step ${d.step.toLocaleString()} (epoch ${d.epoch + 1}): the stop condition, ${untilText(d.stopped)}, is reached. Train goes on past it once you change or clear it.`
+        : `Paused at step ${d.step.toLocaleString()}: drag the sliders, or Train to go on.`;
     }
+  },
+  stopped(d) {
+    say(`Not started: the model is already at step ${d.step.toLocaleString()}, past the stop condition (${untilText(d.until)}).`, 'warn');
   },
   weights(d) {
     // The shipped weights the page painted itself at load (see below) come once more from the worker.
@@ -447,7 +468,8 @@ const onReply = {
     downloadPng(canvas, `${pngName()}-traversal.png`);
   },
   walk(d) {
-    walkthrough.show(d.walk, page.values.model);
+    walkthrough.show(d.walk, page.values.model, page.walkAt ?? walkthrough.at);
+    page.walkAt = null;
     $('walk-image').value = String(d.source.train ?? $('walk-image').value);
   },
   stepped(d) {
@@ -672,7 +694,7 @@ function say(text, kind = 'info') {
   while ($('messages').children.length > 5) $('messages').lastChild.remove();
 }
 
-$('train').addEventListener('click', () => worker.postMessage({ type: page.running ? 'pause' : 'train' }));
+$('train').addEventListener('click', () => worker.postMessage(page.running ? { type: 'pause' } : { type: 'train', until: untilNow() }));
 // ---- The walkthrough: the worker computes, walkthrough.js shows. One ε seed per Start, so the
 // stages and the step use the same noise.
 const walkthrough = new Walkthrough({
@@ -689,6 +711,44 @@ function startWalk() {
 }
 $('walk-start').addEventListener('click', startWalk);
 walkthrough.go(0);
+
+// ---- The stop condition: train until a step or an epoch (the address keeps it).
+const untilNow = () => (page.values.until > 0 ? { [page.values.untilUnit]: page.values.until } : null);
+const untilText = (u) => (u.step != null ? `step ${u.step.toLocaleString()}` : `the end of epoch ${u.epoch}`);
+function showUntil() {
+  $('until').value = page.values.until > 0 ? String(page.values.until) : '';
+  $('until-unit').value = page.values.untilUnit;
+}
+for (const [id, key] of [['until', 'until'], ['until-unit', 'untilUnit']]) {
+  $(id).addEventListener('change', () => {
+    const { value, problem } = coerce(BY_KEY[key], $(id).value === '' ? 0 : $(id).value);
+    if (problem) say(problem, 'warn');
+    page.values[key] = value;
+    showUntil();
+    saveHashSoon();
+  });
+}
+showUntil();
+
+// ---- Lesson links: hidden parts from the address; "Copy link" with the parts ticked hidden.
+applyHidden(page.values.hide);
+$('share-hide').append(...Object.keys(HIDEABLE).map((name) => {
+  const label = document.createElement('label');
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.value = name;
+  box.checked = page.values.hide.split(',').includes(name);
+  label.append(box, ` ${name}`);
+  return label;
+}));
+$('copy-link').addEventListener('click', async () => {
+  const hide = [...$('share-hide').querySelectorAll('input:checked')].map((b) => b.value).join(',');
+  const walk = page.walkthrough.walk ? page.walkthrough.at + 1 : 0;
+  const url = `${location.origin}${location.pathname}${writeHash({ ...page.values, hide, walk }, sliders.values())}`;
+  const copied = await copyLink(url, $('link-out'));
+  $('copy-link').dataset.link = url;
+  say(copied ? 'The link to this view is copied.' : 'Copy the link from the box under the button.', 'info');
+});
 
 function chartDisplay() {
   const weight = Number($('chart-smooth').value);

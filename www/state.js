@@ -31,6 +31,16 @@ export const PARAMS = [
     help: 'Temperature: draws are centre + τ·spread; below 1 they stay nearer the class\'s centre (sharper, more often the right class, less varied).' },
   { key: 'class', label: 'Class', kind: 'int', min: 0, max: 255, step: 1, fallback: 0, place: 'explorer',
     help: 'The class the explorer opens on.' },
+  // Training's stop condition (the run bar's own controls): train until this step or epoch, then pause.
+  { key: 'until', label: 'Train until', kind: 'int', min: 0, max: 10_000_000, step: 100, fallback: 0, place: 'run',
+    help: 'Training pauses by itself once it reaches this step (or epoch); 0: no limit.' },
+  { key: 'untilUnit', label: 'Unit', kind: 'enum', options: { step: 'steps', epoch: 'epochs' }, fallback: 'step', place: 'run',
+    help: 'Whether the stop condition counts optimiser steps or epochs.' },
+  // A lesson's link: panels and controls to hide, and the walkthrough's stage to open on.
+  { key: 'hide', label: 'Hidden', kind: 'list', options: ['settings', 'train', 'stats', 'explorer', 'sliders', 'classes', 'samples', 'chart', 'walkthrough', 'latent', 'draw', 'diagnostics', 'runs'], fallback: '', place: 'page',
+    help: 'Panels and controls hidden by the link (teacher.js names them).' },
+  { key: 'walk', label: 'Walkthrough stage', kind: 'int', min: 0, max: 7, step: 1, fallback: 0, place: 'page',
+    help: 'Opens the walkthrough at this stage (1–7) on training image 0; 0: closed.' },
   { key: 'seed', group: 'model', label: 'Seed', kind: 'int', min: 0, max: 2 ** 31 - 1, step: 1, fallback: 1, restart: true,
     help: 'Same seed, same initial weights, noise and shuffles.' },
 ];
@@ -49,6 +59,13 @@ export function defaults() {
 
 /// Parses one value for `param`; returns {value, problem}. Out-of-range numbers are clamped.
 export function coerce(param, raw) {
+  if (param.kind === 'list') {
+    // Names from param.options, comma-separated; unknown ones are dropped with a message.
+    const names = String(raw).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const unknown = names.filter((n) => !param.options.includes(n));
+    const value = [...new Set(names.filter((n) => param.options.includes(n)))].join(',');
+    return unknown.length ? { value, problem: `${param.label}: '${unknown.join("', '")}' is not a panel or control this page has (${param.options.join(', ')}); ignored` } : { value };
+  }
   if (param.kind === 'enum') {
     const v = String(raw).toLowerCase();
     return v in param.options

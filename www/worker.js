@@ -320,7 +320,7 @@ function resetWindow() {
   window_ = { start: performance.now(), steps: 0, samples: 0, recon: 0, kl: 0, loss: 0, last: null };
 }
 
-function report() {
+function report(stopped = null) {
   const w = window_;
   const seconds = (performance.now() - w.start) / 1000;
   const p = w.last;
@@ -345,6 +345,7 @@ function report() {
     testMs,
     testImages: Math.min(TEST_IMAGES, lab.testSize),
     trainSeconds: run.trainMs / 1000,
+    stopped,
     beta: p.beta,
     samplesPerSec: w.samples / seconds,
     stepsPerSec: w.steps / seconds,
@@ -356,9 +357,26 @@ function report() {
   resetWindow();
 }
 
+/// The stop condition ({step: N} or {epoch: E}, E epochs completed), or null for none.
+let until = null;
+
+function reached() {
+  if (!until) return false;
+  return until.step != null ? lab.step >= until.step : lab.epoch >= until.epoch;
+}
+
+/// Steps left before the stop condition (an estimate for epochs, never past it by more than one
+/// slice of single steps), or Infinity.
+function stepsLeft() {
+  if (!until) return Infinity;
+  if (until.step != null) return until.step - lab.step;
+  const perEpoch = Math.max(1, Math.floor(lab.trainSize / Math.min(lab.config().batch, lab.trainSize)));
+  return Math.floor((until.epoch - lab.epoch - lab.epochProgress) * perEpoch);
+}
+
 function trainSlice() {
   const t0 = performance.now();
-  const p = lab.train(stepsPerSlice);
+  const p = lab.train(Math.max(1, Math.min(stepsPerSlice, stepsLeft())));
   const ms = performance.now() - t0;
   run.trainMs += ms;
   // Aim the next slice at SLICE_MS from this one's measured cost per step.
@@ -374,12 +392,19 @@ function trainSlice() {
 
 async function trainLoop() {
   resetWindow();
+  let stopped = null;
   while (running) {
     trainSlice();
+    if (reached()) {
+      running = false;
+      stopped = until;
+      until = null;
+      break;
+    }
     if (performance.now() - window_.start >= REPORT_MS) report();
     await yieldToEvents();
   }
-  if (window_.steps > 0) report();
+  if (window_.steps > 0) report(stopped);
 }
 
 function floats(arr) {
@@ -420,9 +445,11 @@ const handlers = {
     const bytes = lab.saveCheckpoint();
     return [{ status: 'saved', bytes, dataset: lab.dataset, model: lab.config().model, step: lab.step }, [bytes.buffer]];
   },
-  train() {
+  train({ until: stop = null } = {}) {
     if (!lab) throw new Error('no model yet');
     if (iwRun) iwRun.cancelled = true; // the bound is of the model as it stood
+    until = stop;
+    if (reached()) return { status: 'stopped', step: lab.step, epoch: lab.epoch, until };
     if (!running) {
       running = true;
       trainLoop().catch((e) => {
