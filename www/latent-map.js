@@ -25,8 +25,31 @@ export class LatentMap {
       this.onPick(this.axes, [toZ((e.clientX - r.left) / r.width), toZ(1 - (e.clientY - r.top) / r.height)]);
     };
     canvas.addEventListener('pointerdown', (e) => { dragging = true; canvas.setPointerCapture(e.pointerId); pick(e); });
-    canvas.addEventListener('pointermove', (e) => { if (dragging) pick(e); });
+    canvas.addEventListener('pointermove', (e) => {
+      if (dragging) pick(e);
+      else if (e.pointerType === 'mouse') this.hover(e);
+    });
     canvas.addEventListener('pointerup', () => { dragging = false; });
+    canvas.addEventListener('pointerleave', () => { this.hovered = null; this.onHover?.(null); });
+  }
+
+  /// The test image whose dot is nearest the pointer (within 8 screen pixels), for `onHover(i, e)`.
+  hover(e) {
+    const r = this.canvas.getBoundingClientRect();
+    const [dx, dy] = this.axes;
+    const scale = r.width / (2 * Z_RANGE);
+    const [mx, my] = [e.clientX - r.left, e.clientY - r.top];
+    let [best, bestD] = [null, 8];
+    for (let i = 0; i < this.labels.length; i++) {
+      const x = (this.mu[i * this.latent + dx] + Z_RANGE) * scale;
+      const y = r.height - (this.mu[i * this.latent + dy] + Z_RANGE) * scale;
+      const d = Math.hypot(x - mx, y - my);
+      if (d < bestD) [best, bestD] = [i, d];
+    }
+    if (best !== this.hovered) {
+      this.hovered = best;
+      this.onHover?.(best, e);
+    }
   }
 
   set({ mu, labels, means, latent, axes, z, drawn, overlay }) {

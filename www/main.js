@@ -20,6 +20,7 @@ import { RunsTable } from './runs-table.js';
 import { Walkthrough } from './walkthrough.js';
 import { typesetAll } from './formulas.js';
 import { HIDEABLE, applyHidden, copyLink } from './teacher.js';
+import { referenceText } from './reference.js';
 import { RunRecorder } from './run-recorder.js';
 import { Lab } from '../pkg/vae_lab.js';
 
@@ -92,6 +93,16 @@ const grid = new ManifoldGrid(
   (msg, transfer) => gridWorker().postMessage({ ...msg, cls: decodeClass() }, transfer),
 );
 grid.onChange = () => latentMap.set({ axes: grid.axes() });
+page.mapCodes = () => ({ mu: Array.from(latentMap.mu.slice(0, latentMap.latent)), axes: latentMap.axes }); // test image 0's code, for the tests
+// Hovering a dot shows that test image beside its reconstruction (the worker encodes it).
+latentMap.onHover = (i, e) => {
+  const tip = $('map-tip');
+  if (i === null) { tip.hidden = true; return; }
+  const r = $('map').getBoundingClientRect();
+  tip.style.left = `${Math.min(e.clientX - r.left + 12, r.width - 130)}px`;
+  tip.style.top = `${Math.max(0, e.clientY - r.top - 80)}px`;
+  worker.postMessage({ type: 'probe', index: i });
+};
 const pad = new DrawPad($('draw'), (final) => { requestEncode(); if (final && $('interp-drawn').checked) interpolation.request(); });
 const interpolation = new Interpolation(
   { canvas: $('interp'), from: $('interp-a'), to: $('interp-b'), steps: $('interp-steps'), useDrawing: $('interp-drawn'), random: $('interp-random') },
@@ -309,6 +320,7 @@ const onReply = {
     latentMap.set({ means: d.classMeans, latent: d.latent, axes: grid.axes(), mu: new Float32Array(0), labels: new Uint8Array(0) });
     runs.begin(d, runSettings);
     if (d.config.model === 'pca') worker.postMessage({ type: 'evaluate' }); // its test error, for the runs log
+    $('reference').textContent = referenceText(d.dataset, d.config);
     $('explore-kind').textContent = kindNote(d.config.model, 'explorer');
     $('views-kind').textContent = kindNote(d.config.model, 'views');
     const hasClasses = CONDITIONAL.includes(d.config.model);
@@ -466,6 +478,14 @@ const onReply = {
     const canvas = document.createElement('canvas');
     paintGrid(canvas, d.pixels, d.cols, d.rows);
     downloadPng(canvas, `${pngName()}-traversal.png`);
+  },
+  probe(d) {
+    if (latentMap.hovered !== d.index) return; // the pointer moved on
+    paintImages($('map-tip-x'), d.image, 1);
+    paintImages($('map-tip-recon'), d.recon, 1);
+    $('map-tip-text').textContent = `test image ${d.index}, class ${d.label}: and its reconstruction`;
+    $('map-tip').dataset.index = String(d.index);
+    $('map-tip').hidden = false;
   },
   walk(d) {
     walkthrough.show(d.walk, page.values.model, page.walkAt ?? walkthrough.at);

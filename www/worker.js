@@ -519,6 +519,14 @@ const handlers = {
     if (iwRun === run) iwRun = null;
     return { status: 'iw', k, images: done, total, cancelled, negLogLikelihood: sum / Math.max(done, 1), negElbo };
   },
+  probe({ index }) {
+    // A test image and its reconstruction from μ (for the map's hover).
+    const image = lab.testImage(index);
+    const label = lab.testLabels()[index];
+    const cls = lab.config().model === 'sohn' ? label : undefined;
+    const recon = lab.decode(lab.encode(image, cls), cls);
+    return [{ status: 'probe', index, label, image, recon }, [recon.buffer]];
+  },
   walk({ source, seed }) {
     // Training pauses: the walkthrough shows one model, not a moving one.
     running = false;
