@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the release wasm into pkg/ and copies the page's vendored JS/CSS into www/vendor/.
+# Builds the release wasm into pkg/ and copies the page's vendored JS/CSS into www/vendor/; then
+# writes brotli and gzip siblings of the big static files (scripts/precompress.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -9,3 +10,4 @@ mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/
 # The two-thread build for cross-origin isolated pages (skipped, with a note, without nightly).
 scripts/build-threads.sh
+node scripts/precompress.mjs
