@@ -26,3 +26,8 @@ rustup run nightly cargo build --lib --target wasm32-unknown-unknown --profile w
   --features threads -Z build-std=panic_abort,std --target-dir target/threads
 wasm-bindgen --target web --out-dir pkg/threads target/threads/wasm32-unknown-unknown/wasm-release/vae_lab.wasm
 node scripts/strip-names.mjs pkg/threads/vae_lab_bg.wasm
+# wasm-bindgen-rayon 1.3.0's worker helper starts each pool worker with init(module, memory), the
+# form wasm-bindgen 0.2.130 still takes but warns about in each worker's console ("using deprecated
+# parameters for the initialization function"). Give it the single object init takes now.
+sed -i 's/pkg\.default(data\.module, data\.memory)/pkg.default({ module_or_path: data.module, memory: data.memory })/' \
+  pkg/threads/snippets/wasm-bindgen-rayon-*/src/workerHelpers.no-bundler.js

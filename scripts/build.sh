@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the release wasm into pkg/ and copies the page's vendored JS/CSS into www/vendor/.
+# Builds the release wasm into pkg/ and copies the page's vendored JS/CSS into www/vendor/; then
+# writes brotli and gzip siblings of the big static files (scripts/precompress.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -13,3 +14,4 @@ cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css ww
 cp node_modules/katex/dist/fonts/*.woff2 www/vendor/katex/fonts/
 # The two-thread build for cross-origin isolated pages (skipped, with a note, without nightly).
 scripts/build-threads.sh
+node scripts/precompress.mjs

@@ -25,11 +25,12 @@ export function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
-/// Records console errors, page errors and any request to another origin than `url`'s.
+/// Records console errors and warnings (workers' too), page errors and any request to another
+/// origin than `url`'s.
 export function watch(page, url) {
   const problems = [];
   const origin = new URL(url).origin;
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) problems.push(`foreign request: ${r.url()}`); });
   return problems;
@@ -52,11 +53,16 @@ export async function waitReady(page, fragment = '') {
   }, fragment, { timeout: 30_000 });
 }
 
-/// A fingerprint of a canvas's pixels, to tell whether an image changed.
+/// A fingerprint of a canvas's pixels, to tell whether an image changed. Read from a copy: reading
+/// the page's canvas itself again and again made Chromium warn (use willReadFrequently), and the
+/// page, which never reads its canvases, should not set that for the tests' sake.
 export function canvasPixels(page, id) {
   return page.evaluate((id) => {
     const c = document.getElementById(id);
-    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
+    const copy = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
+    const ctx = copy.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(c, 0, 0);
+    return Array.from(ctx.getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
   }, id);
 }
 
