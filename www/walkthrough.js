@@ -200,6 +200,7 @@ function signed(box, name, values, onPoint = null) {
     const bar = document.createElement('div');
     bar.className = 'sbar';
     bar.tabIndex = onPoint ? 0 : -1;
+    bar.setAttribute('role', 'img');
     bar.title = `${name}${i + 1} = ${v.toFixed(4)}`;
     bar.setAttribute('aria-label', bar.title);
     const fill = document.createElement('span');
