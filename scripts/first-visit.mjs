@@ -1,7 +1,8 @@
 // Measures what a first visit transfers: opens the page in a fresh Chromium profile, waits until it
 // says Ready and the network is idle, and counts the bytes the server sent, at a TCP relay in front
 // of it (headers and encoded bodies, every request of page and workers). Then reloads in the same
-// profile and counts again: what a second visit costs with the browser's cache.
+// profile and counts again: what a second visit costs with the browser's cache. Also says how many
+// of those bytes had come when the first decoded image was painted.
 // --list also prints each response as Chromium reports it (status, encoded body bytes, encoding).
 // Usage: node scripts/first-visit.mjs [--url URL] [--list]   (without --url it serves the page itself)
 import { spawn } from 'node:child_process';
@@ -53,11 +54,15 @@ try {
     rows = [];
     received = 0;
     await go();
+    // What had come by the time the first decoded image was painted (main.js notes the moment).
+    await page.waitForFunction(() => window.vaeLab?.firstImageMs !== undefined, null, { timeout: 60_000, polling: 'raf' });
+    const beforeImage = received;
     await page.waitForFunction(() => document.getElementById('status')?.textContent.startsWith('Ready'), null, { timeout: 60_000 });
     await page.waitForLoadState('networkidle');
     await new Promise((r) => setTimeout(r, 500)); // sizes() answers asynchronously
     const fetched = rows.filter((r) => r.url.startsWith('http'));
-    console.log(`${what}: ${fetched.length} requests, ${received} bytes from the server (${(received / 1e6).toFixed(2)} MB)`);
+    console.log(`${what}: ${fetched.length} requests, ${received} bytes from the server (${(received / 1e6).toFixed(2)} MB); `
+      + `${beforeImage} bytes (${(beforeImage / 1e6).toFixed(2)} MB) before the first decoded image`);
     if (list) {
       for (const r of fetched.sort((a, b) => b.body - a.body)) {
         console.log(`  ${String(r.status).padEnd(4)} ${String(r.body).padStart(9)} ${(r.encoding || '-').padEnd(5)} ${r.url.replace(url, '/')}`);

@@ -4,7 +4,11 @@
 // it instead, the training worker (which instantiates the compiled module and fetches data and
 // model). main.js takes them from window.vaeLabBoot.
 window.vaeLabBoot = (() => {
-  const wasmModule = WebAssembly.compileStreaming(fetch('pkg/vae_lab_bg.wasm'));
+  // The big downloads (the 270 KB wasm, the 1.7 MB model) start once the first frame is painted,
+  // so that on a slow connection the page's text and layout are not queued behind them; on
+  // loopback that costs the first image about 70 ms (docs/performance.md).
+  const painted = new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const wasmModule = painted.then(() => WebAssembly.compileStreaming(fetch('pkg/vae_lab_bg.wasm')));
   const startWorker = (url) => {
     const worker = new Worker(url, { type: 'module' });
     wasmModule.then((module) => worker.postMessage({ type: 'module', module }), () => {});
@@ -27,7 +31,7 @@ window.vaeLabBoot = (() => {
   const sized = ['latent', 'hidden', 'layers', 'meansSpread'].some((k) => named.has(k));
   const pageShowsShipped = !mayHaveAutosave && !sized && /^(mnist|fashion)-(c?vae|sohn|ae|pca)$/.test(file);
   const shippedModel = pageShowsShipped
-    ? fetch(`models/${file}.safetensors`).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null)
+    ? painted.then(() => fetch(`models/${file}.safetensors`)).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null)
     : Promise.resolve(null);
 
   // The training worker: started now when the first image waits for it; otherwise by main.js

@@ -565,16 +565,18 @@ worker.onerror = (e) => say(`The model worker failed to start: ${e.message ?? 'u
 // given the module and fetched it (docs/performance.md). Not when it does not fit the address's
 // settings or other weights came first; the worker then sends what is to be shown, as it does if
 // this fails.
+// The worker is given the same bytes (or told there are none), so the file is fetched once.
 shippedModel.then(async (buffer) => {
   if (!buffer) return;
-  await sliderImage.ready;
   const bytes = new Uint8Array(buffer);
+  worker.postMessage({ type: 'shipped', bytes: bytes.slice() });
+  await sliderImage.ready;
   const meta = Lab.describeCheckpoint(bytes);
   const { dataset, model } = page.values;
   if (page.weightsSeen || meta.dataset !== dataset || meta.config.model !== model || !fitsShipped(meta, page.values)) return;
   page.shownShipped = true;
   onReply.weights({ bytes });
-}).catch(() => {});
+}).catch(() => {}).finally(() => worker.postMessage({ type: 'shipped', bytes: null }));
 
 /// A data set's name as a file name part ("your files: a.gz, b.gz" → "your-files-a-gz-b-gz").
 const slug = (s) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);

@@ -238,11 +238,25 @@ async function restore(wanted) {
   }
 }
 
-/// The shipped model for this data set and kind, if one exists and has the requested sizes.
-async function pretrainedFor(config, dataset) {
-  const res = await fetch(shippedModelUrl(dataset, config.model));
-  if (!res.ok) return null;
-  const bytes = new Uint8Array(await res.arrayBuffer());
+// At load the page fetches the shipped model the address asks for (boot.js) and passes the bytes
+// on ({type: 'shipped'}; null when it fetched none), so the file comes over the network once.
+let fromPage;
+const shippedFromPage = new Promise((resolve) => { fromPage = resolve; });
+
+/// The shipped model for this data set and kind, if one exists and has the requested sizes; at
+/// load the page's copy when it is that file.
+async function pretrainedFor(config, dataset, early) {
+  const given = early ? await shippedFromPage : null;
+  let bytes = null;
+  if (given) {
+    const meta = await describeCheckpoint(given);
+    if (meta.dataset === dataset && meta.config.model === config.model) bytes = given;
+  }
+  if (!bytes) {
+    const res = await fetch(shippedModelUrl(dataset, config.model));
+    if (!res.ok) return null;
+    bytes = new Uint8Array(await res.arrayBuffer());
+  }
   return fitsShipped(await describeCheckpoint(bytes), config) ? bytes : null;
 }
 
@@ -271,7 +285,7 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
   // when the shipped weights are to be the first image: then it waits until they are on screen.
   // 20 alternated fresh loads each: first image 680 -> 590 ms median with both after it (isolated
   // page), 728 -> 632 (one thread); ready to train about 30 ms later than before.
-  const shipped = pretrained && dataset in DATA ? pretrainedFor(config, dataset) : Promise.resolve(null);
+  const shipped = pretrained && dataset in DATA ? pretrainedFor(config, dataset, early) : Promise.resolve(null);
   shipped.catch(() => {});
   if (dataset in DATA && !(early && pretrained)) loadData(dataset).catch(() => {});
   if (wanted) {
@@ -423,9 +437,13 @@ async function classifier() {
   if (!(lab.dataset in DATA)) throw new Error('no classifier for your own data: conditional accuracy needs one trained on it (CLI: vae-lab classifier)');
   const url = new URL(`../models/${lab.dataset}-classifier.safetensors`, import.meta.url);
   if (!classifiers.has(url.href)) {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`no classifier for '${lab.dataset}' (HTTP ${res.status})`);
-    classifiers.set(url.href, new Uint8Array(await res.arrayBuffer()));
+    // The promise is kept, so that requests made while it downloads share the one fetch.
+    const loading = fetch(url).then(async (res) => {
+      if (!res.ok) throw new Error(`no classifier for '${lab.dataset}' (HTTP ${res.status})`);
+      return new Uint8Array(await res.arrayBuffer());
+    });
+    classifiers.set(url.href, loading);
+    loading.catch(() => classifiers.delete(url.href)); // tried again next time
   }
   return classifiers.get(url.href);
 }
@@ -580,6 +598,7 @@ const handlers = {
 onmessage = async ({ data }) => {
   if (takeModule(data)) return;
   if (data?.type === 'shown') { imageShown = true; return shown(); }
+  if (data?.type === 'shipped') { fromPage(data.bytes); return; } // the first one counts
   try {
     const handler = handlers[data.type];
     if (!handler) throw new Error(`unknown request '${data.type}'`);
