@@ -60,8 +60,10 @@ test('every control and figure has an accessible name; focus is visible; the key
   await drawSeven(page);
   await waitFor('the drawing\'s reconstruction', async () => (await canvasPixels(page, 'draw-recon')).some((v) => v > 0));
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${SHOTS}/page.png`, fullPage: true });
-  for (const [id, name] of [['explore-title', 'latent-explorer'], ['views-title', 'latent-space'], ['draw-title', 'draw-and-interpolate'], ['chart-title', 'loss-chart']]) {
+  // The first screen as a person sees it (the README's picture), and the whole page.
+  await page.screenshot({ path: `${SHOTS}/page.png` });
+  await page.screenshot({ path: `${SHOTS}/page-full.png`, fullPage: true });
+  for (const [id, name] of [['explore-title', 'latent-explorer'], ['views-title', 'latent-space'], ['draw-title', 'draw-and-interpolate'], ['chart-title', 'loss-chart'], ['walk-title', 'walkthrough']]) {
     await (await page.$(`section:has(#${id})`)).screenshot({ path: `${SHOTS}/${name}.png` });
   }
   assert.deepEqual(problems, []);

@@ -157,24 +157,21 @@ test('at load the sliders drag through the shipped weights while the data is sti
   });
 });
 
-test('at load the page paints the shipped model it fetched itself, not waiting for the worker\'s copy', async () => {
-  // The training worker's request for the model (its referrer is the worker's script) is held
-  // back; the page's own goes through.
+test('at load the shipped model is fetched once, by the page, which paints it and hands it to the worker', async () => {
+  // Every request for the model is noted (its referrer says whose it is) and held until the page
+  // has painted: the page's own must come through first, and no second one follow.
   const asked = [];
-  const holdWorkers = (request) => {
-    const byWorker = (request.headers().referer ?? '').endsWith('/www/worker.js');
-    asked.push(byWorker ? 'worker' : 'page');
-    return byWorker;
+  const note = (request) => {
+    asked.push((request.headers().referer ?? '').endsWith('/www/worker.js') ? 'worker' : 'page');
+    return false;
   };
-  await loadHolding(/\/models\/mnist-cvae\.safetensors$/, holdWorkers, async ({ page, problems, release }) => {
-    await waitFor('the worker to ask for the model', async () => asked.includes('worker'));
+  await loadHolding(/\/models\/mnist-cvae\.safetensors$/, note, async ({ page, problems }) => {
     await waitFor('the first image', async () => (await canvasPixels(page, 'decoded')).some((v) => v > 0));
     assert.equal((await page.$$('#sliders input')).length, 8);
     assert.equal(await page.evaluate(() => window.vaeLab.shownShipped), true);
     const first = await canvasPixels(page, 'decoded');
-    release();
     await waitReady(page, 'pretrained');
-    assert.deepEqual(asked.sort(), ['page', 'worker']);
+    assert.deepEqual(asked, ['page']);
     assert.ok(!differs(first, await canvasPixels(page, 'decoded')), 'the image changed when the model was ready');
     assert.deepEqual(problems, []);
   });
