@@ -2,8 +2,8 @@
 //! the gradient's sum of squares (the finite check and the norm).
 //!
 //! In wasm they are written with simd128 intrinsics, four lanes at a time: the wasm build
-//! optimises this crate for size (Cargo.toml), and at that level LLVM leaves loops scalar, which
-//! made the update about 2.6x slower (3 → 8 ms of a 65 ms step, in Node). Each lane does the
+//! optimises this crate for size (Cargo.toml), and at that level LLVM leaves loops scalar, about
+//! 2.6x slower (docs/performance.md). Each lane does the
 //! scalar loop's operations in the same order, so the update is bit-identical to it (no fused
 //! multiply-add in simd128); the sum of squares adds in another order and may differ in the last
 //! bits.

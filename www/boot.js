@@ -36,7 +36,7 @@ window.vaeLabBoot = (() => {
 
   // The training worker: started now when the first image waits for it; otherwise by main.js
   // once it runs, so that the worker's start does not share the two cores with the page's
-  // parsing, layout and compilation (20 alternated loads: first image 522 -> 462 ms median).
+  // parsing, layout and compilation (measured in docs/performance.md, "Why the code is so").
   let worker = null;
   const trainingWorker = () => (worker ??= startWorker('www/worker.js'));
   if (!pageShowsShipped) trainingWorker();

@@ -282,9 +282,8 @@ async function build({ config, dataset = 'mnist', pretrained = true, restore: wa
   const early = !lab; // page load: the page has no weights yet
   // The shipped model is fetched while the autosave is looked up (opening IndexedDB takes a while);
   // a failure is met below, if what failed is needed at all. So is the data, except at page load
-  // when the shipped weights are to be the first image: then it waits until they are on screen.
-  // 20 alternated fresh loads each: first image 680 -> 590 ms median with both after it (isolated
-  // page), 728 -> 632 (one thread); ready to train about 30 ms later than before.
+  // when the shipped weights are to be the first image: then it waits until they are on screen
+  // (docs/performance.md, "Why the code is so").
   const shipped = pretrained && dataset in DATA ? pretrainedFor(config, dataset, early) : Promise.resolve(null);
   shipped.catch(() => {});
   if (dataset in DATA && !(early && pretrained)) loadData(dataset).catch(() => {});
