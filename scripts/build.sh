@@ -8,7 +8,7 @@ wasm-pack build --profile wasm-release --no-opt --target web --out-dir pkg --no-
 node scripts/strip-names.mjs pkg/vae_lab_bg.wasm
 mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css www/vendor/
-# KaTeX for the formulas (www/formulas.js): the script, its CSS and the woff2 fonts it names.
+# KaTeX for the formulas (www/views/formulas.js): the script, its CSS and the woff2 fonts it names.
 mkdir -p www/vendor/katex/fonts
 cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css www/vendor/katex/
 cp node_modules/katex/dist/fonts/*.woff2 www/vendor/katex/fonts/

@@ -38,7 +38,7 @@ window.vaeLabBoot = (() => {
   // once it runs, so that the worker's start does not share the two cores with the page's
   // parsing, layout and compilation (measured in docs/performance.md, "Why the code is so").
   let worker = null;
-  const trainingWorker = () => (worker ??= startWorker('www/worker.js'));
+  const trainingWorker = () => (worker ??= startWorker('www/workers/worker.js'));
   if (!pageShowsShipped) trainingWorker();
   return { wasmModule, startWorker, trainingWorker, shippedModel, noteAutosave };
 })();

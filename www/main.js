@@ -1,27 +1,27 @@
 // The page: wires the settings, latent sliders, class buttons and loss chart to the model worker.
 // The worker owns the model; this thread only sends requests and paints what comes back.
-import { PARAMS, BY_KEY, readHash, writeHash, modelConfig, coerce } from './state.js';
-import { SettingsForm } from './settings.js';
-import { LatentSliders, ClassButtons, Z_RANGE } from './latent.js';
-import { LossChart } from './chart.js';
-import { paintImages, paintGrid } from './digits.js';
-import { downloadBlob, downloadPng } from './files.js';
-import { ManifoldGrid } from './manifold.js';
-import { LatentMap } from './latent-map.js';
-import { CLASS_COLOURS } from './palette.js';
-import { DrawPad } from './draw.js';
-import { Interpolation } from './interpolation.js';
-import { OneInFlight } from './one-in-flight.js';
-import { paintBars } from './bars.js';
-import { SliderImage } from './slider-image.js';
-import { fitsShipped } from './shipped-model.js';
-import { KIND_NAMES, kindNote } from './kinds.js';
-import { RunsTable } from './runs-table.js';
-import { Walkthrough } from './walkthrough.js';
-import { typesetAll } from './formulas.js';
-import { HIDEABLE, applyHidden, copyLink } from './teacher.js';
-import { referenceText } from './reference.js';
-import { RunRecorder } from './run-recorder.js';
+import { PARAMS, BY_KEY, readHash, writeHash, modelConfig, coerce } from './state/state.js';
+import { SettingsForm } from './views/settings.js';
+import { LatentSliders, ClassButtons, Z_RANGE } from './views/latent.js';
+import { LossChart } from './views/chart.js';
+import { paintImages, paintGrid } from './views/digits.js';
+import { downloadBlob, downloadPng } from './lib/files.js';
+import { ManifoldGrid } from './views/manifold.js';
+import { LatentMap } from './views/latent-map.js';
+import { CLASS_COLOURS } from './views/palette.js';
+import { DrawPad } from './views/draw.js';
+import { Interpolation } from './views/interpolation.js';
+import { OneInFlight } from './lib/one-in-flight.js';
+import { paintBars } from './views/bars.js';
+import { SliderImage } from './views/slider-image.js';
+import { fitsShipped } from './state/shipped-model.js';
+import { KIND_NAMES, kindNote } from './state/kinds.js';
+import { RunsTable } from './views/runs-table.js';
+import { Walkthrough } from './views/walkthrough.js';
+import { typesetAll } from './views/formulas.js';
+import { HIDEABLE, applyHidden, copyLink } from './state/teacher.js';
+import { referenceText } from './state/reference.js';
+import { RunRecorder } from './state/run-recorder.js';
 import { Lab } from '../pkg/vae_lab.js';
 
 const SAMPLE_COUNT = 8;
@@ -65,7 +65,7 @@ const sliderImage = new SliderImage($('decoded'), wasmModule);
 let gridWorker_ = null;
 function gridWorker() {
   if (!gridWorker_) {
-    gridWorker_ = startWorker(new URL('./grid.worker.js', import.meta.url));
+    gridWorker_ = startWorker(new URL('./workers/grid.worker.js', import.meta.url));
     gridWorker_.onmessage = worker.onmessage;
     gridWorker_.onerror = (e) => say(`The grid's worker failed to start: ${e.message ?? 'unknown error'}`, 'error');
   }

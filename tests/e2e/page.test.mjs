@@ -162,7 +162,7 @@ test('at load the shipped model is fetched once, by the page, which paints it an
   // has painted: the page's own must come through first, and no second one follow.
   const asked = [];
   const note = (request) => {
-    asked.push((request.headers().referer ?? '').endsWith('/www/worker.js') ? 'worker' : 'page');
+    asked.push((request.headers().referer ?? '').endsWith('/www/workers/worker.js') ? 'worker' : 'page');
     return false;
   };
   await loadHolding(/\/models\/mnist-cvae\.safetensors$/, note, async ({ page, problems }) => {
@@ -179,7 +179,7 @@ test('at load the shipped model is fetched once, by the page, which paints it an
 
 test('in an isolated page the two-thread module is fetched after the first image', { skip: !THREADS_BUILT && 'no two-thread build' }, async () => {
   const page = await browser.newPage();
-  const worker = new Promise((resolve) => page.on('worker', (w) => { if (w.url().endsWith('/www/worker.js')) resolve(w); }));
+  const worker = new Promise((resolve) => page.on('worker', (w) => { if (w.url().endsWith('/www/workers/worker.js')) resolve(w); }));
   await page.goto(server.url);
   await waitReady(page);
   const image = await page.evaluate(() => performance.timeOrigin + window.vaeLab.firstImageMs);

@@ -7,7 +7,7 @@
 // uPlot (145 KB) is fetched and evaluated only when `show` is called, once the page has its first
 // image: evaluating it took about 60 ms of the page's thread during load, and preloading it put
 // its parse on the two cores while the page loaded. Points that come in before are kept.
-import { halve } from './series.js';
+import { halve } from '../lib/series.js';
 
 const MAX_POINTS = 1500;
 const HEIGHT = 260;
@@ -29,7 +29,7 @@ export class LossChart {
 
   /// Loads uPlot and draws the chart (the first call; later ones return the same promise).
   show() {
-    this.loading ??= import('./vendor/uPlot.esm.js').then(({ default: uPlot }) => {
+    this.loading ??= import('../vendor/uPlot.esm.js').then(({ default: uPlot }) => {
       this.uPlot = uPlot;
       this.remake();
       new ResizeObserver(() => this.plot.setSize({ width: this.container.clientWidth, height: HEIGHT })).observe(this.container);

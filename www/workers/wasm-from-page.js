@@ -1,7 +1,7 @@
 // For the workers: the wasm module the page compiled once ({type: 'module', module}), instead of
 // each worker compiling the 4 MB itself; on two cores three compilations at start delayed the
 // first image by a few hundred milliseconds.
-import init from '../pkg/vae_lab.js';
+import init from '../../pkg/vae_lab.js';
 
 let arrive;
 const compiled = new Promise((resolve) => { arrive = resolve; });

@@ -1,7 +1,7 @@
 // The manifold grid: decoded images over a grid of two chosen latent dimensions, the others held
 // at the sliders' current z. One request in flight at a time; the newest settings win.
 import { paintGrid } from './digits.js';
-import { OneInFlight } from './one-in-flight.js';
+import { OneInFlight } from '../lib/one-in-flight.js';
 
 export class ManifoldGrid {
   constructor({ canvas, xSelect, ySelect, range, size }, post) {

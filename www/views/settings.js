@@ -1,6 +1,6 @@
 // Builds the settings form from the parameter table, each setting in its group's container (the
 // side panel's sections), and reports each committed change.
-import { PARAMS, coerce } from './state.js';
+import { PARAMS, coerce } from '../state/state.js';
 
 export class SettingsForm {
   constructor(containers, values, onChange) {

@@ -1,7 +1,7 @@
 // The runs table: one row per recorded run (runs.js), sortable by any column (click its heading;
 // again to reverse), the current run marked, and a tick box per row to overlay up to two runs'
 // loss curves on the chart.
-import { COLUMNS } from './runs.js';
+import { COLUMNS } from '../state/runs.js';
 
 export const OVERLAY_MAX = 2;
 

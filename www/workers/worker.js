@@ -4,16 +4,16 @@
 // elsewhere (the page's thread, grid.worker.js) with the weights this worker sends as it trains.
 import { training, oneThreadLab, takeModule } from './wasm-for-training.js';
 import { loadAutosave, saveAutosave } from './autosave.js';
-import { shippedModelUrl, fitsShipped } from './shipped-model.js';
-import { halve } from './series.js';
+import { shippedModelUrl, fitsShipped } from '../state/shipped-model.js';
+import { halve } from '../lib/series.js';
 
 // Data sets by name. MNIST (10,000 digits) holds out every 10th image of each class; Fashion-MNIST
 // comes with its official test set.
 const DATA = {
-  mnist: { files: ['../data/mnist/images-idx3-ubyte.gz', '../data/mnist/labels-idx1-ubyte.gz'] },
+  mnist: { files: ['../../data/mnist/images-idx3-ubyte.gz', '../../data/mnist/labels-idx1-ubyte.gz'] },
   fashion: {
-    files: ['../data/fashion/train-images-idx3-ubyte.gz', '../data/fashion/train-labels-idx1-ubyte.gz',
-      '../data/fashion/t10k-images-idx3-ubyte.gz', '../data/fashion/t10k-labels-idx1-ubyte.gz'],
+    files: ['../../data/fashion/train-images-idx3-ubyte.gz', '../../data/fashion/train-labels-idx1-ubyte.gz',
+      '../../data/fashion/t10k-images-idx3-ubyte.gz', '../../data/fashion/t10k-labels-idx1-ubyte.gz'],
   },
 };
 const SLICE_MS = 15; // work per slice: short enough that a slider's decode waits at most this long
@@ -264,7 +264,7 @@ async function pretrainedFor(config, dataset, early) {
 /// there and ends at the model's step; else none (the chart then starts empty).
 async function historyFor(dataset, model, step) {
   try {
-    const res = await fetch(new URL(`../models/${dataset}-${model}.history.json`, import.meta.url));
+    const res = await fetch(new URL(`../../models/${dataset}-${model}.history.json`, import.meta.url));
     if (!res.ok) return null;
     const h = await res.json();
     const keys = ['step', 'recon', 'kl', 'loss', 'test'];
@@ -434,7 +434,7 @@ function mayRefit() {
 /// The shipped classifier of the current data set (fetched once); none for the user's own files.
 async function classifier() {
   if (!(lab.dataset in DATA)) throw new Error('no classifier for your own data: conditional accuracy needs one trained on it (CLI: vae-lab classifier)');
-  const url = new URL(`../models/${lab.dataset}-classifier.safetensors`, import.meta.url);
+  const url = new URL(`../../models/${lab.dataset}-classifier.safetensors`, import.meta.url);
   if (!classifiers.has(url.href)) {
     // The promise is kept, so that requests made while it downloads share the one fetch.
     const loading = fetch(url).then(async (res) => {

@@ -2,7 +2,7 @@
 // model kind: which file, and whether it fits a configuration. (boot.js names the file too, to
 // fetch it before any module has run.)
 
-export const shippedModelUrl = (dataset, model) => new URL(`../models/${dataset}-${model}.safetensors`, import.meta.url);
+export const shippedModelUrl = (dataset, model) => new URL(`../../models/${dataset}-${model}.safetensors`, import.meta.url);
 
 /// Whether a shipped checkpoint (`meta` as Lab.describeCheckpoint gives it) has the sizes `config`
 /// asks for; so must the class means' starting spread, which only a CVAE has. PCA, being linear,

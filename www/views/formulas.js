@@ -8,10 +8,10 @@ function katex() {
   loading ??= new Promise((resolve, reject) => {
     const css = document.createElement('link');
     css.rel = 'stylesheet';
-    css.href = new URL('./vendor/katex/katex.min.css', import.meta.url).href;
+    css.href = new URL('../vendor/katex/katex.min.css', import.meta.url).href;
     document.head.append(css);
     const script = document.createElement('script');
-    script.src = new URL('./vendor/katex/katex.min.js', import.meta.url).href;
+    script.src = new URL('../vendor/katex/katex.min.js', import.meta.url).href;
     script.onload = () => resolve(window.katex);
     script.onerror = () => reject(new Error('KaTeX did not load'));
     document.head.append(script);

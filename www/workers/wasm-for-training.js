@@ -3,7 +3,7 @@
 // memory, whose steps take their gradient on a rayon pool of Web Workers, one per core (at most
 // four). Anywhere else, or if that build fails to start, it is the page's one-thread module,
 // compiled once by the page (wasm-from-page.js).
-import * as oneThread from '../pkg/vae_lab.js';
+import * as oneThread from '../../pkg/vae_lab.js';
 import { ready as oneThreadReady, takeModule } from './wasm-from-page.js';
 
 export { takeModule };
@@ -17,7 +17,7 @@ async function twoThreadBuild() {
   const cores = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
   if (!self.crossOriginIsolated || cores < 2) return null;
   try {
-    const mod = await import('../pkg/threads/vae_lab.js');
+    const mod = await import('../../pkg/threads/vae_lab.js');
     const exports = await mod.default();
     await mod.initThreadPool(cores);
     return { Lab: mod.Lab, memory: exports.memory, threads: mod.Lab.availableThreads() };

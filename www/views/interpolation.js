@@ -1,7 +1,7 @@
 // Interpolation: two images (test images by number, or the drawing as the start), their codes μ
 // joined by a straight line, and the images decoded along it, painted between the two originals.
 import { paintGrid } from './digits.js';
-import { OneInFlight } from './one-in-flight.js';
+import { OneInFlight } from '../lib/one-in-flight.js';
 
 export class Interpolation {
   /// `els`: {canvas, from, to, steps, useDrawing, random}; `send(msg)` posts to the worker;
