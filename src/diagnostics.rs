@@ -49,11 +49,7 @@ pub fn latent_report(model: &Vae, data: &Dataset) -> Result<LatentReport> {
         let condition = model.condition(&y.to_vec1()?)?;
         let (mu, logvar) = model.encode(&x, condition.as_ref())?;
         if let Some(logvar) = logvar {
-            let offset = match model.prior_means(&y)? {
-                Some(m) => (&mu - m)?,
-                None => mu.clone(),
-            };
-            let per = ((offset.sqr()? + logvar.exp()?)? - &logvar)?.affine(0.5, -0.5)?.sum(0)?.to_vec1::<f32>()?;
+            let per = crate::loss::kl_per_dim(&mu, &logvar, model.prior_means(&y)?.as_ref())?.sum(0)?.to_vec1::<f32>()?;
             kl.iter_mut().zip(&per).for_each(|(k, p)| *k += *p as f64);
         }
         means.extend(mu.flatten_all()?.to_vec1::<f32>()?);

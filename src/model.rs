@@ -278,15 +278,21 @@ impl LossTerms {
 }
 
 impl Vae {
+    /// Each pixel's term of the reconstruction error, from the decoder's output: the Bernoulli
+    /// cross-entropy from logits, or for PCA the squared error of its linear reconstruction.
+    pub fn recon_per_pixel(&self, logits: &Tensor, x: &Tensor) -> Result<Tensor> {
+        if self.kind.is_solved() {
+            (logits - x)?.sqr()
+        } else {
+            crate::loss::bce_per_pixel(logits, x)
+        }
+    }
+
     /// Runs the model on x (batch, pixels) with labels (batch,) u32 and noise ε (batch, latent).
     pub fn loss_terms(&self, x: &Tensor, labels: &Tensor, eps: &Tensor) -> Result<LossTerms> {
         let condition = self.condition(&labels.to_vec1::<u32>()?)?;
         let out = self.forward(x, eps, condition.as_ref())?;
-        let recon = if self.kind.is_solved() {
-            (&out.logits - x)?.sqr()?.sum(candle_core::D::Minus1)?
-        } else {
-            crate::loss::bce_with_logits(&out.logits, x)?
-        };
+        let recon = self.recon_per_pixel(&out.logits, x)?.sum(candle_core::D::Minus1)?;
         let prior = self.prior_means(labels)?;
         let kl = match &out.logvar {
             Some(lv) => crate::loss::kl_divergence(&out.mu, lv, prior.as_ref())?,

@@ -127,7 +127,7 @@ impl Trainer {
     }
 
     /// Checks user-given images (whole rows of pixels, finite, in [0, 1]) and makes a tensor.
-    fn image_tensor(&self, pixels: &[f32]) -> Result<Tensor> {
+    pub(crate) fn image_tensor(&self, pixels: &[f32]) -> Result<Tensor> {
         let p = self.train.pixels();
         if pixels.is_empty() || !pixels.len().is_multiple_of(p) || pixels.len() / p > MAX_SAMPLES_PER_CALL {
             invalid!("images must be 1 to {MAX_SAMPLES_PER_CALL} rows of {p} pixels, got {} numbers", pixels.len());

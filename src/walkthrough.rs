@@ -7,7 +7,6 @@ use candle_core::{Device, Tensor};
 use serde::Serialize;
 
 use crate::error::{invalid, Result};
-use crate::model::Vae;
 use crate::rng::Rng;
 use crate::train::Trainer;
 
@@ -53,17 +52,12 @@ impl Trainer {
     /// The walkthrough's numbers for `x` (pixels in [0, 1]) with label `label`, ε drawn from `seed`.
     pub fn walk(&self, x: &[f32], label: u32, seed: u64) -> Result<Walk> {
         let model = &self.model;
-        let (xt, yt, eps) = inputs(model, x, label, seed)?;
+        let (xt, yt, eps) = self.inputs(x, label, seed)?;
         let beta = self.config().beta_at(self.step());
         let condition = model.condition(&[label])?;
         let out = model.forward(&xt, &eps, condition.as_ref())?;
         let row = |t: &Tensor| -> Result<Vec<f32>> { Ok(t.flatten_all()?.to_vec1::<f32>()?) };
-        let per_pixel = if model.kind.is_solved() {
-            (&out.logits - &xt)?.sqr()?
-        } else {
-            // max(l, 0) − l·t + ln(1 + e^−|l|), as loss::bce_with_logits before its sum.
-            ((out.logits.relu()? - (&out.logits * &xt)?)? + (out.logits.abs()?.neg()?.exp()? + 1.0)?.log()?)?
-        };
+        let per_pixel = model.recon_per_pixel(&out.logits, &xt)?;
         let prior = model.prior_means(&yt)?;
         let (kl_per_dim, sigma, logvar, eps_shown, prior_mean) = match &out.logvar {
             Some(lv) => {
@@ -71,7 +65,7 @@ impl Trainer {
                     Some(p) => p.clone(),
                     None => out.mu.zeros_like()?,
                 };
-                let kl = ((((&out.mu - &m)?.sqr()? + lv.exp()?)? - lv)? - 1.0)?.affine(0.5, 0.0)?;
+                let kl = crate::loss::kl_per_dim(&out.mu, lv, Some(&m))?;
                 (row(&kl)?, row(&(lv * 0.5)?.exp()?)?, row(lv)?, row(&eps)?, row(&m)?)
             }
             None => (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()),
@@ -104,27 +98,29 @@ impl Trainer {
         if self.config().model.is_solved() {
             invalid!("PCA is solved exactly: there is no optimiser step to take");
         }
-        let (xt, yt, eps) = inputs(&self.model, x, label, seed)?;
+        let (xt, yt, eps) = self.inputs(x, label, seed)?;
         let beta = self.config().beta_at(self.step());
         let before = self.model.loss_terms(&xt, &yt, &eps)?.objective(beta)?.to_scalar::<f32>()? as f64;
         self.optimizer_step_on(&xt, &yt, &eps, beta)?;
         let after = self.model.loss_terms(&xt, &yt, &eps)?.objective(beta)?.to_scalar::<f32>()? as f64;
         Ok(StepOn { before, after, step: self.step() })
     }
-}
 
-/// The image, its label and the walkthrough's ε as tensors (batch of one).
-fn inputs(model: &Vae, x: &[f32], label: u32, seed: u64) -> Result<(Tensor, Tensor, Tensor)> {
-    if x.len() != model.pixels {
-        invalid!("walkthrough: the image has {} pixels, the model takes {}", x.len(), model.pixels);
+    /// The image (checked as every image from the page is), its label and the walkthrough's ε as
+    /// tensors (batch of one).
+    fn inputs(&self, x: &[f32], label: u32, seed: u64) -> Result<(Tensor, Tensor, Tensor)> {
+        let model = &self.model;
+        if x.len() != model.pixels {
+            invalid!("walkthrough: the image has {} pixels, the model takes {}", x.len(), model.pixels);
+        }
+        if label as usize >= model.classes {
+            invalid!("walkthrough: class {label} is not one of the model's {} classes", model.classes);
+        }
+        let eps = Rng::new(seed).normals(model.latent);
+        Ok((
+            self.image_tensor(x)?,
+            Tensor::from_vec(vec![label], 1, &Device::Cpu)?,
+            Tensor::from_vec(eps, (1, model.latent), &Device::Cpu)?,
+        ))
     }
-    if label as usize >= model.classes {
-        invalid!("walkthrough: class {label} is not one of the model's {} classes", model.classes);
-    }
-    let eps = Rng::new(seed).normals(model.latent);
-    Ok((
-        Tensor::from_vec(x.to_vec(), (1, model.pixels), &Device::Cpu)?,
-        Tensor::from_vec(vec![label], 1, &Device::Cpu)?,
-        Tensor::from_vec(eps, (1, model.latent), &Device::Cpu)?,
-    ))
 }
