@@ -24,14 +24,15 @@ export class RunRecorder {
     };
     // PCA is fixed by its data and size: solving it again is the same run, not a new one.
     const same = c.model === 'pca' ? (r) => r.model === 'pca' && r.dataset === d.dataset && r.latent === c.latent : (r) => r.id === d.runId;
-    const known = (await this.list()).find(same);
+    const runs = await this.list();
+    const known = runs.find(same);
     // What was measured before the reload stays; where it trained to and its settings are now's.
     if (known && this.run?.id === d.runId) {
       const { step, seconds, latent, beta, settings: s } = this.run;
       this.run = { ...known, step, seconds, latent, beta, settings: s, recorded: true };
     }
     const id = this.run.id;
-    this.table.show(await this.list(), id);
+    this.table.show(runs, id);
   }
 
   /// Adds `fields` to the current run; saves it (throttled unless `now`) once it is a run.

@@ -557,7 +557,7 @@ const handlers = {
     sendWeights(); // the model moved: the sliders' image and the grid follow
     saving.dirty = true;
     autosave();
-    return { status: 'stepped', ...s, walk: { ...lab.walk(x, label, seed), fromDrawing: !!source.pixels } };
+    return { status: 'stepped', ...s };
   },
   iwCancel() {
     if (iwRun) iwRun.cancelled = true;
