@@ -3,10 +3,10 @@
 //! This is the one place that trains; the CLI calls it in a loop, the page's worker in slices.
 
 use candle_core::{Device, Tensor};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::checkpoint::{self, Meta, Precision, TrainingState};
-use crate::config::{check_real, Config, BETA_MAX, LEARNING_RATE_MAX};
+use crate::config::Config;
 use crate::data::{Batcher, Dataset};
 use crate::error::{invalid, LabError, Result};
 use crate::gradient::{objective_gradient, Objective, ParamGrads};
@@ -62,6 +62,15 @@ pub struct Progress {
     pub loss: f64,
     /// β in effect at the last step (below the setting during a KL warm-up).
     pub beta: f64,
+}
+
+/// The settings that may change while a model trains; `None` keeps the current value.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SettingsChange {
+    pub beta: Option<f64>,
+    pub learning_rate: Option<f64>,
+    pub warmup: Option<u64>,
 }
 
 /// What loading a checkpoint did: its description, and whether training resumes exactly
@@ -267,29 +276,31 @@ impl Trainer {
         self.step
     }
 
-    /// β may change during training (β-VAE schedules, warm-up); 0 ≤ β ≤ 1000.
-    pub fn set_beta(&mut self, beta: f64) -> Result<()> {
-        check_real("beta", beta, 0.0, BETA_MAX, true)?;
-        self.mark_safe_point()?;
-        self.config.beta = beta;
-        Ok(())
-    }
-
-    /// KL warm-up length in steps, counted from step 0 (0 turns it off).
-    pub fn set_warmup(&mut self, steps: u64) -> Result<()> {
-        let candidate = Config { warmup: steps, ..self.config.clone() };
+    /// Changes the training settings a run may change while it trains (β, learning rate,
+    /// warm-up), all or none: the changed settings are checked together against the same ranges
+    /// as every other way in ([`Config::validate`]), and one safe point is taken for all of them.
+    pub fn change_settings(&mut self, change: &SettingsChange) -> Result<()> {
+        let candidate = Config {
+            beta: change.beta.unwrap_or(self.config.beta),
+            learning_rate: change.learning_rate.unwrap_or(self.config.learning_rate),
+            warmup: change.warmup.unwrap_or(self.config.warmup),
+            ..self.config.clone()
+        };
         candidate.validate()?;
         self.mark_safe_point()?;
+        self.optimizer.params.lr = candidate.learning_rate;
         self.config = candidate;
         Ok(())
     }
 
+    /// β alone (see [`Trainer::change_settings`]).
+    pub fn set_beta(&mut self, beta: f64) -> Result<()> {
+        self.change_settings(&SettingsChange { beta: Some(beta), ..SettingsChange::default() })
+    }
+
+    /// The learning rate alone (see [`Trainer::change_settings`]).
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
-        check_real("learningRate", lr, 0.0, LEARNING_RATE_MAX, false)?;
-        self.mark_safe_point()?;
-        self.config.learning_rate = lr;
-        self.optimizer.params.lr = lr;
-        Ok(())
+        self.change_settings(&SettingsChange { learning_rate: Some(lr), ..SettingsChange::default() })
     }
 
     /// Threads a training step's gradient is taken on (1 to [`available_threads`]). Training

@@ -372,19 +372,15 @@ impl Lab {
         Ok(clf.predict(&x)?)
     }
 
-    #[wasm_bindgen(js_name = setBeta)]
-    pub fn set_beta(&mut self, beta: f64) -> Result<(), JsError> {
-        Ok(self.trainer.set_beta(beta)?)
+    /// Changes β, learning rate and warm-up together, all or none (absent fields stay):
+    /// `{beta?, learningRate?, warmup?}`; one safe point for the change.
+    #[wasm_bindgen(js_name = changeSettings)]
+    pub fn change_settings(&mut self, change: JsValue) -> Result<(), JsError> {
+        let change: crate::train::SettingsChange = serde_wasm_bindgen::from_value(change).map_err(|e| JsError::new(&format!("settings: {e}")))?;
+        Ok(self.trainer.change_settings(&change)?)
     }
 
-    #[wasm_bindgen(js_name = setWarmup)]
-    pub fn set_warmup(&mut self, steps: f64) -> Result<(), JsError> {
-        if !(steps.is_finite() && steps >= 0.0 && steps.fract() == 0.0) {
-            return Err(JsError::new(&format!("warmup = {steps} must be a whole number of steps")));
-        }
-        Ok(self.trainer.set_warmup(steps as u64)?)
-    }
-
+    /// The learning rate alone (kept for the wasm tests' divergence check).
     #[wasm_bindgen(js_name = setLearningRate)]
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<(), JsError> {
         Ok(self.trainer.set_learning_rate(lr)?)

@@ -585,9 +585,7 @@ const handlers = {
     report();
   },
   set({ beta, learningRate, warmup }) {
-    if (beta !== undefined) lab.setBeta(beta);
-    if (learningRate !== undefined) lab.setLearningRate(learningRate);
-    if (warmup !== undefined) lab.setWarmup(warmup);
+    lab.changeSettings({ beta, learningRate, warmup }); // all or none, one safe point
     saving.dirty = true;
     if (!running) autosave();
     return { status: 'updated', config: lab.config() };
