@@ -58,7 +58,7 @@ test('the seeds\' CVAE opens on a class mean; each sampler gives the chosen clas
 
 test('the standard CVAE: class buttons tell the decoder y, the sliders keep z', async () => {
   const { page, problems } = await openPage(browser, `${server.url}#model=sohn&class=2`);
-  assert.match(await text(page, 'status'), /CVAE with label input/);
+  assert.match(await text(page, 'status'), /label-input CVAE/);
   assert.equal(await pressed(page), 2);
   assert.match(await text(page, 'class-readout'), /decoder is told y = 2/);
   const z = await sliderZ(page);
@@ -83,13 +83,17 @@ test('the standard CVAE: class buttons tell the decoder y, the sliders keep z', 
   await page.close();
 });
 
-test('sampler and τ from the address; a τ out of range is clamped with a message', async () => {
+test('sampler and τ from the address; a τ out of range is refused: the default, with a message', async () => {
   const { page, problems } = await openPage(browser, `${server.url}#sampler=prior&tau=3`);
   assert.equal(await page.$eval('#sampler', (e) => e.value), 'prior');
-  assert.equal(await page.$eval('#tau', (e) => e.value), '1');
-  assert.match(await text(page, 'messages'), /τ: 3 is outside 0–1; using 1/);
+  assert.equal(await page.$eval('#tau', (e) => e.value), '0.7');
+  assert.match(await text(page, 'messages'), /τ: 3 is outside 0–1; using the default, 0\.7/);
   const { caption } = await sampleAndRead(page);
-  assert.match(caption, /z ~ N\(μ\^0, I\), the prior of class 0/);
+  assert.match(caption, /z ~ N\(μ\^0, 0\.7²·I\), the prior of class 0/);
+  // In the page, a value out of range changes nothing.
+  await page.$eval('#set-beta', (e) => { e.value = '-2'; e.dispatchEvent(new Event('change')); });
+  await waitFor('the refusal', async () => /β \(KL weight\): -2 is outside 0–1000: nothing changed/.test(await text(page, 'messages')));
+  assert.equal(await page.$eval('#set-beta', (e) => e.value), '1');
   assert.deepEqual(problems, []);
   await page.close();
 });
