@@ -81,13 +81,13 @@ test('Start fresh, a switch and "Use the pretrained model" ask before discarding
   await page.waitForSelector('#ask[open]');
   assert.match(await text(page, 'ask-text'), /3 steps trained here/);
   await page.keyboard.press('Escape');
-  await page.waitForSelector('#ask:not([open])');
+  await page.waitForSelector('#ask:not([open])', { state: 'attached' });
   assert.equal(await stepCount(page), shipped + 3);
-  assert.match(await text(page, 'status'), /^Ready/);
+  assert.match(await text(page, 'status'), /^Paused at step/); // no model change began
 
   // Replace it: random weights, step 0.
   await page.click('#restart');
-  await page.click('#ask-answers button:text("Replace it")');
+  await page.click('#ask-answers button:text-is("Replace it")');
   await waitReady(page, 'random weights');
   assert.equal(await stepCount(page), 0);
 
@@ -102,7 +102,7 @@ test('Start fresh, a switch and "Use the pretrained model" ask before discarding
   await page.selectOption('#set-model', 'sohn');
   await page.waitForSelector('#ask[open]');
   assert.match(await text(page, 'ask-text'), /stays in this browser's autosave/);
-  await page.click('#ask-answers button:text("Switch")');
+  await page.click('#ask-answers button:text-is("Switch")');
   await waitReady(page, 'pretrained model');
   await choose(page, 'set-model', 'cvae');
   assert.equal(await stepCount(page), shipped + 3);
@@ -110,7 +110,7 @@ test('Start fresh, a switch and "Use the pretrained model" ask before discarding
   // "Use the pretrained model": asked, then the shipped model.
   await page.click('#use-pretrained');
   await page.waitForSelector('#ask[open]');
-  await page.click('#ask-answers button:text("Replace it")');
+  await page.click('#ask-answers button:text-is("Replace it")');
   await waitReady(page, 'the pretrained model');
   assert.equal(await stepCount(page), shipped);
   assert.equal(await page.$eval('#use-pretrained', (b) => b.hidden), true);
