@@ -1,6 +1,8 @@
 // The runs table: one row per recorded run (runs.js), sortable by any column (click its heading;
 // again to reverse), the current run marked, and a tick box per row to overlay up to two runs'
-// loss curves on the chart.
+// loss curves on the chart. Wider than its panel (14 columns), it scrolls sideways and says so: a
+// caption, shadows on the side with more columns (style.css), and its box takes the keyboard's
+// arrows (a focusable region).
 import { COLUMNS } from '../state/runs.js';
 
 export const OVERLAY_MAX = 2;
@@ -12,6 +14,19 @@ export class RunsTable {
     this.current = null;
     this.sort = { key: 'started', down: true };
     this.overlaid = new Set();
+    this.wrap = table.closest('.table-wrap');
+    if (this.wrap) {
+      this.wrap.tabIndex = 0;
+      this.wrap.setAttribute('role', 'region');
+      this.wrap.setAttribute('aria-label', 'runs table (scrolls sideways)');
+      new ResizeObserver(() => this.markScroll()).observe(this.wrap);
+    }
+  }
+
+  /// Whether the table is wider than its box: the caption that says it scrolls shows then.
+  markScroll() {
+    if (!this.wrap) return;
+    this.wrap.classList.toggle('scrolls', this.wrap.scrollWidth > this.wrap.clientWidth + 1);
   }
 
   show(runs, current) {
@@ -92,7 +107,10 @@ export class RunsTable {
       tr.append(td);
       tbody.append(tr);
     }
-    this.table.replaceChildren(thead, tbody);
+    const caption = document.createElement('caption');
+    caption.textContent = `${COLUMNS.length + 1} columns, wider than this panel: scroll sideways (swipe, Shift + wheel, or focus the table and use the arrow keys) to see them all.`;
+    this.table.replaceChildren(caption, thead, tbody);
+    this.markScroll();
   }
 }
 
