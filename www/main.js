@@ -64,12 +64,18 @@ start.problems.forEach((p) => say(p, 'warn'));
 async function mayDiscard({ sameSlot }) {
   if (!page.model || page.ownSteps <= 0) return true;
   const kind = kindOf({ model: page.model.config.model });
-  const where = `${kind.name} on ${datasetOf(page.model.dataset)?.name ?? 'your files'}`;
+  const data = datasetOf(page.model.dataset);
+  const where = `${kind.name} on ${data?.name ?? 'your own files'}`;
   const steps = `${page.ownSteps.toLocaleString()} step${page.ownSteps === 1 ? '' : 's'}`;
-  const answer = await ask(sameSlot ? {
+  const save = { label: 'Save it to a file, then replace it', value: 'save' };
+  const answer = await ask(!data ? {
+    title: 'Replace your model?',
+    text: `Your ${where} has ${steps} trained here. This browser does not keep models of your own data: save it to a file first to keep it.`,
+    answers: [save, { label: 'Replace it', value: 'replace' }],
+  } : sameSlot ? {
     title: 'Replace your model?',
     text: `Your ${where} has ${steps} trained here that are in no file. The new model takes its place; this browser's autosave keeps yours until the new one trains (a loaded file: at once). Save it to a file first to keep it for good.`,
-    answers: [{ label: 'Save it to a file, then replace it', value: 'save' }, { label: 'Replace it', value: 'replace' }],
+    answers: [save, { label: 'Replace it', value: 'replace' }],
   } : {
     title: 'Switch models?',
     text: `Your ${where} has ${steps} trained here. It stays in this browser's autosave: switching back to ${where} brings it back.`,

@@ -82,7 +82,7 @@ test('PCA: solved when built, every view works, nothing to train and no bound', 
 
 test('PCA at another latent size is solved in the page', async () => {
   const { page, problems } = await openPage(browser, `${server.url}#model=pca&latent=3`);
-  assert.match(await text(page, 'status'), /PCA .* with 3 latent dimensions .* solved exactly/);
+  assert.match(await text(page, 'status'), /PCA.* with 3 latent dimensions .* solved exactly/);
   assert.equal(await page.$$eval('#sliders input', (s) => s.length), 3);
   await page.click('#evaluate');
   await waitFor('the evaluation', async () => /squared reconstruction error [\d.]+ per image/.test(await text(page, 'test-elbo')));

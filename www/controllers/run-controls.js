@@ -72,7 +72,7 @@ export function createRunControls({ client, change, noteAutosave }) {
   /// The user's own IDX files (images and labels, raw or gzip): a fresh model trains on them.
   async function useDataFiles(files) {
     const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-    change({ why: 'your own files became the data', request: 'files', args: { files: read, config: modelConfig(page.values) }, transfer: read.map((f) => f.bytes.buffer) });
+    change({ why: 'new data: the IDX files you gave', request: 'files', args: { files: read, config: modelConfig(page.values) }, transfer: read.map((f) => f.bytes.buffer) });
   }
   $('data').addEventListener('click', () => $('data-file').click());
   $('data-file').addEventListener('change', () => {
