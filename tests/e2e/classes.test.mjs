@@ -11,7 +11,7 @@ let browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-const pressed = (page) => page.$$eval('#classes button', (bs) => bs.findIndex((b) => b.getAttribute('aria-pressed') === 'true'));
+const pressed = (page) => page.$$eval('#classes button', (bs) => bs.findIndex((b) => b.getAttribute('aria-checked') === 'true'));
 const sliderZ = (page) => page.$$eval('#sliders input', (els) => els.map((e) => Number(e.value)));
 
 /// Clicks Sample and waits for the classifier's reading of the new samples.

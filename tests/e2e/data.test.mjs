@@ -102,7 +102,7 @@ test('class buttons are made for the labels the files have, not for every number
   await waitFor('the model on the files', async () => /your own files/.test(await text(page, 'status')));
   assert.deepEqual(await page.$$eval('#classes button', (bs) => bs.map((b) => b.textContent)), ['7', '200']);
   await page.click('#classes button:nth-child(2)');
-  await waitFor('class 200 picked', () => page.$eval('#classes button:nth-child(2)', (b) => b.getAttribute('aria-pressed') === 'true'));
+  await waitFor('class 200 picked', () => page.$eval('#classes button:nth-child(2)', (b) => b.getAttribute('aria-checked') === 'true'));
   assert.deepEqual(problems, []);
   await page.close();
 });
