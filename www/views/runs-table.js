@@ -1,7 +1,7 @@
 // The runs table: one row per recorded run (runs.js), sortable by any column (click its heading;
 // again to reverse), the current run marked, and a tick box per row to overlay up to two runs'
-// loss curves on the chart. Wider than its panel (14 columns), it scrolls sideways and says so: a
-// caption, shadows on the side with more columns (style.css), and its box takes the keyboard's
+// loss curves on the chart. Wider than its panel (15 columns), it scrolls sideways and says so: a
+// line above it, shadows on the side with more columns (style.css), and its box takes the keyboard's
 // arrows (a focusable region).
 import { COLUMNS } from '../state/runs.js';
 
@@ -16,6 +16,13 @@ export class RunsTable {
     this.overlaid = new Set();
     this.wrap = table.closest('.table-wrap');
     if (this.wrap) {
+      // Said above the box (a caption would scroll away with the table it is part of).
+      this.cue = document.createElement('p');
+      this.cue.id = 'runs-scroll-cue';
+      this.cue.className = 'note scroll-cue';
+      this.cue.textContent = `${COLUMNS.length + 1} columns, wider than this panel: scroll sideways (swipe, Shift + wheel, or focus the table and use the arrow keys) to see them all.`;
+      this.wrap.before(this.cue);
+      this.wrap.setAttribute('aria-describedby', this.cue.id);
       this.wrap.tabIndex = 0;
       this.wrap.setAttribute('role', 'region');
       this.wrap.setAttribute('aria-label', 'runs table (scrolls sideways)');
@@ -26,7 +33,7 @@ export class RunsTable {
   /// Whether the table is wider than its box: the caption that says it scrolls shows then.
   markScroll() {
     if (!this.wrap) return;
-    this.wrap.classList.toggle('scrolls', this.wrap.scrollWidth > this.wrap.clientWidth + 1);
+    this.cue.hidden = this.wrap.scrollWidth <= this.wrap.clientWidth + 1;
   }
 
   show(runs, current) {
@@ -107,9 +114,7 @@ export class RunsTable {
       tr.append(td);
       tbody.append(tr);
     }
-    const caption = document.createElement('caption');
-    caption.textContent = `${COLUMNS.length + 1} columns, wider than this panel: scroll sideways (swipe, Shift + wheel, or focus the table and use the arrow keys) to see them all.`;
-    this.table.replaceChildren(caption, thead, tbody);
+    this.table.replaceChildren(thead, tbody);
     this.markScroll();
   }
 }
