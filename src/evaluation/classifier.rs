@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::{Batcher, Dataset};
 use crate::error::{invalid, Result};
 use crate::rng::Rng;
-use crate::train::batch_tensors;
+use crate::data::batch::batch_tensors;
 
 /// Version 2: the dense layer reads the pooled features channels-last (row, column, channel);
 /// version 1 read them channels-first, so its files, though of the same shapes, would load into
