@@ -4,8 +4,10 @@
 //! - `idx`: the IDX file format (raw or gzip), checked before anything is allocated;
 //! - `catalog`: the named data sets (MNIST, Fashion-MNIST): their files, splits and class names;
 //! - `datasets`: reading them from disk (native only; the page fetches the same files);
-//! - `batcher`: the shuffled order of an epoch; `batch`: a minibatch as tensors.
+//! - `batcher`: the shuffled order of an epoch; `batch`: a minibatch as tensors;
+//! - `augment`: shifted and mirrored training images (for the classifier).
 
+pub mod augment;
 pub mod batch;
 pub mod batcher;
 pub mod catalog;
