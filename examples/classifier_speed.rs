@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use candle_core::{Device, Tensor};
-use vae_lab::classifier::{Augment, Classifier, ClassifierMeta};
+use vae_lab::evaluation::classifier::{Augment, Classifier, ClassifierMeta};
 use vae_lab::rng::Rng;
 use vae_lab::Dataset;
 

@@ -4,8 +4,8 @@
 
 use std::fs;
 
-use vae_lab::checkpoint::Precision;
-use vae_lab::idx;
+use vae_lab::files::checkpoint::Precision;
+use vae_lab::data::idx;
 use vae_lab::{Config, Dataset, ModelKind, Trainer};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

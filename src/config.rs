@@ -5,73 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Which model: its prior and what the label does.
-/// - `Vae`: plain VAE / β-VAE, prior N(0, I), no label.
-/// - `Cvae`: the seeds' conditional VAE: encoder and decoder see no label; each class y has a
-///   trainable prior mean μ^y (unit variance), so its prior over z is Σ_y p(y) N(μ^y, I).
-/// - `Sohn`: the standard conditional VAE (Sohn, Lee & Yan 2015): the label's one-hot joins the
-///   encoder's and the decoder's input, prior N(0, I); z holds what the label does not (style).
-/// - `Ae`: the plain autoencoder, the VAE with zero encoder variance: z = μ(x), no noise, no KL,
-///   no prior; the seeds' contrast: its codes need not fill N(0, I), so draws from it decode badly.
-/// - `Pca`: the linear autoencoder's optimum, solved exactly (`pca`) rather than trained: the
-///   seeds' "a linear autoencoder is an SVD". Its error is squared, not cross-entropy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ModelKind {
-    Vae,
-    Cvae,
-    Sohn,
-    Ae,
-    Pca,
-}
-
-impl ModelKind {
-    /// Has a trainable prior mean per class (the seeds' CVAE).
-    pub fn has_class_means(self) -> bool {
-        self == Self::Cvae
-    }
-
-    /// Encoder and decoder take the label's one-hot as input (the standard CVAE).
-    pub fn takes_label(self) -> bool {
-        self == Self::Sohn
-    }
-
-    /// Generates a chosen class.
-    pub fn is_conditional(self) -> bool {
-        matches!(self, Self::Cvae | Self::Sohn)
-    }
-
-    /// The encoder gives a variance (log σ²) and the objective has a KL term: every kind but the
-    /// plain autoencoder.
-    pub fn is_variational(self) -> bool {
-        !matches!(self, Self::Ae | Self::Pca)
-    }
-
-    /// Solved in closed form when built (PCA), so there is nothing to train.
-    pub fn is_solved(self) -> bool {
-        self == Self::Pca
-    }
-
-    /// Hidden layers on each side of a model of this kind with `cfg.layers` asked for: none for
-    /// PCA, which is linear.
-    pub fn hidden_layers(self, layers: usize) -> usize {
-        if self == Self::Pca { 0 } else { layers }
-    }
-}
-
-impl std::str::FromStr for ModelKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "vae" | "beta-vae" | "bvae" => Ok(Self::Vae),
-            "cvae" => Ok(Self::Cvae),
-            "sohn" | "standard-cvae" => Ok(Self::Sohn),
-            "ae" | "autoencoder" => Ok(Self::Ae),
-            "pca" => Ok(Self::Pca),
-            other => Err(format!("unknown model '{other}': use vae, cvae (class means), sohn (the standard CVAE), ae (plain autoencoder) or pca")),
-        }
-    }
-}
+use crate::kinds::ModelKind;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
@@ -101,7 +35,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            model: ModelKind::Cvae,
+            model: ModelKind::DEFAULT,
             latent: 8,
             hidden: 400,
             layers: 2,
@@ -115,15 +49,66 @@ impl Default for Config {
     }
 }
 
-/// Allowed ranges; the page's controls use narrower ones of their own inside these.
-pub const LATENT_RANGE: (usize, usize) = (1, 256);
-pub const HIDDEN_RANGE: (usize, usize) = (1, 4096);
-pub const LAYERS_RANGE: (usize, usize) = (1, 4);
-pub const BATCH_RANGE: (usize, usize) = (1, 4096);
-pub const BETA_MAX: f64 = 1000.0;
-pub const LEARNING_RATE_MAX: f64 = 10.0;
-pub const WARMUP_MAX: u64 = 1_000_000;
-pub const MEANS_SPREAD_MAX: f64 = 100.0;
+/// A numeric setting's allowed values: the one rule every way in (page, address, CLI, checkpoint)
+/// is held to; the page is told these (`crate::facts`).
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Range {
+    #[serde(skip)]
+    pub key: &'static str,
+    pub min: f64,
+    /// The minimum itself is not allowed (a learning rate must be above 0).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub min_exclusive: bool,
+    pub max: f64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub integer: bool,
+    pub default: f64,
+    /// What the number counts, for messages ("steps").
+    #[serde(skip)]
+    pub unit: &'static str,
+}
+
+const fn whole(key: &'static str, min: f64, max: f64, default: f64) -> Range {
+    Range { key, min, min_exclusive: false, max, integer: true, default, unit: "" }
+}
+
+const fn real(key: &'static str, min: f64, max: f64, default: f64) -> Range {
+    Range { key, min, min_exclusive: false, max, integer: false, default, unit: "" }
+}
+
+pub const LATENT: Range = whole("latent", 1.0, 256.0, 8.0);
+pub const HIDDEN: Range = whole("hidden", 1.0, 4096.0, 400.0);
+pub const LAYERS: Range = whole("layers", 1.0, 4.0, 2.0);
+pub const BATCH: Range = whole("batch", 1.0, 4096.0, 64.0);
+pub const SEED: Range = whole("seed", 0.0, 4_294_967_295.0, 1.0);
+pub const BETA: Range = real("beta", 0.0, 1000.0, 1.0);
+pub const LEARNING_RATE: Range = Range { min_exclusive: true, ..real("learningRate", 0.0, 10.0, 1e-3) };
+pub const MEANS_SPREAD: Range = real("meansSpread", 0.0, 100.0, 1.0);
+pub const WARMUP: Range = Range { unit: " steps", ..whole("warmup", 0.0, 1_000_000.0, 0.0) };
+/// The samplers' temperature τ (not part of a model's configuration, but a setting all the same).
+pub const TAU: Range = real("tau", 0.0, 1.0, 0.7);
+
+/// Every numeric setting's range, in the order of [`Config`]'s fields, then τ.
+pub const SETTINGS: [Range; 10] = [LATENT, HIDDEN, LAYERS, BETA, LEARNING_RATE, BATCH, SEED, MEANS_SPREAD, WARMUP, TAU];
+
+impl Range {
+    /// Checks one value; the message names the setting, the value and what is allowed.
+    pub fn check(&self, value: f64) -> Result<(), String> {
+        let above_min = if self.min_exclusive { value > self.min } else { value >= self.min };
+        let whole = !self.integer || value.fract() == 0.0;
+        if value.is_finite() && above_min && value <= self.max && whole {
+            return Ok(());
+        }
+        let (key, lo, hi, unit) = (self.key, self.min, self.max, self.unit);
+        if self.integer {
+            Err(format!("{key} = {value} is out of range: it must be a whole number from {lo} to {hi}{unit}"))
+        } else {
+            let open = if self.min_exclusive { "(" } else { "[" };
+            Err(format!("{key} = {value} is out of range: it must be a number in {open}{lo}, {hi}]"))
+        }
+    }
+}
 
 impl Config {
     /// β at `step`: ramps linearly from 0 over the warm-up, then stays at `beta`.
@@ -135,43 +120,23 @@ impl Config {
         }
     }
 
-    /// Checks every field; the message names the field, the value and the allowed range.
+    /// Checks every field against [`SETTINGS`]; the message names the field, the value and the
+    /// allowed range.
     pub fn validate(&self) -> Result<(), String> {
-        check_range("latent", self.latent, LATENT_RANGE)?;
-        check_range("hidden", self.hidden, HIDDEN_RANGE)?;
-        check_range("layers", self.layers, LAYERS_RANGE)?;
-        check_range("batch", self.batch, BATCH_RANGE)?;
-        check_real("beta", self.beta, 0.0, BETA_MAX, true)?;
-        check_real("learningRate", self.learning_rate, 0.0, LEARNING_RATE_MAX, false)?;
-        check_real("meansSpread", self.means_spread, 0.0, MEANS_SPREAD_MAX, true)?;
-        if self.warmup > WARMUP_MAX {
-            return Err(format!("warmup = {} is out of range: it must be from 0 to {WARMUP_MAX} steps", self.warmup));
-        }
-        Ok(())
+        LATENT.check(self.latent as f64)?;
+        HIDDEN.check(self.hidden as f64)?;
+        LAYERS.check(self.layers as f64)?;
+        BATCH.check(self.batch as f64)?;
+        BETA.check(self.beta)?;
+        LEARNING_RATE.check(self.learning_rate)?;
+        MEANS_SPREAD.check(self.means_spread)?;
+        WARMUP.check(self.warmup as f64)?;
+        SEED.check(self.seed as f64)
     }
 }
 
 fn one_layer() -> usize {
     1
-}
-
-fn check_range(name: &str, value: usize, (lo, hi): (usize, usize)) -> Result<(), String> {
-    if (lo..=hi).contains(&value) {
-        Ok(())
-    } else {
-        Err(format!("{name} = {value} is out of range: it must be from {lo} to {hi}"))
-    }
-}
-
-/// A real setting must be finite and within (lo, hi], or [lo, hi] where `lo_inclusive`.
-pub fn check_real(name: &str, value: f64, lo: f64, hi: f64, lo_inclusive: bool) -> Result<(), String> {
-    let above_lo = if lo_inclusive { value >= lo } else { value > lo };
-    if value.is_finite() && above_lo && value <= hi {
-        Ok(())
-    } else {
-        let open = if lo_inclusive { "[" } else { "(" };
-        Err(format!("{name} = {value} is out of range: it must be a number in {open}{lo}, {hi}]"))
-    }
 }
 
 #[cfg(test)]
@@ -183,12 +148,17 @@ mod tests {
         let c = Config { beta: 4.0, warmup: 100, ..Config::default() };
         assert_eq!([c.beta_at(0), c.beta_at(25), c.beta_at(100), c.beta_at(5000)], [0.0, 1.0, 4.0, 4.0]);
         assert_eq!(Config { warmup: 0, ..c }.beta_at(0), 4.0);
-        assert!(Config { warmup: WARMUP_MAX + 1, ..c }.validate().unwrap_err().starts_with("warmup"));
+        assert!(Config { warmup: 1_000_001, ..c }.validate().unwrap_err().starts_with("warmup"));
     }
 
     #[test]
-    fn default_is_valid() {
-        Config::default().validate().unwrap();
+    fn default_is_valid_and_the_table_holds_the_defaults() {
+        let c = Config::default();
+        c.validate().unwrap();
+        let fields = [c.latent as f64, c.hidden as f64, c.layers as f64, c.beta, c.learning_rate, c.batch as f64, c.seed as f64, c.means_spread, c.warmup as f64];
+        for (range, value) in SETTINGS.iter().zip(fields) {
+            assert_eq!(range.default, value, "{}", range.key);
+        }
     }
 
     #[test]

@@ -1,41 +1,41 @@
-//! VAE Lab: a VAE, β-VAE, the seeds' class-mean conditional VAE and the standard CVAE in Candle, trained natively (the CLI)
-//! or in a browser tab (the `wasm` module, compiled only for wasm32).
+//! VAE Lab: a VAE, β-VAE, the seeds' class-mean conditional VAE, the standard CVAE, the plain
+//! autoencoder and PCA in Candle, trained natively (the CLI) or in a browser tab (the `wasm`
+//! module, compiled only for wasm32).
 //!
-//! Where things live: the math in `loss`, the network in `model` (its gradient by hand in `gradient`), the step loop in `train`, the
-//! optimiser in `optim` (its loops in `adam_kernel`), saved models in `checkpoint` (their bytes
-//! read by `tensor_bytes`), data files in `idx` and `data`, settings and their ranges in `config`.
+//! Where things live, each folder depending only on those above it:
+//! - core: `error`, `rng`, `kinds` (each kind's facts), `config` (settings and their ranges),
+//!   `parallel` (threads), `tensor_values` (a tensor's floats in place);
+//! - `data`: IDX files, the named data sets, splits, minibatches;
+//! - `optim`: Adam with snapshots, and its loops;
+//! - `models`: each family's networks, objective and gradient, and the registry of families;
+//! - `files`: checkpoints (safetensors) and their tensor bytes;
+//! - `training`: the step loop over a family, its divergence guard, the matmul benchmark;
+//! - `evaluation`: held-out figures, codes, samplers, diagnostics, the walkthrough, the classifier;
+//! - `facts`: what the page is told (`www/state/facts.js`);
+//! - the two faces, which convert and forward: `cli` (native) and `wasm` (the page's worker).
 
-mod adam_kernel;
-pub mod checkpoint;
-pub mod classifier;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod cli;
 pub mod config;
 pub mod data;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod datasets;
-pub mod diagnostics;
 pub mod error;
-pub mod gradient;
-pub mod idx;
-pub mod label_input;
-pub mod loss;
-pub mod model;
+pub mod evaluation;
+pub mod facts;
+pub mod files;
+pub mod kinds;
+pub mod models;
 pub mod optim;
-pub mod pca;
 mod parallel;
 pub mod rng;
-pub mod sampler;
-pub mod tensor_bytes;
 mod tensor_values;
-pub mod train;
-pub mod views;
-pub mod walkthrough;
+pub mod training;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use config::{Config, ModelKind};
+pub use config::Config;
 pub use data::Dataset;
 pub use error::{LabError, Result};
-pub use train::Trainer;
+pub use kinds::ModelKind;
+pub use parallel::available_threads;
+pub use training::Trainer;

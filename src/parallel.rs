@@ -33,3 +33,50 @@ pub fn for_each<T: Send, E: Send>(items: &mut [T], f: impl Fn(&mut T) -> Result<
     #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
     return items.iter_mut().try_for_each(f);
 }
+
+/// The threads a training step may use: how many parts a batch is cut into, and (natively) a
+/// pool of their own. Candle's matrix products run on rayon's global pool, and parts nested on
+/// it ran slower than one thread here (2 cores). In wasm the pool is the global one the page
+/// started, and Candle's products stay on one thread there.
+#[derive(Clone, Default)]
+pub struct Threads {
+    count: usize,
+    #[cfg(not(target_arch = "wasm32"))]
+    pool: Option<std::sync::Arc<rayon::ThreadPool>>,
+}
+
+impl Threads {
+    /// One thread: everything on the calling one.
+    pub fn one() -> Self {
+        Self { count: 1, ..Self::default() }
+    }
+
+    /// `count` threads, 1 to [`available_threads`]; says why not otherwise.
+    pub fn new(count: usize) -> Result<Self, String> {
+        let available = available_threads();
+        if !(1..=available).contains(&count) {
+            return Err(format!("threads: {count} asked for, 1 to {available} available here"));
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(count).build().map_err(|e| format!("threads: {e}"))?;
+            Ok(Self { count, pool: Some(std::sync::Arc::new(pool)) })
+        }
+        #[cfg(target_arch = "wasm32")]
+        Ok(Self { count })
+    }
+
+    pub fn count(&self) -> usize {
+        self.count.max(1)
+    }
+
+    /// Runs `f` where its rayon calls use these threads: natively inside the own pool, in wasm
+    /// as it is (the global pool is the page's).
+    pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(pool) = &self.pool {
+            return pool.install(f);
+        }
+        f()
+    }
+}

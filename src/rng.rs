@@ -56,6 +56,11 @@ impl Rng {
         (r * theta.cos()) as f32
     }
 
+    /// A (rows, cols) tensor of independent N(0, 1) draws.
+    pub fn normal_tensor(&mut self, rows: usize, cols: usize) -> candle_core::Result<candle_core::Tensor> {
+        candle_core::Tensor::from_vec(self.normals(rows * cols), (rows, cols), &candle_core::Device::Cpu)
+    }
+
     pub fn normals(&mut self, n: usize) -> Vec<f32> {
         (0..n).map(|_| self.normal()).collect()
     }

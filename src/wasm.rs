@@ -1,18 +1,21 @@
 //! The thin wasm-bindgen surface: one `Lab` object that the page's worker owns.
 //!
-//! It only converts between JS values and the Rust types of `train`; all logic lives there.
+//! It only converts between JS values and the library's Rust types and forwards: training to
+//! `training::Trainer`, what looks at the model to `evaluation` (its sample stream and fitted
+//! sampler kept by an `Explorer`). No policy lives here.
 //! Settings and reports cross as plain objects (serde-wasm-bindgen), pixels as Float32Array.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::checkpoint::Precision;
-use crate::classifier::Classifier;
-use crate::sampler::Sampling;
-use crate::{Config, Dataset, Trainer};
-
-/// Every fixed split in the page: every 10th image of each class is held out for testing.
-const TEST_EVERY: usize = 10;
+use crate::config::Config;
+use crate::evaluation::classifier::Classifier;
+use crate::evaluation::explorer::Explorer;
+use crate::evaluation::sampler::Sampling;
+use crate::evaluation::{codes, diagnostics, evaluate, walkthrough};
+use crate::files::checkpoint::Precision;
+use crate::models::model::{autoencoder, Model};
+use crate::training::{SettingsChange, Trainer};
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -72,9 +75,25 @@ fn class_of(class: Option<u32>) -> Option<usize> {
     class.map(|c| c as usize)
 }
 
+/// A model's class means flattened (classes × latent); empty for the kinds without them.
+fn class_means(model: &dyn Model) -> Result<Vec<f32>, JsError> {
+    match model.class_means() {
+        Some(m) => Ok(m.as_tensor().flatten_all()?.to_vec1()?),
+        None => Ok(Vec::new()),
+    }
+}
+
 #[wasm_bindgen]
 pub struct Lab {
     trainer: Trainer,
+    explorer: Explorer,
+}
+
+impl Lab {
+    /// The network that encodes, or the reason this kind has none (as a JS error).
+    fn net(&self) -> Result<&crate::models::network::Vae, JsError> {
+        Ok(autoencoder(self.trainer.model())?)
+    }
 }
 
 #[wasm_bindgen]
@@ -92,14 +111,14 @@ impl Lab {
         test_labels: Option<Vec<u8>>,
     ) -> Result<Lab, JsError> {
         let config = parse_config(config)?;
-        let data = Dataset::from_idx(images, labels)?;
-        let (train, test) = match (test_images, test_labels) {
-            (Some(ti), Some(tl)) => (data, Dataset::from_idx(&ti, &tl).map_err(|e| JsError::new(&format!("test set: {e}")))?),
-            (None, None) => data.split_stratified(TEST_EVERY),
+        let test = match (&test_images, &test_labels) {
+            (Some(ti), Some(tl)) => Some((&ti[..], &tl[..])),
+            (None, None) => None,
             _ => return Err(JsError::new("test images and test labels come together: give both or neither")),
         };
-        crate::data::check_split(&train, &test, config.batch)?;
-        Ok(Lab { trainer: Trainer::new(config, train, test)?.named(dataset) })
+        let (train, test) = crate::data::from_files(images, labels, test, config.batch)?;
+        let explorer = Explorer::new(config.seed);
+        Ok(Lab { trainer: Trainer::new(config, train, test)?.named(dataset), explorer })
     }
 
     /// The defaults, for the page to show before anything is built.
@@ -114,12 +133,12 @@ impl Lab {
 
     #[wasm_bindgen(getter)]
     pub fn latent(&self) -> usize {
-        self.trainer.model().latent
+        self.trainer.model().latent()
     }
 
     #[wasm_bindgen(getter)]
     pub fn classes(&self) -> usize {
-        self.trainer.model().classes
+        self.trainer.model().classes()
     }
 
     /// Optimiser steps taken so far.
@@ -157,31 +176,31 @@ impl Lab {
 
     /// Negative ELBO, reconstruction and KL per image on the held-out test set.
     pub fn evaluate(&self) -> Result<JsValue, JsError> {
-        to_js(&self.trainer.evaluate()?)
+        to_js(&evaluate::evaluate(self.net()?, self.trainer.test_set())?)
     }
 
     /// The same on the first `images` test images only (the chart's test curve while training).
     #[wasm_bindgen(js_name = evaluateFirst)]
     pub fn evaluate_first(&self, images: u32) -> Result<JsValue, JsError> {
-        to_js(&self.trainer.evaluate_first(images as usize)?)
+        to_js(&evaluate::evaluate_first(self.net()?, self.trainer.test_set(), images as usize)?)
     }
 
     /// z (latent numbers) → 28×28 intensities in [0, 1]; `class` for the standard CVAE.
     pub fn decode(&self, z: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.decode(z, class_of(class))?)
+        Ok(codes::decode(self.trainer.model(), z, class_of(class))?)
     }
 
     /// Many z at once (rows × latent) → rows × pixels intensities; for the manifold grid.
     #[wasm_bindgen(js_name = decodeMany)]
     pub fn decode_many(&self, z: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.decode_many(z, class_of(class))?)
+        Ok(codes::decode_many(self.trainer.model(), z, class_of(class))?)
     }
 
     /// The first `per_class` test images of each class and their reconstructions from μ:
     /// `{ originals: Float32Array, reconstructions: Float32Array, count }`.
     pub fn reconstructions(&self, per_class: u32) -> Result<JsValue, JsError> {
-        let (originals, recon) = self.trainer.reconstructions(per_class as usize)?;
-        let count = originals.len() / (self.trainer.train_set().pixels());
+        let (originals, recon) = codes::reconstructions(self.trainer.model(), self.trainer.test_set(), per_class as usize)?;
+        let count = originals.len() / self.trainer.model().pixels();
         js_object(&[
             ("originals", js_sys::Float32Array::from(&originals[..]).into()),
             ("reconstructions", js_sys::Float32Array::from(&recon[..]).into()),
@@ -192,35 +211,31 @@ impl Lab {
     /// μ of every test image, flattened (test size × latent).
     #[wasm_bindgen(js_name = encodeTest)]
     pub fn encode_test(&self) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.encode_test()?)
+        Ok(codes::encode_test(self.trainer.model(), self.trainer.test_set())?)
     }
 
     /// μ of images given as intensities in [0, 1] (rows × pixels, e.g. a drawing): rows × latent;
     /// the standard CVAE encodes them as `class`.
     pub fn encode(&self, pixels: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.encode(pixels, class_of(class))?)
+        Ok(codes::encode(self.trainer.model(), pixels, class_of(class))?)
     }
 
     /// Test image `index` as intensities in [0, 1].
     #[wasm_bindgen(js_name = testImage)]
     pub fn test_image(&self, index: u32) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.test_image(index as usize)?)
+        Ok(codes::image(self.trainer.test_set(), index as usize, "test")?)
     }
 
     /// The decoded straight path from image `a`'s code μ to image `b`'s: steps × pixels; for the
     /// standard CVAE `class_a` and `class_b` are theirs (the label moves along with z).
     pub fn interpolate(&self, a: &[f32], b: &[f32], steps: u32, class_a: Option<u32>, class_b: Option<u32>) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.interpolate(a, b, steps as usize, (class_of(class_a), class_of(class_b)))?)
+        Ok(codes::interpolate(self.trainer.model(), a, b, steps as usize, (class_of(class_a), class_of(class_b)))?)
     }
 
     /// Training image `index` as intensities in [0, 1], and its label (the walkthrough's x).
     #[wasm_bindgen(js_name = trainImage)]
     pub fn train_image(&self, index: u32) -> Result<Vec<f32>, JsError> {
-        let train = self.trainer.train_set();
-        if index as usize >= train.len() {
-            return Err(JsError::new(&format!("training image {index} does not exist: there are {}", train.len())));
-        }
-        Ok(train.batch_pixels(&[index as usize]))
+        Ok(codes::image(self.trainer.train_set(), index as usize, "training")?)
     }
 
     #[wasm_bindgen(js_name = trainLabel)]
@@ -230,7 +245,8 @@ impl Lab {
 
     /// The walkthrough's stages for image `x` with `label`, ε drawn from `seed` (crate::walkthrough).
     pub fn walk(&self, x: &[f32], label: u32, seed: u32) -> Result<JsValue, JsError> {
-        to_js(&self.trainer.walk(x, label, seed as u64)?)
+        let beta = self.trainer.config().beta_at(self.trainer.step());
+        to_js(&walkthrough::walk(self.trainer.model(), x, label, seed as u64, beta)?)
     }
 
     /// One optimiser step on `x` alone, with the walkthrough's ε: {before, after, step}.
@@ -248,7 +264,7 @@ impl Lab {
     /// μ^Y flattened (classes × latent); empty for the plain VAE.
     #[wasm_bindgen(js_name = classMeans)]
     pub fn class_means(&self) -> Result<Vec<f32>, JsError> {
-        Ok(self.trainer.class_means()?)
+        class_means(self.trainer.model())
     }
 
     /// `n` draws for `class` (undefined: classes drawn by their training frequency, or no class
@@ -257,7 +273,7 @@ impl Lab {
     /// `{ z: Float32Array(n × latent), images: Float32Array(n × pixels), labels: Uint32Array, distribution }`.
     pub fn sample(&mut self, class: Option<u32>, n: u32, sampler: &str, tau: f64, refit: bool) -> Result<JsValue, JsError> {
         let how = sampling(sampler, tau)?;
-        let s = self.trainer.sample(class_of(class), n as usize, how, refit)?;
+        let s = self.explorer.sample(&self.trainer, class_of(class), n as usize, how, refit)?;
         let distribution = how.describe(self.trainer.config().model, class_of(class));
         js_object(&[
             ("z", js_sys::Float32Array::from(&s.z[..]).into()),
@@ -270,13 +286,14 @@ impl Lab {
     /// The fitted sampler's Gaussians (fitted now if missing, or refitted when `refit` and the
     /// model moved): `{ step, perClass: [{mean, covariance, factor, images} | null], all }`.
     pub fn fitted(&mut self, refit: bool) -> Result<JsValue, JsError> {
-        to_js(self.trainer.fitted(refit)?)
+        to_js(self.explorer.fitted(&self.trainer, refit)?)
     }
 
     /// Training images per class.
     #[wasm_bindgen(js_name = classCounts)]
     pub fn class_counts(&self) -> Vec<u32> {
-        self.trainer.class_counts().into_iter().map(|c| c as u32).collect()
+        let classes = self.trainer.model().classes();
+        self.trainer.train_set().class_counts(classes).into_iter().map(|c| c as u32).collect()
     }
 
     /// The model alone (f32, no optimiser state) as safetensors bytes, for a `Decoder`.
@@ -303,14 +320,14 @@ impl Lab {
     /// metadata are checked, the tensors only when it is loaded.
     #[wasm_bindgen(js_name = describeCheckpoint)]
     pub fn describe_checkpoint(bytes: &[u8]) -> Result<JsValue, JsError> {
-        to_js(&crate::checkpoint::describe(bytes)?)
+        to_js(&crate::files::checkpoint::describe(bytes)?)
     }
 
     /// The dimensions an IDX file (raw or gzip) declares: [n, rows, cols] for images, [n] for
     /// labels; throws with a message naming `name` for anything else.
     #[wasm_bindgen(js_name = idxDims)]
     pub fn idx_dims(bytes: &[u8], name: &str) -> Result<Vec<u32>, JsError> {
-        Ok(crate::idx::dims(bytes, name)?.into_iter().map(|d| d as u32).collect())
+        Ok(crate::data::idx::dims(bytes, name)?.into_iter().map(|d| d as u32).collect())
     }
 
     /// For the benchmark: `n` training steps, each phase timed with performance.now():
@@ -324,7 +341,7 @@ impl Lab {
     /// it, timed with performance.now() (the native CLI measures the same way).
     #[wasm_bindgen(js_name = matmulGflops)]
     pub fn matmul_gflops(m: usize, k: usize, n: usize) -> Result<f64, JsError> {
-        Ok(crate::train::matmul_gflops(m, k, n, &performance_now)?)
+        Ok(crate::training::bench::matmul_gflops(m, k, n, &performance_now)?)
     }
 
     #[wasm_bindgen(getter)]
@@ -339,7 +356,7 @@ impl Lab {
     pub fn conditional_accuracy(&mut self, classifier: &[u8], per_class: u32, sampler: &str, tau: f64, refit: bool) -> Result<JsValue, JsError> {
         let how = sampling(sampler, tau)?;
         let (clf, meta) = Classifier::decode(classifier)?;
-        let (accuracy, per) = self.trainer.conditional_accuracy(&clf, how, per_class as usize, refit)?;
+        let (accuracy, per) = self.explorer.conditional_accuracy(&self.trainer, &clf, how, per_class as usize, refit)?;
         let distribution = how.describe_each_class(self.trainer.config().model);
         to_js(&AccuracyReport { accuracy, per_class: per, classifier_test_accuracy: meta.test_accuracy, distribution })
     }
@@ -348,7 +365,7 @@ impl Lab {
     /// `{ images, klPerDim: [..], activity: [..], activeUnits }`.
     #[wasm_bindgen(js_name = latentReport)]
     pub fn latent_report(&self) -> Result<JsValue, JsError> {
-        to_js(&crate::diagnostics::latent_report(self.trainer.model(), self.trainer.test_set())?)
+        to_js(&diagnostics::latent_report(self.net()?, self.trainer.test_set())?)
     }
 
     /// The k-sample importance-weighted bound on −log p(x) of test images `start` to
@@ -357,18 +374,14 @@ impl Lab {
     #[wasm_bindgen(js_name = iwBounds)]
     pub fn iw_bounds(&self, k: u32, start: u32, count: u32) -> Result<Vec<f64>, JsError> {
         let (start, end) = (start as usize, start as usize + count as usize);
-        Ok(crate::diagnostics::iw_bounds(self.trainer.model(), self.trainer.test_set(), start..end, k as usize, 1)?)
+        Ok(diagnostics::iw_bounds(self.net()?, self.trainer.test_set(), start..end, k as usize, 1)?)
     }
 
     /// The classes the classifier gives images (rows × pixels in [0, 1]): the page's check of
     /// what its samples show.
     pub fn classify(&self, classifier: &[u8], pixels: &[f32]) -> Result<Vec<u32>, JsError> {
         let (clf, _) = Classifier::decode(classifier)?;
-        let p = self.trainer.train_set().pixels();
-        if pixels.is_empty() || pixels.len() % p != 0 || pixels.iter().any(|v| !(0.0..=1.0).contains(v)) {
-            return Err(JsError::new(&format!("classify: images must be whole rows of {p} intensities from 0 to 1")));
-        }
-        let x = candle_core::Tensor::from_slice(pixels, (pixels.len() / p, p), &candle_core::Device::Cpu)?;
+        let x = crate::data::batch::image_tensor(self.trainer.model().pixels(), pixels)?;
         Ok(clf.predict(&x)?)
     }
 
@@ -376,7 +389,7 @@ impl Lab {
     /// `{beta?, learningRate?, warmup?}`; one safe point for the change.
     #[wasm_bindgen(js_name = changeSettings)]
     pub fn change_settings(&mut self, change: JsValue) -> Result<(), JsError> {
-        let change: crate::train::SettingsChange = serde_wasm_bindgen::from_value(change).map_err(|e| JsError::new(&format!("settings: {e}")))?;
+        let change: SettingsChange = serde_wasm_bindgen::from_value(change).map_err(|e| JsError::new(&format!("settings: {e}")))?;
         Ok(self.trainer.change_settings(&change)?)
     }
 
@@ -400,7 +413,7 @@ impl Lab {
     /// 1 in the plain build; in the two-thread build, the pool `initThreadPool(n)` started.
     #[wasm_bindgen(js_name = availableThreads)]
     pub fn available_threads() -> usize {
-        crate::train::available_threads()
+        crate::parallel::available_threads()
     }
 }
 
@@ -421,8 +434,7 @@ extern "C" {
 /// training worker sends `Lab.modelCheckpoint()` as it trains).
 #[wasm_bindgen]
 pub struct Decoder {
-    model: crate::model::Vae,
-    step: u64,
+    model: Box<dyn Model>,
 }
 
 #[wasm_bindgen]
@@ -430,45 +442,40 @@ impl Decoder {
     /// A decoder with a checkpoint's weights (checked like any checkpoint).
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8]) -> Result<Decoder, JsError> {
-        let ckpt = crate::checkpoint::decode(bytes)?;
-        let step = ckpt.meta.step;
-        Ok(Decoder { model: ckpt.into_model()?, step })
+        Ok(Decoder { model: crate::files::checkpoint::decode(bytes)?.into_model()? })
     }
 
     #[wasm_bindgen(getter)]
     pub fn latent(&self) -> usize {
-        self.model.latent
+        self.model.latent()
     }
 
-    /// The encoder and decoder take the class (the standard CVAE): `decode` needs one.
+    /// The model's kind (its facts are the page's `FACTS.kinds[kind]`).
+    #[wasm_bindgen(getter)]
+    pub fn kind(&self) -> String {
+        self.model.kind().key().to_string()
+    }
+
+    /// The model takes the class as input (the standard CVAE): `decode` needs one.
     #[wasm_bindgen(getter, js_name = takesLabel)]
     pub fn takes_label(&self) -> bool {
-        self.model.takes_label
+        self.model.kind().takes_label()
     }
 
     /// μ^Y flattened (classes × latent); empty for the kinds without class means.
     #[wasm_bindgen(js_name = classMeans)]
     pub fn class_means(&self) -> Result<Vec<f32>, JsError> {
-        match self.model.class_means() {
-            Some(m) => Ok(m.as_tensor().flatten_all()?.to_vec1()?),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    /// The training step the weights are from.
-    #[wasm_bindgen(getter)]
-    pub fn step(&self) -> f64 {
-        self.step as f64
+        class_means(self.model.as_ref())
     }
 
     /// z (latent numbers) → intensities in [0, 1]; `class` for the standard CVAE.
     pub fn decode(&self, z: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
-        Ok(crate::views::decode_with(&self.model, z, class_of(class))?)
+        Ok(codes::decode(self.model.as_ref(), z, class_of(class))?)
     }
 
     /// Many z at once (rows × latent) → rows × pixels.
     #[wasm_bindgen(js_name = decodeMany)]
     pub fn decode_many(&self, z: &[f32], class: Option<u32>) -> Result<Vec<f32>, JsError> {
-        Ok(crate::views::decode_many_with(&self.model, z, class_of(class))?)
+        Ok(codes::decode_many(self.model.as_ref(), z, class_of(class))?)
     }
 }

@@ -4,10 +4,12 @@
 use std::collections::HashMap;
 
 use candle_core::{DType, Device, Tensor};
-use vae_lab::checkpoint::{self, Precision, FORMAT};
+use vae_lab::files::checkpoint::{self, Precision, FORMAT};
 use vae_lab::data::Dataset;
-use vae_lab::tensor_bytes;
+use vae_lab::files::tensor_bytes;
 use vae_lab::{Config, ModelKind, Trainer};
+use vae_lab::evaluation::codes;
+use vae_lab::models::model::flat_class_means;
 
 /// A small synthetic data set (bars at a class-dependent position), enough to train on.
 fn data(classes: u8) -> (Dataset, Dataset) {
@@ -36,14 +38,14 @@ fn f32_round_trip_is_exact_and_keeps_the_description() {
         let meta = &loaded.meta;
         assert_eq!((meta.step, meta.dataset.as_str(), meta.classes, meta.config.model), (25, "bars", 3, kind));
         assert!(loaded.resumed, "an f32 checkpoint carries the training state");
-        assert_eq!(b.decode(&Z, Some(1)).unwrap(), a.decode(&Z, Some(1)).unwrap());
-        assert_eq!(b.class_means().unwrap(), a.class_means().unwrap());
+        assert_eq!(codes::decode(b.model().autoencoder().unwrap(), &Z, Some(1)).unwrap(), codes::decode(a.model().autoencoder().unwrap(), &Z, Some(1)).unwrap());
+        assert_eq!(flat_class_means(b.model().autoencoder().unwrap()).unwrap(), flat_class_means(a.model().autoencoder().unwrap()).unwrap());
         assert_eq!(b.step(), 25);
         // Training resumes exactly: same moments, same noise, same batches as never stopping.
         a.train_steps(20).unwrap();
         b.train_steps(20).unwrap();
         assert_eq!(b.step(), 45);
-        assert_eq!(b.decode(&Z, Some(1)).unwrap(), a.decode(&Z, Some(1)).unwrap(), "{kind:?}: resumed training drifted");
+        assert_eq!(codes::decode(b.model().autoencoder().unwrap(), &Z, Some(1)).unwrap(), codes::decode(a.model().autoencoder().unwrap(), &Z, Some(1)).unwrap(), "{kind:?}: resumed training drifted");
     }
 }
 
@@ -58,11 +60,11 @@ fn without_the_training_state_training_goes_on_but_not_exactly() {
     let mut b = trainer(ModelKind::Cvae, 2);
     let loaded = b.load_checkpoint(&model_only).unwrap();
     assert!(!loaded.resumed);
-    assert_eq!(b.decode(&Z, Some(1)).unwrap(), a.decode(&Z, Some(1)).unwrap());
+    assert_eq!(codes::decode(b.model().autoencoder().unwrap(), &Z, Some(1)).unwrap(), codes::decode(a.model().autoencoder().unwrap(), &Z, Some(1)).unwrap());
     a.train_steps(5).unwrap();
     b.train_steps(5).unwrap();
     assert_eq!(b.step(), 30);
-    assert_ne!(b.decode(&Z, Some(1)).unwrap(), a.decode(&Z, Some(1)).unwrap(), "fresh Adam moments should give other weights");
+    assert_ne!(codes::decode(b.model().autoencoder().unwrap(), &Z, Some(1)).unwrap(), codes::decode(a.model().autoencoder().unwrap(), &Z, Some(1)).unwrap(), "fresh Adam moments should give other weights");
 }
 
 #[test]
@@ -73,7 +75,7 @@ fn deeper_models_round_trip_and_older_files_read_as_one_layer() {
     let mut b = trainer(ModelKind::Cvae, 2);
     let loaded = b.load_checkpoint(&a.checkpoint(Precision::F32).unwrap()).unwrap();
     assert_eq!(loaded.meta.config.layers, 2);
-    assert_eq!(b.decode(&Z, Some(1)).unwrap(), a.decode(&Z, Some(1)).unwrap());
+    assert_eq!(codes::decode(b.model().autoencoder().unwrap(), &Z, Some(1)).unwrap(), codes::decode(a.model().autoencoder().unwrap(), &Z, Some(1)).unwrap());
 
     // Files written before the setting existed have one layer and no `layers` in their metadata.
     let (train, test) = data(3);
@@ -81,7 +83,7 @@ fn deeper_models_round_trip_and_older_files_read_as_one_layer() {
     let one = Trainer::new(cfg, train, test).unwrap().named("bars");
     let old = forge(&one.checkpoint(Precision::F32).unwrap(), |_, i| edit_meta(i, "\"layers\":1,", ""));
     assert_eq!(b.load_checkpoint(&old).unwrap().meta.config.layers, 1);
-    assert_eq!(b.decode(&Z, Some(1)).unwrap(), one.decode(&Z, Some(1)).unwrap());
+    assert_eq!(codes::decode(b.model().autoencoder().unwrap(), &Z, Some(1)).unwrap(), codes::decode(one.model().autoencoder().unwrap(), &Z, Some(1)).unwrap());
 }
 
 #[test]
@@ -93,7 +95,7 @@ fn f16_round_trip_is_close_and_half_the_size() {
     assert!(half.len() * 10 < full.len() * 6, "{} vs {}", half.len(), full.len());
     let mut b = trainer(ModelKind::Cvae, 2);
     b.load_checkpoint(&half).unwrap();
-    for (x, y) in b.decode(&Z, Some(1)).unwrap().iter().zip(a.decode(&Z, Some(1)).unwrap()) {
+    for (x, y) in codes::decode(b.model().autoencoder().unwrap(), &Z, Some(1)).unwrap().iter().zip(codes::decode(a.model().autoencoder().unwrap(), &Z, Some(1)).unwrap()) {
         assert!((x - y).abs() < 2e-3, "{x} vs {y}");
     }
 }
@@ -159,12 +161,12 @@ fn bad_checkpoints_are_refused_and_the_model_stays_intact() {
     cases.push(("order not a permutation", forge(&bytes, |t, _| { let n = t["training.order"].dim(0).unwrap(); t.insert("training.order".into(), Tensor::zeros(n, DType::U32, &Device::Cpu).unwrap()); }), "not a permutation"));
     cases.push(("position past the epoch", forge(&bytes, |_, i| { let m = i.get_mut("vae_lab_training").unwrap(); let at = m.find("\"cursor\":").unwrap(); let end = at + m[at..].find(',').unwrap(); m.replace_range(at..end, "\"cursor\":99999"); }), "past the"));
 
-    let before = good.decode(&Z, Some(1)).unwrap();
+    let before = codes::decode(good.model().autoencoder().unwrap(), &Z, Some(1)).unwrap();
     for (what, bad, expected) in cases {
         let err = good.load_checkpoint(&bad).err().unwrap_or_else(|| panic!("{what}: accepted")).to_string();
         assert!(err.contains(expected), "{what}: message '{err}' lacks '{expected}'");
         assert!(err.starts_with("checkpoint"), "{what}: '{err}'");
-        assert_eq!(good.decode(&Z, Some(1)).unwrap(), before, "{what}: the model changed");
+        assert_eq!(codes::decode(good.model().autoencoder().unwrap(), &Z, Some(1)).unwrap(), before, "{what}: the model changed");
         assert_eq!(good.step(), 10, "{what}: the step count changed");
     }
     assert!(checkpoint::decode(&bytes).is_ok());
@@ -176,7 +178,7 @@ fn a_standard_cvae_checkpoint_with_another_label_count_is_refused_and_the_model_
     let mut good = trainer(ModelKind::Sohn, 1);
     good.train_steps(10).unwrap();
     let bytes = good.checkpoint(Precision::F32).unwrap();
-    let before = good.decode(&Z, Some(2)).unwrap();
+    let before = codes::decode(good.model().autoencoder().unwrap(), &Z, Some(2)).unwrap();
     // The label's one-hot is part of the first layers' inputs: a file whose description names
     // another class count no longer fits its own weights.
     let cases = [
@@ -191,7 +193,7 @@ fn a_standard_cvae_checkpoint_with_another_label_count_is_refused_and_the_model_
     for (what, bad, expected) in cases {
         let err = good.load_checkpoint(&bad).err().unwrap_or_else(|| panic!("{what}: accepted")).to_string();
         assert!(err.contains(expected), "{what}: message '{err}' lacks '{expected}'");
-        assert_eq!(good.decode(&Z, Some(2)).unwrap(), before, "{what}: the model changed");
+        assert_eq!(codes::decode(good.model().autoencoder().unwrap(), &Z, Some(2)).unwrap(), before, "{what}: the model changed");
         assert_eq!(good.config().model, ModelKind::Sohn);
     }
     // Fewer classes than the data has: refused, nothing replaced.
@@ -199,10 +201,10 @@ fn a_standard_cvae_checkpoint_with_another_label_count_is_refused_and_the_model_
     let small = Trainer::new(Config { model: ModelKind::Sohn, latent: 3, hidden: 16, batch: 8, ..Config::default() }, train, test).unwrap();
     let err = good.load_checkpoint(&small.checkpoint(Precision::F32).unwrap()).err().unwrap().to_string();
     assert!(err.contains("knows 2 classes"), "{err}");
-    assert_eq!(good.decode(&Z, Some(2)).unwrap(), before);
+    assert_eq!(codes::decode(good.model().autoencoder().unwrap(), &Z, Some(2)).unwrap(), before);
     // Its decoder needs a class, and the class changes the image.
-    assert!(good.decode(&Z, None).unwrap_err().to_string().contains("choose one"));
-    assert_ne!(good.decode(&Z, Some(0)).unwrap(), before);
+    assert!(codes::decode(good.model().autoencoder().unwrap(), &Z, None).unwrap_err().to_string().contains("choose one"));
+    assert_ne!(codes::decode(good.model().autoencoder().unwrap(), &Z, Some(0)).unwrap(), before);
 }
 
 #[test]
@@ -213,15 +215,15 @@ fn an_autoencoder_checkpoint_described_as_a_vae_is_refused_and_the_model_kept() 
     let as_vae = forge(&bytes, |_, i| edit_meta(i, "\"ae\"", "\"vae\""));
     let mut vae = trainer(ModelKind::Vae, 2);
     vae.train_steps(3).unwrap();
-    let before = vae.decode(&Z, None).unwrap();
+    let before = codes::decode(vae.model().autoencoder().unwrap(), &Z, None).unwrap();
     let err = vae.load_checkpoint(&as_vae).err().unwrap().to_string();
     assert!(err.starts_with("checkpoint") && err.contains("encoder.logvar"), "{err}");
-    assert_eq!(vae.decode(&Z, None).unwrap(), before);
+    assert_eq!(codes::decode(vae.model().autoencoder().unwrap(), &Z, None).unwrap(), before);
     assert_eq!((vae.config().model, vae.step()), (ModelKind::Vae, 3));
     // Loaded as what it is, it replaces the VAE.
     vae.load_checkpoint(&bytes).unwrap();
     assert_eq!(vae.config().model, ModelKind::Ae);
-    assert_eq!(vae.decode(&Z, None).unwrap(), ae.decode(&Z, None).unwrap());
+    assert_eq!(codes::decode(vae.model().autoencoder().unwrap(), &Z, None).unwrap(), codes::decode(ae.model().autoencoder().unwrap(), &Z, None).unwrap());
 }
 
 #[test]

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use candle_core::{DType, Device, Tensor};
-use vae_lab::classifier::{Augment, Classifier, ClassifierMeta, FORMAT};
-use vae_lab::sampler::{conditional_accuracy, fit, Sampler, Sampling};
-use vae_lab::model::Vae;
+use vae_lab::evaluation::classifier::{Augment, Classifier, ClassifierMeta, FORMAT};
+use vae_lab::evaluation::sampler::{conditional_accuracy, fit, Sampler, Sampling};
+use vae_lab::models::network::Vae;
 use vae_lab::rng::Rng;
 use vae_lab::{Config, Dataset, ModelKind};
 
@@ -34,7 +34,7 @@ fn conditional_accuracy_counts_each_class_and_needs_a_conditional_model() {
     let data = Dataset { rows: 28, cols: 28, images, labels };
     for kind in [ModelKind::Cvae, ModelKind::Sohn] {
         let model = Vae::new(&Config { model: kind, ..cfg.clone() }, 784, 10, &mut Rng::new(3)).unwrap();
-        let fitted = fit(&model, &data, 0).unwrap();
+        let fitted = fit(&model, &data, (0, 0)).unwrap();
         for sampler in [Sampler::Prior, Sampler::Fitted] {
             let how = Sampling::new(sampler, 0.7).unwrap();
             let (acc, per) = conditional_accuracy(&model, Some(&fitted), &clf, how, 20, 1).unwrap();
@@ -47,7 +47,7 @@ fn conditional_accuracy_counts_each_class_and_needs_a_conditional_model() {
     }
     let vae = Vae::new(&Config { model: ModelKind::Vae, ..cfg }, 784, 10, &mut Rng::new(3)).unwrap();
     let err = conditional_accuracy(&vae, None, &clf, Sampling::new(Sampler::Prior, 1.0).unwrap(), 20, 1).unwrap_err();
-    assert!(err.to_string().contains("plain VAE"), "{err}");
+    assert!(err.to_string().contains("the VAE has no classes"), "{err}");
 }
 
 /// A safetensors file with these tensors (zeros) and this format tag, as a classifier would be.

@@ -4,9 +4,9 @@
 //! three hidden layers, with β ≠ 1 and log σ² past its clamp.
 
 use candle_core::{Device, Tensor};
-use vae_lab::config::{Config, ModelKind};
-use vae_lab::gradient::objective_gradient;
-use vae_lab::model::Vae;
+use vae_lab::{Config, ModelKind};
+use vae_lab::models::gradient::objective_gradient;
+use vae_lab::models::network::Vae;
 use vae_lab::optim::Gradients;
 use vae_lab::rng::Rng;
 

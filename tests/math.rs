@@ -1,9 +1,9 @@
 //! The objective against closed forms computed by hand, and the CVAE's class-mean gradient.
 
 use candle_core::{Device, Tensor, Var};
-use vae_lab::config::{Config, ModelKind};
-use vae_lab::loss::{bce_with_logits, kl_divergence};
-use vae_lab::model::Vae;
+use vae_lab::{Config, ModelKind};
+use vae_lab::models::loss::{bce_with_logits, kl_divergence};
+use vae_lab::models::network::Vae;
 use vae_lab::rng::Rng;
 
 fn t2(rows: &[&[f32]]) -> Tensor {

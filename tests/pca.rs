@@ -4,11 +4,12 @@
 //! pixels, training steps, and its checkpoint read as another kind. tests/python checks the
 //! errors against numpy's SVD on the real data sets.
 
-use vae_lab::checkpoint::Precision;
+use vae_lab::files::checkpoint::Precision;
 use vae_lab::data::Dataset;
-use vae_lab::pca;
-use vae_lab::views::evaluate;
+use vae_lab::models::pca;
+use vae_lab::evaluation::evaluate::evaluate;
 use vae_lab::{Config, ModelKind, Trainer};
+use vae_lab::evaluation::codes;
 
 /// 5×5 images from a seeded stream, three classes that shift where the ink is.
 fn data(n: usize) -> Dataset {
@@ -47,7 +48,7 @@ fn the_fit_is_orthonormal_ordered_and_its_error_is_the_discarded_variance() {
     }
     // The model built from it reconstructs with exactly the variance it leaves out as error.
     let t = Trainer::new(Config { model: ModelKind::Pca, latent: 4, ..Config::default() }, d.clone(), d.clone()).unwrap();
-    let e = evaluate(t.model(), &d).unwrap();
+    let e = evaluate(t.model().autoencoder().unwrap(), &d).unwrap();
     assert!((e.recon - fit.residual).abs() < 1e-4 * fit.residual, "error {} vs residual {}", e.recon, fit.residual);
     assert_eq!((e.kl, e.neg_elbo), (0.0, e.recon));
     // Each added direction explains more: the error falls with the latent size, to 0 at full size.
@@ -60,7 +61,7 @@ fn decoding_a_code_and_encoding_it_again_gives_the_code() {
     let d = data(200);
     let t = Trainer::new(Config { model: ModelKind::Pca, latent: 3, ..Config::default() }, d.clone(), d.clone()).unwrap();
     // A code near the data decodes inside [0, 1] (no clipping), so encoding returns it.
-    let z = t.encode(&t.decode(&[0.2, -0.1, 0.05], None).unwrap(), None).unwrap();
+    let z = codes::encode(t.model().autoencoder().unwrap(), &codes::decode(t.model().autoencoder().unwrap(), &[0.2, -0.1, 0.05], None).unwrap(), None).unwrap();
     for (a, b) in z.iter().zip([0.2, -0.1, 0.05]) {
         assert!((a - b).abs() < 1e-4, "{z:?}");
     }
@@ -72,10 +73,10 @@ fn more_directions_than_pixels_and_training_steps_are_refused() {
     let err = Trainer::new(Config { model: ModelKind::Pca, latent: 26, ..Config::default() }, d.clone(), d.clone()).err().unwrap().to_string();
     assert!(err.contains("latent = 26") && err.contains("25 pixels"), "{err}");
     let mut t = Trainer::new(Config { model: ModelKind::Pca, latent: 2, ..Config::default() }, d.clone(), d.clone()).unwrap();
-    let before = t.decode(&[1.0, 0.5], None).unwrap();
+    let before = codes::decode(t.model().autoencoder().unwrap(), &[1.0, 0.5], None).unwrap();
     let err = t.train_steps(1).err().unwrap().to_string();
     assert!(err.contains("nothing to train"), "{err}");
-    assert_eq!((t.step(), t.decode(&[1.0, 0.5], None).unwrap()), (0, before));
+    assert_eq!((t.step(), codes::decode(t.model().autoencoder().unwrap(), &[1.0, 0.5], None).unwrap()), (0, before));
 }
 
 #[test]
@@ -85,14 +86,14 @@ fn a_pca_checkpoint_round_trips_and_is_refused_as_a_vae() {
     let bytes = pca.checkpoint(Precision::F32).unwrap();
     let mut vae = Trainer::new(Config { model: ModelKind::Vae, latent: 2, hidden: 8, ..Config::default() }, d.clone(), d.clone()).unwrap();
     vae.train_steps(2).unwrap();
-    let before = vae.decode(&[0.3, 0.3], None).unwrap();
+    let before = codes::decode(vae.model().autoencoder().unwrap(), &[0.3, 0.3], None).unwrap();
     // The same tensors described as a VAE lack the VAE's layers.
     let text = String::from_utf8_lossy(&bytes).replacen("\\\"model\\\":\\\"pca\\\"", "\\\"model\\\":\\\"vae\\\"", 1);
     assert_ne!(text.as_bytes(), &bytes[..], "the kind is in the header");
     let err = vae.load_checkpoint(text.as_bytes()).err().unwrap().to_string();
     assert!(err.starts_with("checkpoint"), "{err}");
-    assert_eq!((vae.decode(&[0.3, 0.3], None).unwrap(), vae.step()), (before, 2));
+    assert_eq!((codes::decode(vae.model().autoencoder().unwrap(), &[0.3, 0.3], None).unwrap(), vae.step()), (before, 2));
     vae.load_checkpoint(&bytes).unwrap();
     assert_eq!(vae.config().model, ModelKind::Pca);
-    assert_eq!(vae.decode(&[0.3, 0.3], None).unwrap(), pca.decode(&[0.3, 0.3], None).unwrap());
+    assert_eq!(codes::decode(vae.model().autoencoder().unwrap(), &[0.3, 0.3], None).unwrap(), codes::decode(pca.model().autoencoder().unwrap(), &[0.3, 0.3], None).unwrap());
 }

@@ -7,6 +7,9 @@ use candle_core::{Device, Tensor};
 use vae_lab::data::Dataset;
 use vae_lab::rng::Rng;
 use vae_lab::{Config, ModelKind, Trainer};
+use vae_lab::evaluation::codes;
+use vae_lab::evaluation::walkthrough;
+use vae_lab::models::model::flat_class_means;
 
 fn bars(n: usize) -> Dataset {
     let (rows, cols) = (6, 6);
@@ -26,13 +29,13 @@ fn every_stage_is_the_models_own_number() {
             t.train_steps(30).unwrap();
         }
         let x = d.batch_pixels(&[4]);
-        let w = t.walk(&x, 1, 77).unwrap();
+        let w = walkthrough::walk(t.model().autoencoder().unwrap(), &x, 1, 77, t.config().beta_at(t.step())).unwrap();
         // The training objective for this image and this ε.
         let eps = Rng::new(77).normals(3);
         let xt = Tensor::from_vec(x.clone(), (1, 36), &Device::Cpu).unwrap();
         let yt = Tensor::from_vec(vec![1u32], 1, &Device::Cpu).unwrap();
         let et = Tensor::from_vec(eps.clone(), (1, 3), &Device::Cpu).unwrap();
-        let objective = t.model().loss_terms(&xt, &yt, &et).unwrap().objective(2.5).unwrap().to_scalar::<f32>().unwrap() as f64;
+        let objective = t.model().autoencoder().unwrap().loss_terms(&xt, &yt, &et).unwrap().objective(2.5).unwrap().to_scalar::<f32>().unwrap() as f64;
         assert!((w.total - objective).abs() <= 1e-4 * objective.abs().max(1.0), "{kind:?}: total {} vs objective {objective}", w.total);
         assert!((w.total - (w.recon + w.beta * w.kl)).abs() < 1e-9, "{kind:?}");
         assert_eq!(w.beta, 2.5);
@@ -46,7 +49,7 @@ fn every_stage_is_the_models_own_number() {
                 assert!((kl - w.kl_per_dim[i]).abs() < 1e-5, "{kind:?}: KL of z{i}");
             }
             if kind == ModelKind::Cvae {
-                let means = t.class_means().unwrap();
+                let means = flat_class_means(t.model().autoencoder().unwrap()).unwrap();
                 assert_eq!(w.prior_mean, means[3..6].to_vec(), "the prior is μ^1");
             } else {
                 assert!(w.prior_mean.iter().all(|&m| m == 0.0));
@@ -55,7 +58,7 @@ fn every_stage_is_the_models_own_number() {
             assert!(w.eps.is_empty() && w.sigma.is_empty() && w.kl_per_dim.is_empty() && w.kl == 0.0);
             assert_eq!(w.z, w.mu, "{kind:?}: z = μ");
         }
-        assert_eq!(w.x_hat, t.decode(&w.z, Some(1)).unwrap());
+        assert_eq!(w.x_hat, codes::decode(t.model().autoencoder().unwrap(), &w.z, Some(1)).unwrap());
     }
 }
 
@@ -66,12 +69,12 @@ fn the_step_on_one_image_is_a_real_step_that_lowers_its_objective() {
         let mut t = Trainer::new(Config { model: kind, latent: 3, hidden: 16, batch: 16, learning_rate: 1e-3, seed: 5, ..Config::default() }, d.clone(), d.clone()).unwrap();
         t.train_steps(10).unwrap();
         let x = d.batch_pixels(&[7]);
-        let walked = t.walk(&x, 1, 9).unwrap();
+        let walked = walkthrough::walk(t.model().autoencoder().unwrap(), &x, 1, 9, t.config().beta_at(t.step())).unwrap();
         let s = t.step_on(&x, 1, 9).unwrap();
         assert!((s.before - walked.total).abs() < 1e-4 * walked.total, "{kind:?}: before {} vs walk {}", s.before, walked.total);
         assert!(s.after < s.before, "{kind:?}: {} → {}", s.before, s.after);
         assert_eq!((s.step, t.step()), (11, 11));
-        let again = t.walk(&x, 1, 9).unwrap();
+        let again = walkthrough::walk(t.model().autoencoder().unwrap(), &x, 1, 9, t.config().beta_at(t.step())).unwrap();
         assert!((again.total - s.after).abs() < 1e-4 * s.after, "{kind:?}: the walk after the step shows its result");
     }
 }
@@ -81,12 +84,12 @@ fn pca_has_no_step_and_bad_input_changes_nothing() {
     let d = bars(60);
     let mut pca = Trainer::new(Config { model: ModelKind::Pca, latent: 2, ..Config::default() }, d.clone(), d.clone()).unwrap();
     let x = d.batch_pixels(&[0]);
-    let before = pca.decode(&[0.5, 0.5], None).unwrap();
+    let before = codes::decode(pca.model().autoencoder().unwrap(), &[0.5, 0.5], None).unwrap();
     assert!(pca.step_on(&x, 0, 1).unwrap_err().to_string().contains("no optimiser step"));
-    assert_eq!(pca.decode(&[0.5, 0.5], None).unwrap(), before);
+    assert_eq!(codes::decode(pca.model().autoencoder().unwrap(), &[0.5, 0.5], None).unwrap(), before);
     let mut vae = Trainer::new(Config { model: ModelKind::Vae, latent: 2, hidden: 8, batch: 16, ..Config::default() }, d.clone(), d.clone()).unwrap();
-    let before = vae.decode(&[0.5, 0.5], None).unwrap();
-    assert!(vae.walk(&x[..10], 0, 1).unwrap_err().to_string().contains("10 pixels"));
+    let before = codes::decode(vae.model().autoencoder().unwrap(), &[0.5, 0.5], None).unwrap();
+    assert!(walkthrough::walk(vae.model().autoencoder().unwrap(), &x[..10], 0, 1, vae.config().beta_at(vae.step())).unwrap_err().to_string().contains("10 pixels"));
     assert!(vae.step_on(&x, 7, 1).unwrap_err().to_string().contains("class 7"));
-    assert_eq!((vae.decode(&[0.5, 0.5], None).unwrap(), vae.step()), (before, 0));
+    assert_eq!((codes::decode(vae.model().autoencoder().unwrap(), &[0.5, 0.5], None).unwrap(), vae.step()), (before, 0));
 }

@@ -183,7 +183,7 @@ fn tensor_bytes_are_read_exactly_in_wasm_too() {
     // The simd128 loops against Candle's conversion: every f16 pattern (subnormals must survive
     // the scaling) and f32, with tails past the last full vector.
     use candle_core::{DType, Device, Tensor};
-    use vae_lab::tensor_bytes;
+    use vae_lab::files::tensor_bytes;
     let patterns: Vec<u16> = (0..=u16::MAX).chain([0x3c00, 0x8001, 0x7bff]).collect();
     let bytes: Vec<u8> = patterns.iter().flat_map(|b| b.to_le_bytes()).collect();
     let reference = Tensor::from_raw_buffer(&bytes, DType::F16, &[patterns.len()], &Device::Cpu).unwrap().to_dtype(DType::F32).unwrap().to_vec1::<f32>().unwrap();

@@ -4,10 +4,10 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(ckpt) = vae_lab::checkpoint::decode(data) {
+    if let Ok(ckpt) = vae_lab::files::checkpoint::decode(data) {
         let latent = ckpt.meta.config.latent;
         if let Ok(model) = ckpt.into_model() {
-            let _ = vae_lab::train::decode_with(&model, &vec![0.0; latent]);
+            let _ = vae_lab::evaluation::codes::decode(model.as_ref(), &vec![0.0; latent], None);
         }
     }
 });

@@ -14,12 +14,13 @@ use candle_core::safetensors::Load;
 use candle_core::{DType, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::adam_kernel;
+use crate::optim::kernel;
 use crate::config::Config;
 use crate::error::{invalid, Result};
-use crate::model::{parameter_shapes, Vae};
+use crate::models::model::Model;
+use crate::models::parameter_shapes;
 use crate::rng::Rng;
-use crate::tensor_bytes;
+use crate::files::tensor_bytes;
 
 pub const FORMAT: &str = "vae-lab/1";
 /// Larger than any model the settings allow; a longer file is refused before parsing.
@@ -37,6 +38,16 @@ pub struct Meta {
     pub dataset: String,
     /// Optimiser steps the weights had when saved.
     pub step: u64,
+}
+
+/// What loading a checkpoint did: its description, and whether training resumes exactly
+/// (optimiser moments, random stream and epoch position restored) or with a fresh optimiser.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Loaded {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub resumed: bool,
 }
 
 /// Stored precision: f32 (exact) or f16 (half the size, for shipped models).
@@ -85,7 +96,7 @@ fn moment_name(which: &str, param: &str) -> String {
 }
 
 /// Serialises the model's weights and `meta` (and `training`, if given) to safetensors bytes.
-pub fn encode(model: &Vae, meta: &Meta, precision: Precision, training: Option<&TrainingState>) -> Result<Vec<u8>> {
+pub fn encode(model: &dyn Model, meta: &Meta, precision: Precision, training: Option<&TrainingState>) -> Result<Vec<u8>> {
     let dtype = match precision {
         Precision::F32 => DType::F32,
         Precision::F16 => DType::F16,
@@ -128,9 +139,10 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
-    pub fn into_model(self) -> Result<Vae> {
+    /// The model alone, for decoding.
+    pub fn into_model(self) -> Result<Box<dyn Model>> {
         let m = &self.meta;
-        Ok(Vae::from_tensors(&m.config, m.rows * m.cols, m.classes, self.tensors)?)
+        crate::models::model(&m.config, m.rows * m.cols, m.classes, self.tensors)
     }
 }
 
@@ -204,7 +216,7 @@ fn load_f32(st: &safetensors::SafeTensors, name: &str, shape: &[usize]) -> Resul
         other => invalid!("checkpoint: tensor '{name}' is {other:?}; only F32 and F16 are read"),
     };
     // Σ v² in f64 is finite exactly when every value is (and it is Adam's vectorised loop).
-    if !adam_kernel::sum_of_squares(&values).is_finite() {
+    if !kernel::sum_of_squares(&values).is_finite() {
         invalid!("checkpoint: tensor '{name}' holds NaN or infinite values");
     }
     Ok(Tensor::from_vec(values, shape, &Device::Cpu)?)

@@ -11,14 +11,15 @@ use candle_core::{Device, Tensor};
 use faer::{Mat, Side};
 use serde::Serialize;
 
-use crate::classifier::Classifier;
-use crate::config::ModelKind;
 use crate::data::Dataset;
 use crate::error::{invalid, Result};
-use crate::model::Vae;
+use crate::evaluation::classifier::Classifier;
+use crate::data::batch::MAX_SAMPLES_PER_CALL;
+use crate::evaluation::codes::encode_rows;
+use crate::kinds::ModelKind;
+use crate::models::model::Model;
+use crate::models::network::Vae;
 use crate::rng::Rng;
-use crate::train::Trainer;
-use crate::views::{encode_rows, MAX_SAMPLES_PER_CALL};
 
 /// Each class's Gaussian is fitted to at most this many of its training images (the first, in
 /// training-set order): enough for a covariance in up to 32 dimensions, and a refit while
@@ -61,14 +62,15 @@ impl Sampling {
         Ok(Self { sampler, tau })
     }
 
-    /// The distribution the codes come from, in words and symbols, for captions.
+    /// The distribution the codes come from, in words and inline TeX (between `$…$`), for
+    /// captions.
     pub fn describe(&self, kind: ModelKind, class: Option<usize>) -> String {
         if !kind.is_conditional() {
             return self.describe_unconditional(kind);
         }
         match class {
             Some(c) => self.describe_class(kind, &c.to_string()),
-            None => format!("y ~ the training set's class frequencies, then {}", self.describe_class(kind, "y")),
+            None => format!("$y$ drawn from the training set's class frequencies, then {}", self.describe_class(kind, "y")),
         }
     }
 
@@ -81,29 +83,31 @@ impl Sampling {
         }
     }
 
-    /// "τ²·" where τ < 1, for the covariance's scale.
+    /// "τ^2 " where τ < 1, for the covariance's scale (TeX).
     fn scale(&self) -> String {
-        if self.tau == 1.0 { String::new() } else { format!("{}²·", self.tau) }
+        if self.tau == 1.0 { String::new() } else { format!(r"{}^2\,", self.tau) }
     }
 
     /// A conditional kind's distribution for class `c` (a number or a letter).
     fn describe_class(&self, kind: ModelKind, c: &str) -> String {
         let scale = self.scale();
-        match (kind, self.sampler) {
-            (ModelKind::Cvae, Sampler::Prior) => format!("z ~ N(μ^{c}, {scale}I), the prior of class {c}"),
-            (_, Sampler::Prior) => format!("z ~ N(0, {scale}I), decoded with y = {c}"),
-            (_, Sampler::Fitted) => format!("z ~ N(m_{c}, {scale}Σ_{c}), fitted to class {c}'s encoder means"),
+        let class = if c == "y" { "$y$".to_string() } else { c.to_string() };
+        match (kind.has_class_means(), self.sampler) {
+            (true, Sampler::Prior) => format!(r"$z \sim \mathcal N(\mu^{{{c}}}, {scale}I)$, the prior of class {class}"),
+            (false, Sampler::Prior) => format!(r"$z \sim \mathcal N(0, {scale}I)$, decoded with $y = {c}$"),
+            (_, Sampler::Fitted) => format!(r"$z \sim \mathcal N(m_{{{c}}}, {scale}\Sigma_{{{c}}})$, fitted to the encoder means of class {class}"),
         }
     }
 
     /// A kind without classes: its prior, or the Gaussian fitted to all training codes.
     fn describe_unconditional(&self, kind: ModelKind) -> String {
         let scale = self.scale();
-        match (kind, self.sampler) {
-            (ModelKind::Vae, Sampler::Prior) => format!("z ~ N(0, {scale}I), the prior"),
-            (ModelKind::Pca, Sampler::Prior) => format!("z ~ N(0, {scale}I), a VAE's prior; PCA's codes spread as wide as their directions' variances, not 1"),
-            (_, Sampler::Prior) => format!("z ~ N(0, {scale}I), a VAE's prior, which the autoencoder's codes were never made to fill"),
-            (_, Sampler::Fitted) => format!("z ~ N(m, {scale}Σ), fitted to the encoder's means of all training images"),
+        let prior = format!(r"$z \sim \mathcal N(0, {scale}I)$");
+        match (kind.is_variational(), kind.is_solved(), self.sampler) {
+            (true, _, Sampler::Prior) => format!("{prior}, the prior"),
+            (false, true, Sampler::Prior) => format!("{prior}, a VAE's prior; PCA's codes spread as wide as their directions' variances, not 1"),
+            (false, false, Sampler::Prior) => format!("{prior}, a VAE's prior, which the autoencoder's codes were never made to fill"),
+            (_, _, Sampler::Fitted) => format!(r"$z \sim \mathcal N(m, {scale}\Sigma)$, fitted to the encoder means of all training images"),
         }
     }
 }
@@ -125,13 +129,16 @@ pub struct Gaussian {
 #[serde(rename_all = "camelCase")]
 pub struct Fitted {
     pub step: u64,
+    /// The model version (`Trainer::version`) they were fitted to.
+    #[serde(skip)]
+    pub version: (u64, u64),
     pub per_class: Vec<Option<Gaussian>>,
     pub all: Gaussian,
 }
 
 /// Fits the Gaussians to the encoder's means μ(x) (with x's label for the standard CVAE) of up to
 /// [`FIT_PER_CLASS`] training images per class.
-pub fn fit(model: &Vae, data: &Dataset, step: u64) -> Result<Fitted> {
+pub fn fit(model: &Vae, data: &Dataset, version: (u64, u64)) -> Result<Fitted> {
     let latent = model.latent;
     let mut per_class = Vec::with_capacity(model.classes);
     let mut every = Vec::new();
@@ -148,7 +155,7 @@ pub fn fit(model: &Vae, data: &Dataset, step: u64) -> Result<Fitted> {
     if every.len() < 2 * latent.max(1) {
         invalid!("too few training images to fit a Gaussian to their codes (need at least 2 in one class)");
     }
-    Ok(Fitted { step, per_class, all: gaussian(&every, latent)? })
+    Ok(Fitted { step: version.1, version, per_class, all: gaussian(&every, latent)? })
 }
 
 /// The sample mean and covariance of `codes` (rows × latent, at least two rows) and the
@@ -196,25 +203,25 @@ pub struct Drawn {
 /// Draws `n` codes. `class` picks the class (the conditional kinds); without one, a conditional
 /// kind draws each row's class from `class_counts` (the training set's). `fitted` is needed for
 /// [`Sampler::Fitted`].
-pub fn draw(model: &Vae, fitted: Option<&Fitted>, class_counts: &[usize], class: Option<usize>, n: usize, sampling: Sampling, rng: &mut Rng) -> Result<Drawn> {
+pub fn draw(model: &dyn Model, fitted: Option<&Fitted>, class_counts: &[usize], class: Option<usize>, n: usize, sampling: Sampling, rng: &mut Rng) -> Result<Drawn> {
     if n == 0 || n > MAX_SAMPLES_PER_CALL {
         invalid!("sample count {n} is out of range: it must be from 1 to {MAX_SAMPLES_PER_CALL}");
     }
-    let latent = model.latent;
-    let conditional = model.kind.is_conditional();
+    let latent = model.latent();
+    let conditional = model.kind().is_conditional();
     if let Some(c) = class {
         if !conditional {
-            invalid!("the plain VAE has no classes; sample without a class, or train a conditional model");
+            invalid!("the {} has no classes; sample without a class, or train a conditional model", model.kind().facts().name);
         }
-        if c >= model.classes {
-            invalid!("class {c} does not exist: this model knows classes 0 to {}", model.classes - 1);
+        if c >= model.classes() {
+            invalid!("class {c} does not exist: this model knows classes 0 to {}", model.classes() - 1);
         }
     }
     let means = match model.class_means() {
         Some(m) => m.as_tensor().flatten_all()?.to_vec1::<f32>()?,
         None => Vec::new(),
     };
-    let total: usize = class_counts.iter().take(model.classes).sum();
+    let total: usize = class_counts.iter().take(model.classes()).sum();
     if conditional && class.is_none() && total == 0 {
         invalid!("no training labels to draw classes from");
     }
@@ -227,8 +234,8 @@ pub fn draw(model: &Vae, fitted: Option<&Fitted>, class_counts: &[usize], class:
         };
         // The centre and the factor (None: the identity) of this row's distribution.
         let (centre, factor): (&[f32], Option<&[f32]>) = match sampling.sampler {
-            Sampler::Prior => match (y, model.kind) {
-                (Some(y), ModelKind::Cvae) => (&means[y * latent..(y + 1) * latent], None),
+            Sampler::Prior => match y {
+                Some(y) if !means.is_empty() => (&means[y * latent..(y + 1) * latent], None),
                 _ => (&[], None),
             },
             Sampler::Fitted => {
@@ -268,10 +275,10 @@ fn pick_class(counts: &[usize], total: usize, rng: &mut Rng) -> usize {
 }
 
 /// Decodes drawn codes, each with its class for the standard CVAE.
-pub fn decode_drawn(model: &Vae, drawn: &Drawn) -> Result<Tensor> {
-    let z = Tensor::from_slice(&drawn.z, (drawn.z.len() / model.latent, model.latent), &Device::Cpu)?;
+pub fn decode_drawn(model: &dyn Model, drawn: &Drawn) -> Result<Tensor> {
+    let z = Tensor::from_slice(&drawn.z, (drawn.z.len() / model.latent(), model.latent()), &Device::Cpu)?;
     let condition = model.condition(&drawn.labels)?;
-    Ok(model.decode(&z, condition.as_ref())?)
+    model.decode(&z, condition.as_ref())
 }
 
 /// Samples for the page or the CLI: codes (n × latent), images (n × pixels) and the class each
@@ -285,19 +292,19 @@ pub struct Sample {
 
 /// Conditional accuracy: per class y, the share of `per_class` images generated for y by
 /// `sampling` that `classifier` labels y. Returns (the mean over classes, per class).
-pub fn conditional_accuracy(model: &Vae, fitted: Option<&Fitted>, classifier: &Classifier, sampling: Sampling, per_class: usize, seed: u64) -> Result<(f64, Vec<f64>)> {
-    if !model.kind.is_conditional() {
-        invalid!("conditional accuracy needs a conditional model: the plain VAE has no classes");
+pub fn conditional_accuracy(model: &dyn Model, fitted: Option<&Fitted>, classifier: &Classifier, sampling: Sampling, per_class: usize, seed: u64) -> Result<(f64, Vec<f64>)> {
+    if !model.kind().is_conditional() {
+        invalid!("conditional accuracy needs a conditional model: the {} has no classes", model.kind().facts().name);
     }
-    if classifier.classes() < model.classes {
-        invalid!("the classifier knows {} classes, the model {}", classifier.classes(), model.classes);
+    if classifier.classes() < model.classes() {
+        invalid!("the classifier knows {} classes, the model {}", classifier.classes(), model.classes());
     }
     if !(1..=10_000).contains(&per_class) {
         invalid!("conditional accuracy: draws per class must be from 1 to 10000, got {per_class}");
     }
     let mut rng = Rng::new(seed);
-    let mut per = Vec::with_capacity(model.classes);
-    for y in 0..model.classes {
+    let mut per = Vec::with_capacity(model.classes());
+    for y in 0..model.classes() {
         let mut right = 0;
         for start in (0..per_class).step_by(MAX_SAMPLES_PER_CALL) {
             let n = (per_class - start).min(MAX_SAMPLES_PER_CALL);
@@ -307,46 +314,4 @@ pub fn conditional_accuracy(model: &Vae, fitted: Option<&Fitted>, classifier: &C
         per.push(right as f64 / per_class as f64);
     }
     Ok((per.iter().sum::<f64>() / per.len() as f64, per))
-}
-
-impl Trainer {
-    /// Training images per class.
-    pub fn class_counts(&self) -> Vec<usize> {
-        let mut counts = vec![0; self.model.classes];
-        for &y in &self.train.labels {
-            if let Some(c) = counts.get_mut(y as usize) {
-                *c += 1;
-            }
-        }
-        counts
-    }
-
-    /// The fitted sampler's Gaussians: fitted now if there are none, or if they are from an
-    /// earlier step and `refit` (the page refits at most every few seconds while training).
-    pub fn fitted(&mut self, refit: bool) -> Result<&Fitted> {
-        let stale = self.fitted.as_ref().is_none_or(|f| refit && f.step != self.step());
-        if stale {
-            self.fitted = Some(fit(&self.model, &self.train, self.step())?);
-        }
-        Ok(self.fitted.as_ref().expect("fitted just now"))
-    }
-
-    /// Draws `n` samples (see [`draw`]) from the stream kept for what the user asks to see.
-    pub fn sample(&mut self, class: Option<usize>, n: usize, sampling: Sampling, refit: bool) -> Result<Sample> {
-        if sampling.sampler == Sampler::Fitted {
-            self.fitted(refit)?;
-        }
-        let counts = self.class_counts();
-        let drawn = draw(&self.model, self.fitted.as_ref(), &counts, class, n, sampling, &mut self.sample_rng)?;
-        let images = decode_drawn(&self.model, &drawn)?.flatten_all()?.to_vec1()?;
-        Ok(Sample { z: drawn.z, images, labels: drawn.labels })
-    }
-
-    /// [`conditional_accuracy`] of the model as it stands, with a fixed seed.
-    pub fn conditional_accuracy(&mut self, classifier: &Classifier, sampling: Sampling, per_class: usize, refit: bool) -> Result<(f64, Vec<f64>)> {
-        if sampling.sampler == Sampler::Fitted {
-            self.fitted(refit)?;
-        }
-        conditional_accuracy(&self.model, self.fitted.as_ref(), classifier, sampling, per_class, 1)
-    }
 }

@@ -12,7 +12,7 @@ use candle_core::backprop::GradStore;
 use candle_core::{InplaceOp1, Layout};
 use candle_core::{CpuStorage, Result, Tensor, Var};
 
-use crate::adam_kernel::{self, AdamStep};
+use crate::optim::kernel::{self, AdamStep};
 use crate::parallel;
 use crate::tensor_values::values;
 
@@ -82,7 +82,7 @@ impl Adam {
         let gather = |var: &Var| -> Result<(Gathered, f64)> {
             if single {
                 return Ok(match parts[0].0.get(var.as_tensor()) {
-                    Some(g) => (Gathered::Single, with_values(g, adam_kernel::sum_of_squares)?),
+                    Some(g) => (Gathered::Single, with_values(g, kernel::sum_of_squares)?),
                     None => (Gathered::Missing, 0.0),
                 });
             }
@@ -96,7 +96,7 @@ impl Adam {
             }
             Ok(match sum {
                 Some(s) => {
-                    let squares = adam_kernel::sum_of_squares(&s);
+                    let squares = kernel::sum_of_squares(&s);
                     (Gathered::Sum(s), squares)
                 }
                 None => (Gathered::Missing, 0.0),
@@ -233,7 +233,7 @@ impl InplaceOp1 for InPlaceUpdate<'_> {
         let (CpuStorage::F32(w), Some((start, end))) = (storage, layout.contiguous_offsets()) else {
             candle_core::bail!("Adam: a parameter is not a contiguous f32 tensor");
         };
-        adam_kernel::update(&mut w[start..end], &mut self.m.borrow_mut(), &mut self.v.borrow_mut(), self.g, self.k);
+        kernel::update(&mut w[start..end], &mut self.m.borrow_mut(), &mut self.v.borrow_mut(), self.g, self.k);
         Ok(())
     }
 }

@@ -1,8 +1,23 @@
-//! Labelled image sets in memory: built from an images/labels IDX pair, split, and batched.
+//! Data: labelled image sets in memory, read from IDX files, split into training and test
+//! images, and walked in minibatches.
+//!
+//! - `idx`: the IDX file format (raw or gzip), checked before anything is allocated;
+//! - `catalog`: the named data sets (MNIST, Fashion-MNIST): their files, splits and class names;
+//! - `datasets`: reading them from disk (native only; the page fetches the same files);
+//! - `batcher`: the shuffled order of an epoch; `batch`: a minibatch as tensors;
+//! - `augment`: shifted and mirrored training images (for the classifier).
+
+pub mod augment;
+pub mod batch;
+pub mod batcher;
+pub mod catalog;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod datasets;
+pub mod idx;
+
+pub use batcher::Batcher;
 
 use crate::error::{invalid, Result};
-use crate::idx;
-use crate::rng::Rng;
 
 /// Labels are single bytes; a data set may use up to this many classes.
 pub const MAX_CLASSES: usize = 256;
@@ -96,54 +111,33 @@ impl Dataset {
         out
     }
 
+    /// Images per class, for the first `classes` labels.
+    pub fn class_counts(&self, classes: usize) -> Vec<usize> {
+        let mut counts = vec![0; classes];
+        for &y in &self.labels {
+            if let Some(c) = counts.get_mut(y as usize) {
+                *c += 1;
+            }
+        }
+        counts
+    }
+
     pub fn batch_labels(&self, indices: &[usize]) -> Vec<u32> {
         indices.iter().map(|&i| self.labels[i] as u32).collect()
     }
 }
 
-/// Walks a data set in minibatches, reshuffling at the start of every epoch.
-/// A last partial batch is dropped so every step sees exactly `batch` samples.
-#[derive(Clone, Debug)]
-pub struct Batcher {
-    order: Vec<usize>,
-    cursor: usize,
-    pub epoch: usize,
-}
-
-impl Batcher {
-    pub fn new(len: usize, rng: &mut Rng) -> Self {
-        let mut order: Vec<usize> = (0..len).collect();
-        rng.shuffle(&mut order);
-        Self { order, cursor: 0, epoch: 0 }
-    }
-
-    /// The order, position and epoch, to be saved with a training checkpoint.
-    pub fn parts(&self) -> (&[usize], usize, usize) {
-        (&self.order, self.cursor, self.epoch)
-    }
-
-    /// A batcher that goes on where the one that gave `parts` stood (callers check the order).
-    pub fn from_parts(order: Vec<usize>, cursor: usize, epoch: usize) -> Self {
-        Self { cursor: cursor.min(order.len()), order, epoch }
-    }
-
-    /// The next `batch` indices; starts a new, reshuffled epoch when too few remain.
-    pub fn next(&mut self, batch: usize, rng: &mut Rng) -> &[usize] {
-        let batch = batch.min(self.order.len());
-        if self.cursor + batch > self.order.len() {
-            rng.shuffle(&mut self.order);
-            self.cursor = 0;
-            self.epoch += 1;
-        }
-        let start = self.cursor;
-        self.cursor += batch;
-        &self.order[start..self.cursor]
-    }
-
-    /// Share of the current epoch already seen, in [0, 1].
-    pub fn progress(&self) -> f64 {
-        self.cursor as f64 / self.order.len().max(1) as f64
-    }
+/// A training and a test set from IDX files (raw or gzip): with a test pair given, that is the
+/// test set; without, every [`catalog::TEST_EVERY`]-th image of each class is held out. Both are
+/// checked ([`check_split`]) for training at `batch`.
+pub fn from_files(images: &[u8], labels: &[u8], test: Option<(&[u8], &[u8])>, batch: usize) -> Result<(Dataset, Dataset)> {
+    let data = Dataset::from_idx(images, labels)?;
+    let (train, test) = match test {
+        Some((ti, tl)) => (data, Dataset::from_idx(ti, tl).map_err(|e| format!("test set: {e}"))?),
+        None => data.split_stratified(catalog::TEST_EVERY),
+    };
+    check_split(&train, &test, batch)?;
+    Ok((train, test))
 }
 
 /// Whether a training and a test set can be trained and judged on at this batch size: at least
@@ -167,6 +161,7 @@ pub fn check_split(train: &Dataset, test: &Dataset, batch: usize) -> Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::idx;
 
     fn toy(labels: Vec<u8>) -> Dataset {
         let n = labels.len();
@@ -206,17 +201,5 @@ mod tests {
         let labels = idx::encode(&[2], &[0, 1]);
         let err = Dataset::from_idx(&images, &labels).unwrap_err().to_string();
         assert!(err.contains("3 images but 2 labels"), "{err}");
-    }
-
-    #[test]
-    fn batcher_covers_every_sample_once_per_epoch() {
-        let mut rng = Rng::new(5);
-        let mut b = Batcher::new(10, &mut rng);
-        let mut seen: Vec<usize> = (0..5).flat_map(|_| b.next(2, &mut rng).to_vec()).collect();
-        assert_eq!(b.epoch, 0);
-        seen.sort();
-        assert_eq!(seen, (0..10).collect::<Vec<_>>());
-        b.next(2, &mut rng);
-        assert_eq!(b.epoch, 1);
     }
 }

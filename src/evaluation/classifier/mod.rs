@@ -2,14 +2,17 @@
 //! split, used only to measure conditional accuracy: the share of images generated for class y
 //! that it labels y (`sampler::conditional_accuracy`).
 //!
-//! It shares nothing with the VAE but the data and the optimiser; its checkpoint is safetensors
-//! with its own format tag.
+//! It shares nothing with the VAE but the data: it trains with candle-nn's AdamW, and its
+//! checkpoint is safetensors with its own format tag. Its layers are in `layers`, the
+//! augmentation its training may use in `data::augment`.
 //!
 //! The convolutions are im2col by hand: an `index_select` of each output position's 5×5 patch
 //! out of the channels-last activations, then one matrix product. Candle's own CPU conv2d
 //! back-propagates to its input through a direct conv_transpose2d, which made an epoch of
 //! Fashion-MNIST take minutes; an index_select's backward is a cheap index_add, and the first
 //! layer's (the data's) is skipped altogether.
+
+pub mod layers;
 
 use std::collections::HashMap;
 
@@ -21,7 +24,10 @@ use serde::{Deserialize, Serialize};
 use crate::data::{Batcher, Dataset};
 use crate::error::{invalid, Result};
 use crate::rng::Rng;
-use crate::train::batch_tensors;
+use crate::evaluation::classifier::layers::{dropout, max_pool2, Conv};
+
+pub use crate::data::augment::Augment;
+use crate::data::batch::batch_tensors;
 
 /// Version 2: the dense layer reads the pooled features channels-last (row, column, channel);
 /// version 1 read them channels-first, so its files, though of the same shapes, would load into
@@ -59,132 +65,6 @@ fn shapes(classes: usize) -> Vec<(String, Vec<usize>)> {
         .into_iter()
         .flat_map(|(name, w)| [(format!("{name}.bias"), vec![w[0]]), (format!("{name}.weight"), w)])
         .collect()
-}
-
-/// Data augmentation for training: each image shifted by a random whole number of pixels in
-/// [−shift, shift] along each axis (zeros move in), and with `flip` mirrored left–right half of
-/// the time (for garments, not digits).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Augment {
-    pub shift: usize,
-    pub flip: bool,
-}
-
-impl Augment {
-    /// Pixels of the samples at `indices` as f32 in [0, 1], each moved as drawn from `rng`.
-    pub fn batch_pixels(&self, data: &Dataset, indices: &[usize], rng: &mut Rng) -> Vec<f32> {
-        if *self == Augment::default() {
-            return data.batch_pixels(indices);
-        }
-        let (rows, cols) = (data.rows as isize, data.cols as isize);
-        let span = 2 * self.shift + 1;
-        let mut out = vec![0.0f32; indices.len() * data.pixels()];
-        for (k, &i) in indices.iter().enumerate() {
-            let dy = rng.below(span) as isize - self.shift as isize;
-            let dx = rng.below(span) as isize - self.shift as isize;
-            let flip = self.flip && rng.below(2) == 1;
-            let (src, dst) = (data.image(i), &mut out[k * data.pixels()..(k + 1) * data.pixels()]);
-            for r in 0..rows {
-                let sr = r - dy;
-                if !(0..rows).contains(&sr) {
-                    continue;
-                }
-                for c in 0..cols {
-                    let sc = if flip { cols - 1 - (c - dx) } else { c - dx };
-                    if (0..cols).contains(&sc) {
-                        dst[(r * cols + c) as usize] = src[(sr * cols + sc) as usize] as f32 * (1.0 / 255.0);
-                    }
-                }
-            }
-        }
-        out
-    }
-}
-
-/// For a `side`×`side` channels-last input flattened to (side², channels): the input position of
-/// each (output row, output column, kernel row, kernel column) of a valid `k`×`k` convolution.
-fn patch_index(side: usize, k: usize) -> Result<Tensor> {
-    let out = side - k + 1;
-    let mut idx = Vec::with_capacity(out * out * k * k);
-    for r in 0..out {
-        for c in 0..out {
-            for i in 0..k {
-                for j in 0..k {
-                    idx.push(((r + i) * side + c + j) as u32);
-                }
-            }
-        }
-    }
-    Ok(Tensor::from_vec(idx, out * out * k * k, &Device::Cpu)?)
-}
-
-/// A valid, stride-1 convolution of channels-last x (batch, side², in) → (batch, out_side², out).
-struct Conv {
-    weight: Tensor,
-    bias: Tensor,
-    side: usize,
-    index: Tensor,
-}
-
-impl Conv {
-    fn new(weight: Tensor, bias: Tensor, side: usize) -> Result<Self> {
-        let k = weight.dim(2)?;
-        Ok(Self { index: patch_index(side, k)?, weight, bias, side })
-    }
-
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let (b, _, cin) = x.dims3()?;
-        let (_, _, k, _) = self.weight.dims4()?;
-        let out = (self.side - k + 1).pow(2);
-        self.apply(&x.index_select(&self.index, 1)?.reshape((b * out, k * k * cin))?, b)
-    }
-
-    /// The same for one input channel that needs no gradient (the images): the patches gathered
-    /// in plain loops, several times faster than index_select's element-by-element copy.
-    fn forward_input(&self, x: &Tensor) -> Result<Tensor> {
-        let (b, _, cin) = x.dims3()?;
-        let (_, _, k, _) = self.weight.dims4()?;
-        if cin != 1 {
-            return self.forward(x);
-        }
-        let (side, out_side) = (self.side, self.side - k + 1);
-        let pixels = x.flatten_all()?.to_vec1::<f32>()?;
-        let mut patches = Vec::with_capacity(b * out_side * out_side * k * k);
-        for image in pixels.chunks_exact(side * side) {
-            for r in 0..out_side {
-                for c in 0..out_side {
-                    for i in 0..k {
-                        patches.extend_from_slice(&image[(r + i) * side + c..(r + i) * side + c + k]);
-                    }
-                }
-            }
-        }
-        self.apply(&Tensor::from_vec(patches, (b * out_side * out_side, k * k), x.device())?, b)
-    }
-
-    /// patches (batch · out positions, k·k·in) → (batch, out positions, out channels).
-    fn apply(&self, patches: &Tensor, b: usize) -> Result<Tensor> {
-        let (cout, cin, k, _) = self.weight.dims4()?;
-        let out = patches.dim(0)? / b;
-        // (out, in, kh, kw) → (out, kh·kw·in), the patches' order.
-        let w = self.weight.permute((0, 2, 3, 1))?.reshape((cout, k * k * cin))?;
-        Ok(patches.matmul(&w.t()?)?.broadcast_add(&self.bias)?.reshape((b, out, cout))?)
-    }
-}
-
-/// 2×2 max pooling of channels-last x (batch, side², channels) → (batch, (side/2)², channels).
-fn max_pool2(x: &Tensor, side: usize) -> Result<Tensor> {
-    let (b, _, c) = x.dims3()?;
-    let half = side / 2;
-    Ok(x.reshape((b, half, 2, half, 2 * c))?.max(2)?.reshape((b, half * half, 2, c))?.max(2)?)
-}
-
-/// Inverted dropout with the project's seeded generator: zeroes each element with probability p
-/// and scales the rest by 1/(1 − p).
-fn dropout(x: &Tensor, p: f64, rng: &mut Rng) -> Result<Tensor> {
-    let keep = (1.0 / (1.0 - p)) as f32;
-    let mask: Vec<f32> = (0..x.elem_count()).map(|_| if rng.uniform() < p { 0.0 } else { keep }).collect();
-    Ok(x.mul(&Tensor::from_vec(mask, x.shape(), x.device())?)?)
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

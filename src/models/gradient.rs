@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use candle_core::{Device, Result, Tensor, TensorId};
 use candle_nn::Linear;
 
-use crate::model::{Vae, LOGVAR_LIMIT};
+use crate::models::network::{Vae, LOGVAR_LIMIT};
 use crate::optim::Gradients;
 use crate::tensor_values::values;
 

@@ -11,9 +11,9 @@ use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::error::{invalid, Result};
-use crate::model::Vae;
+use crate::models::network::Vae;
 use crate::rng::Rng;
-use crate::train::batch_tensors;
+use crate::data::batch::batch_tensors;
 
 /// Covariance of a dimension's posterior mean over the data above which it counts as active.
 pub const ACTIVE_THRESHOLD: f64 = 0.01;
@@ -49,7 +49,7 @@ pub fn latent_report(model: &Vae, data: &Dataset) -> Result<LatentReport> {
         let condition = model.condition(&y.to_vec1()?)?;
         let (mu, logvar) = model.encode(&x, condition.as_ref())?;
         if let Some(logvar) = logvar {
-            let per = crate::loss::kl_per_dim(&mu, &logvar, model.prior_means(&y)?.as_ref())?.sum(0)?.to_vec1::<f32>()?;
+            let per = crate::models::loss::kl_per_dim(&mu, &logvar, model.prior_means(&y)?.as_ref())?.sum(0)?.to_vec1::<f32>()?;
             kl.iter_mut().zip(&per).for_each(|(k, p)| *k += *p as f64);
         }
         means.extend(mu.flatten_all()?.to_vec1::<f32>()?);
@@ -135,7 +135,7 @@ pub fn iw_bounds(model: &Vae, data: &Dataset, range: std::ops::Range<usize>, k: 
             let condition = model.condition(&vec![labels[0]; rows])?;
             let logits = model.decode_logits(&z, condition.as_ref())?;
             let targets = x.broadcast_as((rows, p))?.contiguous()?;
-            let recon = crate::loss::bce_with_logits(&logits, &targets)?.to_vec1::<f32>()?;
+            let recon = crate::models::loss::bce_with_logits(&logits, &targets)?.to_vec1::<f32>()?;
             log_w.extend(recon.iter().zip(&prior_minus_q).map(|(r, d)| -(*r as f64) + d));
         }
         let top = log_w.iter().cloned().fold(f64::NEG_INFINITY, f64::max);

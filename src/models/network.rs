@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use candle_core::{DType, Device, Module, Result, Tensor, Var};
 use candle_nn::{Linear, VarMap};
 
-use crate::config::{Config, ModelKind};
+use crate::config::Config;
+use crate::kinds::ModelKind;
 use crate::rng::Rng;
 
 /// What one pass through the model gives for a batch.
@@ -27,7 +28,6 @@ pub struct Vae {
     pub kind: ModelKind,
     pub pixels: usize,
     pub latent: usize,
-    pub hidden: usize,
     pub classes: usize,
     /// The standard CVAE: encoder and decoder take the label's one-hot (`label_input`).
     pub takes_label: bool,
@@ -136,7 +136,6 @@ impl Vae {
             kind: cfg.model,
             pixels,
             latent: cfg.latent,
-            hidden: cfg.hidden,
             classes,
             takes_label: cfg.model.takes_label(),
             enc_hidden,
@@ -167,7 +166,7 @@ impl Vae {
     /// standard CVAE, `None` for the kinds that take no label input.
     pub fn condition(&self, labels: &[u32]) -> Result<Option<Tensor>> {
         if self.takes_label {
-            Ok(Some(crate::label_input::one_hot(labels, self.classes)?))
+            Ok(Some(crate::models::label_input::one_hot(labels, self.classes)?))
         } else {
             Ok(None)
         }
@@ -177,7 +176,7 @@ impl Vae {
     pub(crate) fn with_condition(&self, input: &Tensor, condition: Option<&Tensor>) -> Result<Tensor> {
         match (self.takes_label, condition) {
             (false, _) => Ok(input.clone()),
-            (true, Some(c)) => crate::label_input::append(input, c),
+            (true, Some(c)) => crate::models::label_input::append(input, c),
             (true, None) => candle_core::bail!("the standard CVAE needs a class: its encoder and decoder take the label"),
         }
     }
@@ -232,10 +231,6 @@ impl Vae {
     pub fn class_means(&self) -> Option<&Var> {
         self.class_means.as_ref()
     }
-
-    pub fn vars(&self) -> &VarMap {
-        &self.vars
-    }
 }
 
 fn fan_in_of(cfg: &Config, pixels: usize, classes: usize, param: &str) -> usize {
@@ -284,7 +279,7 @@ impl Vae {
         if self.kind.is_solved() {
             (logits - x)?.sqr()
         } else {
-            crate::loss::bce_per_pixel(logits, x)
+            crate::models::loss::bce_per_pixel(logits, x)
         }
     }
 
@@ -295,7 +290,7 @@ impl Vae {
         let recon = self.recon_per_pixel(&out.logits, x)?.sum(candle_core::D::Minus1)?;
         let prior = self.prior_means(labels)?;
         let kl = match &out.logvar {
-            Some(lv) => crate::loss::kl_divergence(&out.mu, lv, prior.as_ref())?,
+            Some(lv) => crate::models::loss::kl_divergence(&out.mu, lv, prior.as_ref())?,
             None => out.mu.zeros_like()?.sum(candle_core::D::Minus1)?, // the autoencoders have no KL term
         };
         Ok(LossTerms { recon, kl })

@@ -1,0 +1,191 @@
+//! The command line's words: the usage text, the flags read into [`Args`], and the run
+//! configuration they make (a preset with the explicit flags on top, checked).
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::evaluation::classifier::Augment;
+use crate::evaluation::sampler::Sampler;
+use crate::kinds::ModelKind;
+
+pub const USAGE: &str = "\
+usage:
+  vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model cvae|sohn|vae|ae|pca]
+                 [--latent N] [--hidden N] [--layers N] [--beta B] [--warmup STEPS] [--means-spread S] [--lr R] [--batch N] [--epochs N] [--seed N]
+                 [--init CKPT] [--save CKPT] [--half] [--threads N]
+  vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--iw K] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T]
+  vae-lab sample --checkpoint CKPT [--class Y] [--sampler prior|fitted] [--tau T] [--n N] [--seed N]
+                 (prints the codes, classes and images as JSON)
+  vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] [--augment A] --save CLF
+  vae-lab decode --checkpoint CKPT --z z1,z2,... [--class Y]   (prints the 784 intensities as JSON)
+  vae-lab facts  (prints www/state/facts.js: what the page is told about kinds, settings and data sets)
+  vae-lab bench  [--steps N] [--repeats N] [--threads N]    training samples/s of the benchmark model (VAE 784-512-20,
+                 batch 128) on MNIST; set RAYON_NUM_THREADS=1 for one core. Prints JSON last.
+options:
+  --dataset      mnist: 10,000 digits, 9,003/997 split; fashion: Fashion-MNIST 60,000/10,000 (default mnist)
+  --data-root    folder holding mnist/ and fashion/ (default data, prepared by scripts/setup.sh)
+  --preset       page: the page's defaults (CVAE, latent 8, 2 hidden layers of 400, β 1, lr 0.001, batch 64), 5 epochs;
+                 pytorch-example: pytorch/examples' VAE (VAE, latent 20, hidden 400, lr 0.001, batch 128), 10 epochs
+  --layers N     hidden layers on each side, each --hidden wide (default 2)
+  --means-spread S  CVAE: class means start as N(0, S²I) draws (default 1; 8 makes classes separate)
+  --threads N    cut each batch into N parts whose gradients are taken on N threads (default 1;
+                 Candle's matrix products use every core either way unless RAYON_NUM_THREADS says)
+  --init CKPT    continue training from a checkpoint (its model; --beta/--lr/--batch override)
+  --save CKPT    write a safetensors checkpoint after training; --half stores it as f16
+  --model        cvae: the seeds' CVAE, a trainable prior mean μ^y per class (default);
+                 sohn: the standard CVAE (Sohn et al. 2015), the label's one-hot into encoder and decoder;
+                 vae: prior N(0, I) (β-VAE with --beta); ae: the plain autoencoder (z = μ(x), no KL);
+                 pca: the linear autoencoder's optimum, solved exactly (nothing to train)
+  --classifier   with eval of a conditional model: conditional accuracy, the share of images generated
+                 for class y that this classifier labels y (--per-class draws per class, default 1000),
+                 for each sampler (or the one --sampler names) at τ = 1 and at --tau (default 0.7)
+  --sampler      prior: the model's prior (N(μ^y, I) for cvae, N(0, I) for vae and sohn);
+                 fitted: a full-covariance Gaussian fitted to each class's encoder means (default prior)
+  --iw K         with eval: the importance-weighted bound on −log p(x) with K samples per test image
+                 (1 to 5000; Burda et al. use 5000), and its gap to the −ELBO
+  --tau T        temperature in [0, 1]: z = centre + T·(spread) (default 1 for sample, 0.7 for eval)
+  --class Y      the class to sample or decode (sample: default, classes drawn by their frequency)
+  --augment A    classifier training images: none (default), shift=N (random shifts of up to N pixels
+                 each way), flip (mirrored left-right half of the time), or both: shift=N,flip";
+
+#[derive(Default)]
+pub struct Args {
+    pub command: String,
+    pub dataset: Option<String>,
+    pub data_root: Option<PathBuf>,
+    pub epochs: Option<usize>,
+    pub preset: Option<String>,
+    pub model: Option<ModelKind>,
+    pub latent: Option<usize>,
+    pub hidden: Option<usize>,
+    pub layers: Option<usize>,
+    pub beta: Option<f64>,
+    pub lr: Option<f64>,
+    pub batch: Option<usize>,
+    pub seed: Option<u64>,
+    pub warmup: Option<u64>,
+    pub means_spread: Option<f64>,
+    pub init: Option<PathBuf>,
+    pub save: Option<PathBuf>,
+    pub half: bool,
+    pub checkpoint: Option<PathBuf>,
+    pub z: Option<Vec<f32>>,
+    pub classifier: Option<PathBuf>,
+    pub per_class: Option<usize>,
+    pub iw: Option<usize>,
+    pub sampler: Option<Sampler>,
+    pub tau: Option<f64>,
+    pub class: Option<usize>,
+    pub n: Option<usize>,
+    pub steps: Option<u32>,
+    pub repeats: Option<usize>,
+    pub threads: Option<usize>,
+    pub augment: Augment,
+}
+
+pub fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
+    let command = match it.next() {
+        Some(c) if ["train", "eval", "sample", "decode", "classifier", "bench", "facts"].contains(&c.as_str()) => c,
+        Some(h) if h == "-h" || h == "--help" => return Err(USAGE.into()),
+        Some(other) => return Err(format!("unknown command '{other}'\n{USAGE}")),
+        None => return Err(USAGE.into()),
+    };
+    let mut a = Args { command, ..Args::default() };
+    while let Some(flag) = it.next() {
+        if flag == "--half" {
+            a.half = true;
+            continue;
+        }
+        let v = it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        fn num<T: std::str::FromStr>(flag: &str, v: &str) -> Result<T, String> {
+            v.parse().map_err(|_| format!("{flag}: '{v}' is not a valid number here"))
+        }
+        match flag.as_str() {
+            "--dataset" => a.dataset = Some(v),
+            "--data-root" => a.data_root = Some(v.into()),
+            "--preset" => a.preset = Some(v),
+            "--model" => a.model = Some(v.parse()?),
+            "--latent" => a.latent = Some(num(&flag, &v)?),
+            "--hidden" => a.hidden = Some(num(&flag, &v)?),
+            "--layers" => a.layers = Some(num(&flag, &v)?),
+            "--beta" => a.beta = Some(num(&flag, &v)?),
+            "--lr" => a.lr = Some(num(&flag, &v)?),
+            "--batch" => a.batch = Some(num(&flag, &v)?),
+            "--seed" => a.seed = Some(num(&flag, &v)?),
+            "--warmup" => a.warmup = Some(num(&flag, &v)?),
+            "--means-spread" => a.means_spread = Some(num(&flag, &v)?),
+            "--epochs" => a.epochs = Some(num(&flag, &v)?),
+            "--init" => a.init = Some(v.into()),
+            "--save" => a.save = Some(v.into()),
+            "--checkpoint" => a.checkpoint = Some(v.into()),
+            "--classifier" => a.classifier = Some(v.into()),
+            "--per-class" => a.per_class = Some(num(&flag, &v)?),
+            "--sampler" => a.sampler = Some(v.parse()?),
+            "--iw" => a.iw = Some(num(&flag, &v)?),
+            "--tau" => a.tau = Some(num(&flag, &v)?),
+            "--class" => a.class = Some(num(&flag, &v)?),
+            "--n" => a.n = Some(num(&flag, &v)?),
+            "--steps" => a.steps = Some(num(&flag, &v)?),
+            "--repeats" => a.repeats = Some(num(&flag, &v)?),
+            "--threads" => a.threads = Some(num(&flag, &v)?),
+            "--augment" => a.augment = parse_augment(&v)?,
+            "--z" => a.z = Some(v.split(',').map(|s| num(&flag, s.trim())).collect::<Result<_, _>>()?),
+            _ => return Err(format!("unknown option '{flag}'\n{USAGE}")),
+        }
+    }
+    Ok(a)
+}
+
+/// "none", "flip", "shift=N" or "shift=N,flip".
+fn parse_augment(v: &str) -> Result<Augment, String> {
+    let mut aug = Augment::default();
+    for part in v.split(',').map(str::trim).filter(|p| *p != "none") {
+        match part.split_once('=') {
+            None if part == "flip" => aug.flip = true,
+            Some(("shift", n)) if n.parse::<usize>().is_ok_and(|n| n <= 8) => aug.shift = n.parse().unwrap_or(0),
+            _ => return Err(format!("--augment: '{part}' is not none, flip or shift=N (N at most 8)")),
+        }
+    }
+    Ok(aug)
+}
+
+/// The preset's configuration and epochs, with every explicit flag applied on top.
+pub fn config_of(a: &Args) -> Result<(Config, usize), String> {
+    let (mut c, epochs) = match a.preset.as_deref().unwrap_or("page") {
+        "page" => (Config::default(), 5),
+        "pytorch-example" => (
+            Config { model: ModelKind::Vae, latent: 20, hidden: 400, layers: 1, beta: 1.0, learning_rate: 1e-3, batch: 128, seed: 1, means_spread: 1.0, warmup: 0 },
+            10,
+        ),
+        other => return Err(format!("unknown preset '{other}': use page or pytorch-example")),
+    };
+    if let Some(v) = a.model { c.model = v }
+    if let Some(v) = a.latent { c.latent = v }
+    if let Some(v) = a.hidden { c.hidden = v }
+    if let Some(v) = a.layers { c.layers = v }
+    if let Some(v) = a.beta { c.beta = v }
+    if let Some(v) = a.lr { c.learning_rate = v }
+    if let Some(v) = a.batch { c.batch = v }
+    if let Some(v) = a.seed { c.seed = v }
+    if let Some(v) = a.warmup { c.warmup = v }
+    if let Some(v) = a.means_spread { c.means_spread = v }
+    c.validate()?;
+    Ok((c, a.epochs.unwrap_or(epochs)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn augment_flag_reads_shift_and_flip() {
+        assert_eq!(parse_augment("none").unwrap(), Augment::default());
+        assert_eq!(parse_augment("flip").unwrap(), Augment { shift: 0, flip: true });
+        assert_eq!(parse_augment("shift=2, flip").unwrap(), Augment { shift: 2, flip: true });
+        for bad in ["shift", "shift=-1", "shift=9", "mirror"] {
+            assert!(parse_augment(bad).unwrap_err().contains("--augment"), "{bad}");
+        }
+        let a = parse_args(["classifier", "--augment", "shift=1"].map(String::from).into_iter()).unwrap();
+        assert_eq!(a.augment, Augment { shift: 1, flip: false });
+    }
+}

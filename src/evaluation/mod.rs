@@ -1,0 +1,18 @@
+//! What looks at a model without training it: the held-out figures, codes and images, samplers,
+//! diagnostics, the walkthrough's numbers, and the independent classifier that judges samples.
+//!
+//! - `evaluate`: −ELBO and squared error on held-out images;
+//! - `codes`: decode z, encode images, reconstructions, interpolation;
+//! - `sampler`: each kind's prior, the fitted Gaussians, τ, conditional accuracy;
+//! - `explorer`: the sample stream and the fitted Gaussians kept for one model;
+//! - `diagnostics`: KL per dimension, active units, the importance-weighted bound;
+//! - `walkthrough`: one image through the objective, stage by stage;
+//! - `classifier`: the CNN that reads samples (trained by the CLI, shipped in models/).
+
+pub mod classifier;
+pub mod codes;
+pub mod diagnostics;
+pub mod evaluate;
+pub mod explorer;
+pub mod sampler;
+pub mod walkthrough;
