@@ -117,7 +117,7 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     page.samplesId = ++state.samplesId;
     page.sampleLabels = null;
     $('sample-labels').replaceChildren();
-    $('samples-caption').textContent = `${d.n} samples at step ${d.step.toLocaleString()}: ${d.distribution}.`;
+    showText($('samples-caption'), `${d.n} samples at step ${d.step.toLocaleString()}: ${d.distribution}.`); // the distribution holds TeX
     if (!datasetOf(page.values.dataset)) return; // no classifier for the user's own data
     const id = state.samplesId;
     client.classify({ pixels: d.images, id }).then((r) => {
@@ -175,9 +175,9 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     paintBars(box, d.perClass.map((p, y) => ({ height: p, colour: CLASS_COLOURS[y % 10], label: String(y), title: `class ${className(y)}: ${(p * 100).toFixed(0)} %` })),
       `conditional accuracy per class: ${d.perClass.map((p, y) => `${className(y)}: ${Math.round(p * 100)} %`).join(', ')}`);
     box.dataset.accuracy = String(d.accuracy);
-    $('accuracy-caption').textContent = `${(d.accuracy * 100).toFixed(1)} % of ${d.perClassDraws} draws per class show their class `
+    showText($('accuracy-caption'), `${(d.accuracy * 100).toFixed(1)} % of ${d.perClassDraws} draws per class show their class `
       + `(bars: per class, full height = 100 %), drawn as ${d.distribution}; step ${d.step.toLocaleString()}, judged by an independent classifier `
-      + `(${(d.classifierTestAccuracy * 100).toFixed(1)} % on real test images).`;
+      + `(${(d.classifierTestAccuracy * 100).toFixed(1)} % on real test images).`);
   }
 
   // ---- The sampler controls.
