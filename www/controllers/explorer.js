@@ -9,7 +9,14 @@ import { CLASS_COLOURS } from '../views/palette.js';
 import { OneInFlight } from '../lib/one-in-flight.js';
 import { quiet } from '../workers/protocol.js';
 import { BY_KEY, coerce } from '../state/state.js';
+import { renderText } from '../views/formulas.js';
 import { $, page, kindOf, datasetOf, say, showText } from './page.js';
+
+/// The sampler's words (Rust's, e.g. "z ~ N(m_3, 0.7²·Σ_3), fitted to …") with each distribution
+/// as inline TeX, so that no raw ^ or _ is shown.
+const distributionTex = (s) => s.replace(/z ~ N\(([^()]*)\)/g, (_, inner) => `$z \\sim \\mathcal N(${inner
+  .replace(/μ/g, '\\mu').replace(/Σ/g, '\\Sigma').replace(/·/g, '\\cdot ').replace(/²/g, '^2')
+  .replace(/([_^])(\w+)/g, '$1{$2}')})$`);
 
 const SAMPLE_COUNT = 8;
 // Per-class accuracy bars: draws per class, and how often they follow the model while it trains
@@ -117,7 +124,9 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     page.samplesId = ++state.samplesId;
     page.sampleLabels = null;
     $('sample-labels').replaceChildren();
-    $('samples-caption').textContent = `${d.n} samples at step ${d.step.toLocaleString()}: ${d.distribution}.`;
+    // The sampler's own words stay in data-distribution (plain text, for tests and tools).
+    $('samples-caption').dataset.distribution = d.distribution;
+    renderText($('samples-caption'), `${d.n} samples at step ${d.step.toLocaleString()}: ${distributionTex(d.distribution)}.`);
     if (!datasetOf(page.values.dataset)) return; // no classifier for the user's own data
     const id = state.samplesId;
     client.classify({ pixels: d.images, id }).then((r) => {
@@ -175,9 +184,9 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     paintBars(box, d.perClass.map((p, y) => ({ height: p, colour: CLASS_COLOURS[y % 10], label: String(y), title: `class ${className(y)}: ${(p * 100).toFixed(0)} %` })),
       `conditional accuracy per class: ${d.perClass.map((p, y) => `${className(y)}: ${Math.round(p * 100)} %`).join(', ')}`);
     box.dataset.accuracy = String(d.accuracy);
-    $('accuracy-caption').textContent = `${(d.accuracy * 100).toFixed(1)} % of ${d.perClassDraws} draws per class show their class `
-      + `(bars: per class, full height = 100 %), drawn as ${d.distribution}; step ${d.step.toLocaleString()}, judged by an independent classifier `
-      + `(${(d.classifierTestAccuracy * 100).toFixed(1)} % on real test images).`;
+    renderText($('accuracy-caption'), `${(d.accuracy * 100).toFixed(1)} % of ${d.perClassDraws} draws per class show their class `
+      + `(bars: per class, full height = 100 %), drawn as ${distributionTex(d.distribution)}; step ${d.step.toLocaleString()}, judged by an independent classifier `
+      + `(${(d.classifierTestAccuracy * 100).toFixed(1)} % on real test images).`);
   }
 
   // ---- The sampler controls.
@@ -244,6 +253,7 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
       accuracyFlight.failed();
       state.samplesId++;
       $('samples-caption').textContent = `samples: computing… (${why})`;
+      delete $('samples-caption').dataset.distribution;
       $('sample-labels').replaceChildren();
       $('accuracy').textContent = '–';
       showAccuracy(null, `Out of date: ${why}.`);
