@@ -19,12 +19,7 @@ async function sampleAndRead(page) {
   const before = await page.evaluate(() => window.vaeLab.samplesId ?? 0);
   await page.click('#sample');
   await waitFor('the samples and their reading', () => page.evaluate((n) => window.vaeLab.samplesId > n && window.vaeLab.sampleLabels !== null, before));
-  return page.evaluate(() => {
-    // The caption's words with each typeset formula as the TeX it shows (its data-tex), between $…$.
-    const caption = document.getElementById('samples-caption').cloneNode(true);
-    caption.querySelectorAll('[data-tex]').forEach((el) => el.replaceWith(`$${el.dataset.tex}$`));
-    return { labels: window.vaeLab.sampleLabels, asked: Array.from(window.vaeLab.samples.labels), caption: caption.textContent };
-  });
+  return page.evaluate(() => ({ labels: window.vaeLab.sampleLabels, asked: Array.from(window.vaeLab.samples.labels), caption: document.getElementById('samples-caption').dataset.distribution })); // the sampler's words (the caption typesets them)
 }
 
 test('the seeds\' CVAE opens on a class mean; each sampler gives the chosen class', async () => {

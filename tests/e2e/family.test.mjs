@@ -21,7 +21,7 @@ async function everyViewWorks(page, kind) {
   assert.notEqual(await text(page, 'explore-kind'), '', `${kind}: the explorer says what the model is`);
   assert.notEqual(await text(page, 'views-kind'), '', `${kind}: the latent space says what its codes are`);
   await page.click('#sample');
-  await waitFor(`${kind}: samples`, async () => (await page.$eval('#samples-caption', (e) => [...e.querySelectorAll('[data-tex]')].some((t) => t.dataset.tex.startsWith('z \\sim')))) && lit(await canvasPixels(page, 'samples')));
+  await waitFor(`${kind}: samples`, async () => /z \\sim/.test(await page.$eval('#samples-caption', (e) => e.dataset.distribution ?? '')) && lit(await canvasPixels(page, 'samples')));
   await drawSeven(page);
   await waitFor(`${kind}: the drawing's reconstruction`, async () => lit(await canvasPixels(page, 'draw-recon')));
   await waitFor(`${kind}: the latent report`, () => page.$eval('#kl-dims', (b) => b.dataset.activeUnits !== undefined));

@@ -34,6 +34,9 @@ async function panels(page) {
     await waitFor(`${id} of the model shown`, async () => done.test(await text(page, id)), 60_000);
     out[id] = await text(page, id);
   }
+  // Formulas typeset (KaTeX loads on its own time), so that both pages' captions read alike.
+  await waitFor('KaTeX', () => page.evaluate(() => !!window.katex && !document.querySelector('.tex:not([data-typeset])')));
+  for (const id of Object.keys(settled)) out[id] = await text(page, id);
   out['accuracy-caption'] = out['accuracy-caption'].replace(/\d+\.\d+ %/g, '# %');
   out.status = (await text(page, 'status')).replace(/;.*/, '');
   return out;

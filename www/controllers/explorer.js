@@ -9,6 +9,7 @@ import { CLASS_COLOURS } from '../views/palette.js';
 import { OneInFlight } from '../lib/one-in-flight.js';
 import { quiet } from '../workers/protocol.js';
 import { BY_KEY, coerce } from '../state/state.js';
+import { renderText } from '../views/formulas.js';
 import { $, page, kindOf, datasetOf, say, showText } from './page.js';
 
 const SAMPLE_COUNT = 8;
@@ -117,7 +118,9 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     page.samplesId = ++state.samplesId;
     page.sampleLabels = null;
     $('sample-labels').replaceChildren();
-    showText($('samples-caption'), `${d.n} samples at step ${d.step.toLocaleString()}: ${d.distribution}.`); // the distribution holds TeX
+    // The sampler's own words (Rust's, inline TeX between $…$) stay in data-distribution for tests.
+    $('samples-caption').dataset.distribution = d.distribution;
+    renderText($('samples-caption'), `${d.n} samples at step ${d.step.toLocaleString()}: ${d.distribution}.`);
     if (!datasetOf(page.values.dataset)) return; // no classifier for the user's own data
     const id = state.samplesId;
     client.classify({ pixels: d.images, id }).then((r) => {
@@ -175,7 +178,7 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     paintBars(box, d.perClass.map((p, y) => ({ height: p, colour: CLASS_COLOURS[y % 10], label: String(y), title: `class ${className(y)}: ${(p * 100).toFixed(0)} %` })),
       `conditional accuracy per class: ${d.perClass.map((p, y) => `${className(y)}: ${Math.round(p * 100)} %`).join(', ')}`);
     box.dataset.accuracy = String(d.accuracy);
-    showText($('accuracy-caption'), `${(d.accuracy * 100).toFixed(1)} % of ${d.perClassDraws} draws per class show their class `
+    renderText($('accuracy-caption'), `${(d.accuracy * 100).toFixed(1)} % of ${d.perClassDraws} draws per class show their class `
       + `(bars: per class, full height = 100 %), drawn as ${d.distribution}; step ${d.step.toLocaleString()}, judged by an independent classifier `
       + `(${(d.classifierTestAccuracy * 100).toFixed(1)} % on real test images).`);
   }
@@ -244,6 +247,7 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
       accuracyFlight.failed();
       state.samplesId++;
       $('samples-caption').textContent = `samples: computing… (${why})`;
+      delete $('samples-caption').dataset.distribution;
       $('sample-labels').replaceChildren();
       $('accuracy').textContent = '–';
       showAccuracy(null, `Out of date: ${why}.`);

@@ -1,7 +1,7 @@
 // What the page knows, declared in one place: the settings, the model shown (its generation, kind
 // and sizes), the explorer's class and z, and the one line of messages. The controllers share it.
 import { FACTS } from '../state/facts.js';
-import { typeset } from '../views/formulas.js';
+import { renderText } from '../views/formulas.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -40,13 +40,4 @@ export const slug = (s) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, ''
 export const pngName = () => `vae-lab-${slug(page.values.dataset)}-${page.values.model}-step${$('step').textContent.replace(/\D/g, '')}`;
 
 /// Shows `text` in `el`, its inline TeX between `$…$` typeset (FACTS' words may hold some).
-export function showText(el, text) {
-  el.replaceChildren(...String(text).split(/(\$[^$]+\$)/).filter(Boolean).map((part) => {
-    if (!/^\$.*\$$/.test(part)) return document.createTextNode(part);
-    const span = document.createElement('span');
-    const tex = part.slice(1, -1);
-    span.textContent = tex.replace(/\\mathcal N/g, 'N').replace(/\\([a-zA-Z]+)/g, '$1'); // until KaTeX is here
-    typeset(span, tex);
-    return span;
-  }));
-}
+export const showText = (el, text) => renderText(el, text);
