@@ -258,7 +258,7 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
       showText($('explore-kind'), kind.explorer);
       if (!d.classesPresent.includes(page.values.class)) page.values.class = d.classesPresent[0] ?? 0;
       if (sliders.inputs.length !== d.latent || state.pendingZ) sizeSliders(d.latent);
-      classButtons.build(d.classesPresent, kind.conditional, kind.kind);
+      classButtons.build(d.classesPresent, kind.conditional, kind);
       $('classes-note').hidden = kind.conditional;
       $('measure-accuracy').disabled = !kind.conditional;
       $('sample').disabled = false;

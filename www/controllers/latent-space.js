@@ -107,7 +107,7 @@ export function createLatentSpace({ client, startWorker, explorer }) {
     state.gridTimer = setTimeout(() => { state.gridTimer = 0; state.gridAt = performance.now(); grid.request(explorer.sliders.values()); }, wait);
   }
 
-  const overlay = () => ({ cls: page.cls, kind: page.values.model, fitted: page.fitted });
+  const overlay = () => ({ cls: page.cls, kind: kindOf(), fitted: page.fitted });
   function requestFitted() {
     if (!page.classes) return;
     state.fittedAt = performance.now();

@@ -2,7 +2,7 @@
 // it, walkthrough.js shows them. One ε seed per Start, so the stages and the step use the same noise.
 import { Walkthrough } from '../views/walkthrough.js';
 import { quiet } from '../workers/protocol.js';
-import { $, page, say } from './page.js';
+import { $, page, kindOf, say } from './page.js';
 
 export function createWalk({ client, drawn, setRunning }) {
   let request = null;
@@ -24,7 +24,7 @@ export function createWalk({ client, drawn, setRunning }) {
     request = { source, seed: Math.floor(Math.random() * 2 ** 31) };
     setRunning(false);
     client.walk(request).then((d) => {
-      walkthrough.show(d.walk, page.values.model, openAt ?? walkthrough.at);
+      walkthrough.show(d.walk, kindOf(), openAt ?? walkthrough.at);
       openAt = null;
       $('walk-image').value = String(d.source.train ?? $('walk-image').value);
     }, fail('walk'));

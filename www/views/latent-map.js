@@ -167,22 +167,22 @@ export class LatentMap {
     const drawnOn = [];
     if (!o || Math.max(dx, dy) >= latent) { this.canvas.dataset.overlay = ''; return; }
     const classes = this.means.length / latent;
-    const centre = (c) => (o.kind === 'cvae' && c < classes ? [this.means[c * latent + dx], this.means[c * latent + dy]] : [0, 0]);
+    const centre = (c) => (o.kind.hasClassMeans && c < classes ? [this.means[c * latent + dx], this.means[c * latent + dy]] : [0, 0]);
     const circle = ([x, y], r, colour, dash) => {
       ctx.strokeStyle = colour; ctx.lineWidth = 1.5; ctx.setLineDash(dash);
       ctx.beginPath(); ctx.arc(px(x), py(y), r * unit, 0, 2 * Math.PI); ctx.stroke();
     };
     const colour = o.cls === null ? themeColours().fg : CLASS_COLOURS[o.cls % 10];
-    if (o.kind === 'cvae' && o.cls !== null) {
+    if (o.kind.hasClassMeans && o.cls !== null) {
       for (let c = 0; c < classes; c++) if (c !== o.cls) circle(centre(c), 1, `${CLASS_COLOURS[c % 10]}99`, [4, 4]);
     }
-    if (o.kind === 'cvae' ? o.cls !== null : true) {
+    if (o.kind.hasClassMeans ? o.cls !== null : true) {
       const at = centre(o.cls ?? 0);
       circle(at, 1, colour, []);
       circle(at, 2, colour, [2, 3]);
       drawnOn.push('prior');
     }
-    const g = o.fitted && (!['cvae', 'sohn'].includes(o.kind) ? o.fitted.all : o.cls !== null ? o.fitted.perClass[o.cls] : null);
+    const g = o.fitted && (!o.kind.conditional ? o.fitted.all : o.cls !== null ? o.fitted.perClass[o.cls] : null);
     if (g && g.mean.length === latent) {
       // The 2×2 covariance on the map's axes: its eigenvectors are the ellipse's axes.
       const [a, b, d] = [g.covariance[dx * latent + dx], g.covariance[dx * latent + dy], g.covariance[dy * latent + dy]];

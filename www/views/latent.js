@@ -80,8 +80,9 @@ export class ClassButtons {
 
   /// One button per class in `classes` (the labels the training set has, e.g. [0, …, 9]), named
   /// by `names` (the data set's class names; by default those of the data set shown); `kind`: the
-  /// model (the class-mean CVAE moves z to the class's mean; the label-input CVAE tells the decoder y).
-  build(classes, enabled, kind = 'cvae', names = currentClassNames()) {
+  /// model kind's facts (a kind with class means moves z to the class's mean; one that takes the
+  /// label tells the decoder y).
+  build(classes, enabled, kind, names = currentClassNames()) {
     this.container.replaceChildren();
     this.container.classList.toggle('named', !!names && classes.some((c) => (names[c] ?? String(c)) !== String(c)));
     this.buttons = new Map(classes.map((c) => {
@@ -95,7 +96,7 @@ export class ClassButtons {
       b.setAttribute('role', 'radio');
       b.setAttribute('aria-checked', 'false');
       b.tabIndex = -1;
-      b.title = kind === 'sohn' ? `decode as class ${name}` : `move z to the learned mean of class ${name}`;
+      b.title = kind?.takesLabel ? `decode as class ${name}` : `move z to the learned mean of class ${name}`;
       b.addEventListener('click', () => this.onPick(c));
       this.container.append(b);
       return [c, b];

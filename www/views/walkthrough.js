@@ -11,20 +11,21 @@ import { className } from './palette.js';
 const SIDE = 28;
 
 /// Each stage: its title, its formula (TeX, and plain text until KaTeX is here), one sentence
-/// tied to the derivation, and what it draws. `w` is the walk, `kind` the model kind.
+/// tied to the derivation, and what it draws. `w` is the walk, `kind` the model kind's facts
+/// (FACTS.kinds[…]: solved rather than trained, variational, with class means).
 const STAGES = [
   {
     title: 'The image x',
     tex: () => 'x \\in [0, 1]^{784}',
-    text: (w, kind) => `A training example${w.fromDrawing ? ' (your drawing)' : ''} of class ${className(w.label)}. The model's job: make $\\log p(x)$ large${kind === 'pca' || kind === 'ae' ? '; an autoencoder just reconstructs it' : ', via a lower bound (the ELBO) it can compute'}.`,
+    text: (w, kind) => `A training example${w.fromDrawing ? ' (your drawing)' : ''} of class ${className(w.label)}. The model's job: make $\\log p(x)$ large${!kind.variational ? '; an autoencoder just reconstructs it' : ', via a lower bound (the ELBO) it can compute'}.`,
     draw: (w, box) => images(box, [['x', w.x]]),
   },
   {
     title: 'Encoder: μ and σ',
-    tex: (kind) => (kind === 'pca' ? 'z = W^\\top (x - m)' : kind === 'ae' ? '\\mu = \\mathrm{enc}(x)' : '(\\mu, \\log\\sigma^2) = \\mathrm{enc}_\\phi(x), \\quad \\sigma = e^{\\frac12 \\log\\sigma^2}'),
+    tex: (kind) => (!kind.trainable ? 'z = W^\\top (x - m)' : !kind.variational ? '\\mu = \\mathrm{enc}(x)' : '(\\mu, \\log\\sigma^2) = \\mathrm{enc}_\\phi(x), \\quad \\sigma = e^{\\frac12 \\log\\sigma^2}'),
     text: (w, kind) => (w.sigma.length
       ? 'The encoder does not give one code but a Gaussian $q(z \\mid x) = \\mathcal N(\\mu, \\sigma^2)$: where this image\'s code probably lies, and how sure it is, per dimension.'
-      : kind === 'pca' ? 'PCA projects the centred image on its top principal directions: one code, no spread.' : 'The plain autoencoder gives one code μ(x): its encoder variance is zero.'),
+      : !kind.trainable ? 'PCA projects the centred image on its top principal directions: one code, no spread.' : 'The plain autoencoder gives one code μ(x): its encoder variance is zero.'),
     draw: (w, box) => { signed(box, 'μ', w.mu, codeScale(w)); if (w.sigma.length) signed(box, 'σ', w.sigma, codeScale(w)); },
   },
   {
@@ -37,7 +38,7 @@ const STAGES = [
   },
   {
     title: 'The code z = μ + ε·σ',
-    tex: (kind) => (kind === 'ae' || kind === 'pca' ? 'z = \\mu' : 'z = \\mu + \\varepsilon \\odot \\sigma'),
+    tex: (kind) => (!kind.variational ? 'z = \\mu' : 'z = \\mu + \\varepsilon \\odot \\sigma'),
     text: (w) => (w.eps.length
       ? 'A sample from $q(z \\mid x)$, written as a differentiable function of $\\mu$ and $\\sigma$. Point at (or focus) a bar to see its arithmetic.'
       : 'The code is μ itself.'),
@@ -56,9 +57,9 @@ const STAGES = [
   },
   {
     title: 'Decoder: x̂ and the reconstruction error',
-    tex: (kind) => (kind === 'pca' ? '\\hat x = m + W z, \\quad \\textstyle\\sum_j (x_j - \\hat x_j)^2'
+    tex: (kind) => (!kind.trainable ? '\\hat x = m + W z, \\quad \\textstyle\\sum_j (x_j - \\hat x_j)^2'
       : '\\hat x = \\mathrm{dec}_\\theta(z), \\quad -\\log p(x \\mid z) = -\\textstyle\\sum_j \\big[x_j \\log \\hat x_j + (1 - x_j) \\log(1 - \\hat x_j)\\big]'),
-    text: (w, kind) => `$\\hat x$ beside $x$, and each pixel's share of the error (bright: costly). Summed over the 784 pixels: ${f(w.recon)}${kind === 'pca' ? '' : ' nats'}.`,
+    text: (w, kind) => `$\\hat x$ beside $x$, and each pixel's share of the error (bright: costly). Summed over the 784 pixels: ${f(w.recon)}${kind.objective === 'squaredError' ? '' : ' nats'}.`,
     draw: (w, box) => {
       const top = Math.max(...w.reconPerPixel, 1e-9);
       images(box, [['x', w.x], ['x̂', w.xHat], ['error per pixel', w.reconPerPixel.map((v) => v / top)]]);
@@ -66,21 +67,21 @@ const STAGES = [
   },
   {
     title: 'KL to the prior, and the total',
-    tex: (kind) => (kind === 'ae' || kind === 'pca' ? '\\text{loss} = \\text{reconstruction error}'
-      : kind === 'cvae' ? '\\mathrm{KL} = \\tfrac12 \\textstyle\\sum_i \\big((\\mu_i - \\mu^y_i)^2 + \\sigma_i^2 - \\log\\sigma_i^2 - 1\\big), \\quad \\text{loss} = \\text{recon} + \\beta\\,\\mathrm{KL}'
+    tex: (kind) => (!kind.variational ? '\\text{loss} = \\text{reconstruction error}'
+      : kind.hasClassMeans ? '\\mathrm{KL} = \\tfrac12 \\textstyle\\sum_i \\big((\\mu_i - \\mu^y_i)^2 + \\sigma_i^2 - \\log\\sigma_i^2 - 1\\big), \\quad \\text{loss} = \\text{recon} + \\beta\\,\\mathrm{KL}'
         : '\\mathrm{KL} = \\tfrac12 \\textstyle\\sum_i \\big(\\mu_i^2 + \\sigma_i^2 - \\log\\sigma_i^2 - 1\\big), \\quad \\text{loss} = \\text{recon} + \\beta\\,\\mathrm{KL}'),
     text: (w, kind) => (w.klPerDim.length
-      ? `How far $q(z \\mid x)$ is from the prior (${kind === 'cvae' ? `$\\mathcal N(\\mu^{${w.label}}, I)$, the learned mean of class ${className(w.label)}` : '$\\mathcal N(0, I)$'}), per dimension. ${totalText(w)}`
+      ? `How far $q(z \\mid x)$ is from the prior (${kind.hasClassMeans ? `$\\mathcal N(\\mu^{${w.label}}, I)$, the learned mean of class ${className(w.label)}` : '$\\mathcal N(0, I)$'}), per dimension. ${totalText(w)}`
       : `No KL term: the loss is the reconstruction error alone, ${f(w.total)}. Nothing asks the codes to fill a prior, so $z$ drawn from $\\mathcal N(0, I)$ need not decode to anything.`),
     draw: (w, box) => { if (w.klPerDim.length) signed(box, 'KL', w.klPerDim, scaleOf(w.klPerDim, 0)); },
   },
   {
     title: 'One optimiser step',
-    tex: (kind) => (kind === 'pca' ? 'W = \\text{top eigenvectors of } \\mathrm{Cov}(x)' : '(\\phi, \\theta) \\leftarrow (\\phi, \\theta) - \\mathrm{Adam}\\big(\\nabla_{\\phi,\\theta}\\, \\text{loss}\\big)'),
-    text: (w, kind) => (kind === 'pca' ? 'PCA is solved exactly, not trained: there is no step to take.'
+    tex: (kind) => (!kind.trainable ? 'W = \\text{top eigenvectors of } \\mathrm{Cov}(x)' : '(\\phi, \\theta) \\leftarrow (\\phi, \\theta) - \\mathrm{Adam}\\big(\\nabla_{\\phi,\\theta}\\, \\text{loss}\\big)'),
+    text: (w, kind) => (!kind.trainable ? 'PCA is solved exactly, not trained: there is no step to take.'
       : 'Backpropagation takes the gradient of this loss through $\\hat x$, $z$, and (thanks to $\\varepsilon$ being an input) $\\mu$ and $\\sigma$; one Adam step on this image alone moves every weight. Same $\\varepsilon$ before and after.'),
     draw: (w, box, view) => {
-      if (view.kind === 'pca') return;
+      if (!view.kind.trainable) return;
       const b = document.createElement('button');
       b.type = 'button';
       b.id = 'walk-step';
@@ -102,7 +103,7 @@ export class Walkthrough {
     Object.assign(this, { els, onStep });
     this.walk = null;
     this.at = 0;
-    this.kind = 'vae';
+    this.kind = null; // the facts of the walk's model kind, set with the walk
     this.stepped = null;
     // Focus follows the stage: Back/Next keep it unless they become disabled at an end (then the
     // stage's heading takes it); the arrow keys put it on the stage's own button in the list, so
@@ -131,7 +132,7 @@ export class Walkthrough {
     }));
   }
 
-  /// A new walk (the worker's answer) for a model of `kind`, shown from stage `at`.
+  /// A new walk (the worker's answer) for a model whose kind's facts are `kind`, shown from stage `at`.
   show(walk, kind, at = this.at) {
     Object.assign(this, { walk, kind, stepped: null });
     const p = this.els.panel;
