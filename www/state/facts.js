@@ -11,33 +11,6 @@ export const FACTS = {
   "defaultKind": "cvae",
   "imageSide": 28,
   "kinds": {
-    "ae": {
-      "kind": "ae",
-      "name": "plain autoencoder",
-      "title": "plain autoencoder (no noise, no KL)",
-      "summary": "The VAE with zero encoder variance: $z = \\mu(x)$, no noise, no KL term. It reconstructs well but cannot generate.",
-      "explorer": "$z = \\mu(x)$: no noise, no KL term. It reconstructs well but was never asked to make $\\mathcal N(0, I)$ decode to images.",
-      "views": "Nothing pulls its codes towards $\\mathcal N(0, I)$: they spread as they like, leaving holes, so a $z$ drawn from $\\mathcal N(0, I)$ often decodes to a smudge. It cannot generate.",
-      "hasEncoder": true,
-      "variational": false,
-      "conditional": false,
-      "takesLabel": false,
-      "hasClassMeans": false,
-      "trainable": true,
-      "samplers": [
-        "prior",
-        "fitted"
-      ],
-      "objective": "crossEntropy",
-      "settings": [
-        "latent",
-        "hidden",
-        "layers",
-        "learningRate",
-        "batch",
-        "seed"
-      ]
-    },
     "cvae": {
       "kind": "cvae",
       "name": "class-mean CVAE",
@@ -66,28 +39,6 @@ export const FACTS = {
         "seed",
         "meansSpread",
         "warmup"
-      ]
-    },
-    "pca": {
-      "kind": "pca",
-      "name": "PCA",
-      "title": "PCA (the linear autoencoder, solved exactly)",
-      "summary": "The best linear autoencoder: the top principal directions of the training images, solved exactly, so there is nothing to train.",
-      "explorer": "$z = W^\\top(x - m)$ and $\\hat x = m + Wz$, with $W$ the top principal directions: no linear autoencoder does better (a linear autoencoder is an SVD). Solved, not trained.",
-      "views": "Codes are projections on the principal directions, the first ones spread far wider than 1; decoding is linear, so the manifold is a flat sheet of blends, and $\\mathcal N(0, I)$ draws stay near the mean image.",
-      "hasEncoder": true,
-      "variational": false,
-      "conditional": false,
-      "takesLabel": false,
-      "hasClassMeans": false,
-      "trainable": false,
-      "samplers": [
-        "prior",
-        "fitted"
-      ],
-      "objective": "squaredError",
-      "settings": [
-        "latent"
       ]
     },
     "sohn": {
@@ -147,19 +98,63 @@ export const FACTS = {
         "seed",
         "warmup"
       ]
+    },
+    "ae": {
+      "kind": "ae",
+      "name": "plain autoencoder",
+      "title": "plain autoencoder (no noise, no KL)",
+      "summary": "The VAE with zero encoder variance: $z = \\mu(x)$, no noise, no KL term. It reconstructs well but cannot generate.",
+      "explorer": "$z = \\mu(x)$: no noise, no KL term. It reconstructs well but was never asked to make $\\mathcal N(0, I)$ decode to images.",
+      "views": "Nothing pulls its codes towards $\\mathcal N(0, I)$: they spread as they like, leaving holes, so a $z$ drawn from $\\mathcal N(0, I)$ often decodes to a smudge. It cannot generate.",
+      "hasEncoder": true,
+      "variational": false,
+      "conditional": false,
+      "takesLabel": false,
+      "hasClassMeans": false,
+      "trainable": true,
+      "samplers": [
+        "prior",
+        "fitted"
+      ],
+      "objective": "crossEntropy",
+      "settings": [
+        "latent",
+        "hidden",
+        "layers",
+        "learningRate",
+        "batch",
+        "seed"
+      ]
+    },
+    "pca": {
+      "kind": "pca",
+      "name": "PCA",
+      "title": "PCA (the linear autoencoder, solved exactly)",
+      "summary": "The best linear autoencoder: the top principal directions of the training images, solved exactly, so there is nothing to train.",
+      "explorer": "$z = W^\\top(x - m)$ and $\\hat x = m + Wz$, with $W$ the top principal directions: no linear autoencoder does better (a linear autoencoder is an SVD). Solved, not trained.",
+      "views": "Codes are projections on the principal directions, the first ones spread far wider than 1; decoding is linear, so the manifold is a flat sheet of blends, and $\\mathcal N(0, I)$ draws stay near the mean image.",
+      "hasEncoder": true,
+      "variational": false,
+      "conditional": false,
+      "takesLabel": false,
+      "hasClassMeans": false,
+      "trainable": false,
+      "samplers": [
+        "prior",
+        "fitted"
+      ],
+      "objective": "squaredError",
+      "settings": [
+        "latent"
+      ]
     }
   },
   "settings": {
-    "batch": {
+    "latent": {
       "min": 1.0,
-      "max": 4096.0,
+      "max": 256.0,
       "integer": true,
-      "default": 64.0
-    },
-    "beta": {
-      "min": 0.0,
-      "max": 1000.0,
-      "default": 1.0
+      "default": 8.0
     },
     "hidden": {
       "min": 1.0,
@@ -167,17 +162,16 @@ export const FACTS = {
       "integer": true,
       "default": 400.0
     },
-    "latent": {
-      "min": 1.0,
-      "max": 256.0,
-      "integer": true,
-      "default": 8.0
-    },
     "layers": {
       "min": 1.0,
       "max": 4.0,
       "integer": true,
       "default": 2.0
+    },
+    "beta": {
+      "min": 0.0,
+      "max": 1000.0,
+      "default": 1.0
     },
     "learningRate": {
       "min": 0.0,
@@ -185,10 +179,11 @@ export const FACTS = {
       "max": 10.0,
       "default": 0.001
     },
-    "meansSpread": {
-      "min": 0.0,
-      "max": 100.0,
-      "default": 1.0
+    "batch": {
+      "min": 1.0,
+      "max": 4096.0,
+      "integer": true,
+      "default": 64.0
     },
     "seed": {
       "min": 0.0,
@@ -196,16 +191,21 @@ export const FACTS = {
       "integer": true,
       "default": 1.0
     },
-    "tau": {
+    "meansSpread": {
       "min": 0.0,
-      "max": 1.0,
-      "default": 0.7
+      "max": 100.0,
+      "default": 1.0
     },
     "warmup": {
       "min": 0.0,
       "max": 1000000.0,
       "integer": true,
       "default": 0.0
+    },
+    "tau": {
+      "min": 0.0,
+      "max": 1.0,
+      "default": 0.7
     }
   },
   "limits": {
@@ -214,6 +214,26 @@ export const FACTS = {
     "maxSamplesPerCall": 1024
   },
   "datasets": {
+    "mnist": {
+      "name": "MNIST digits",
+      "classNames": [
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9"
+      ],
+      "files": [
+        "mnist/images-idx3-ubyte.gz",
+        "mnist/labels-idx1-ubyte.gz"
+      ],
+      "testEvery": 10
+    },
     "fashion": {
       "name": "Fashion-MNIST",
       "classNames": [
@@ -234,26 +254,6 @@ export const FACTS = {
         "fashion/t10k-images-idx3-ubyte.gz",
         "fashion/t10k-labels-idx1-ubyte.gz"
       ]
-    },
-    "mnist": {
-      "name": "MNIST digits",
-      "classNames": [
-        "0",
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "9"
-      ],
-      "files": [
-        "mnist/images-idx3-ubyte.gz",
-        "mnist/labels-idx1-ubyte.gz"
-      ],
-      "testEvery": 10
     }
   }
 };
