@@ -22,6 +22,7 @@ def test_two_processes_train_one_epoch(two_process_run):
     _, log = two_process_run
     assert "2 process(es) on cpu" in log and "batch 64 (32 a process)" in log, log
     assert re.search(r"epoch   1  step 140  train: loss [\d.]+", log), log
+    assert "weights identical in all 2 processes" in log, log  # they trained as one
 
 
 def test_the_cli_opens_it_and_finds_pytorch_s_figures(two_process_run):

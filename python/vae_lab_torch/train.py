@@ -161,6 +161,19 @@ def set_adam_state(opt, model, training):
                         "exp_avg_sq": training.v[name].to(p.device).clone()}
 
 
+def check_in_step(run, model):
+    """DistributedDataParallel keeps every process's weights equal; this checks it before saving
+    (rank 0's are saved): a few sums of the weights, their largest and smallest over the processes."""
+    flat = torch.cat([p.detach().double().flatten() for p in model.parameters()])
+    sums = torch.stack([flat.sum(), (flat * flat).sum(), (flat * torch.arange(len(flat), device=flat.device, dtype=torch.float64).remainder(97)).sum()])
+    hi, lo = sums.clone(), sums.clone()
+    dist.all_reduce(hi, op=dist.ReduceOp.MAX)
+    dist.all_reduce(lo, op=dist.ReduceOp.MIN)
+    if not torch.equal(hi, lo):
+        raise ConfigError(f"the {run.world} processes' weights differ after training (sums {lo.tolist()} to {hi.tolist()}): not saved")
+    run.say(f"weights identical in all {run.world} processes")
+
+
 def main(argv=None):
     a = parse_args(argv)
     run = Run(a.device, a.threads)
@@ -314,6 +327,8 @@ def train(a, run):
             line += f"  test: −ELBO {e['negElbo']:.2f} (recon {e['recon']:.2f} + KL {e['kl']:.2f})" if variational else f"  test: reconstruction error {e['recon']:.2f}"
         run.say(f"{line}  {rate:.0f} samples/s")
     run.say(f"trained in {time.perf_counter() - run_start:.1f} s")
+    if run.world > 1:
+        check_in_step(run, model)
     meta["step"] = step
     meta["config"] = c
     if run.main and a.save:
