@@ -82,3 +82,16 @@ def test_every_kind_makes_the_trip(kind, tmp_path):
     rust = cli_json("eval", "--checkpoint", mid)
     ours = evaluate(model_from_checkpoint(load(mid)), load_named("mnist")[1])
     assert rel(ours["negElbo"], rust["evaluation"]["negElbo"]) <= 1e-5
+
+
+def test_your_own_idx_files_are_split_by_the_lab_s_rule_and_open_in_the_cli(tmp_path):
+    """A person's own pair of files (here MNIST's, under another name): every 10th image of each
+    class held out, as the page and the CLI split them; the name is recorded."""
+    out = tmp_path / "mine.safetensors"
+    run = module("train", "--images", "data/mnist/images-idx3-ubyte.gz", "--labels", "data/mnist/labels-idx1-ubyte.gz", "--name", "mine",
+                 "--model", "vae", "--latent", "2", "--hidden", "16", "--steps", "2", "--no-eval", "--threads", "1", "--save", out)
+    assert "data: mine, 9003 train and 997 test images of 28x28" in run.stdout, run.stdout
+    d, _ = description(out)
+    assert d["dataset"] == "mine" and d["step"] == 2
+    rust = cli_json("eval", "--checkpoint", out, "--dataset", "mnist")
+    assert rust["step"] == 2 and rust["evaluation"]["images"] == 997
