@@ -2,11 +2,20 @@
 # Installs what building and serving need, skipping whatever is already in place; safe to rerun.
 #   scripts/setup.sh            toolchain, npm packages, data
 #   scripts/setup.sh --browser  also Chromium and ChromeDriver, for the tests
+#   scripts/setup.sh --torch    also .venv-torch: PyTorch and the vae_lab_torch package (python/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 WASM_PACK_VERSION=0.15.1
+want_browser= want_torch=
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    --torch) want_torch=1 ;;
+    *) echo "scripts/setup.sh: unknown option '$arg' (--browser, --torch)" >&2; exit 2 ;;
+  esac
+done
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -56,7 +65,7 @@ fi
 apt_install dataset-fashion-mnist
 node scripts/prepare-data.mjs
 
-if [ "${1:-}" = "--browser" ]; then
+if [ -n "$want_browser" ]; then
   apt_install chromium chromium-driver
   # Python only for the test that reads checkpoints with the `safetensors` package.
   if [ ! -x .venv/bin/pytest ] || [ tests/python/requirements.txt -nt .venv/bin/pytest ]; then
@@ -64,5 +73,20 @@ if [ "${1:-}" = "--browser" ]; then
     python3 -m venv .venv || { apt_install python3-venv; python3 -m venv .venv; }
     .venv/bin/pip install -q --disable-pip-version-check -r tests/python/requirements.txt
     touch .venv/bin/pytest
+  fi
+fi
+
+# PyTorch in a venv of its own, made only when missing (or its requirements changed): PyPI's torch
+# wheel brings its CUDA libraries, about 5.4 GB installed, even for CPU use (docs/pytorch.md).
+# The package itself is installed editable, so changes under python/ need no reinstall.
+if [ -n "$want_torch" ]; then
+  if [ ! -f .venv-torch/.installed ] || [ python/requirements-torch.txt -nt .venv-torch/.installed ]; then
+    log "python venv .venv-torch: PyTorch from PyPI with its CUDA libraries (about 5.4 GB, 1–2 minutes)"
+    start=$(date +%s)
+    python3 -m venv .venv-torch || { apt_install python3-venv; python3 -m venv .venv-torch; }
+    .venv-torch/bin/pip install -q --disable-pip-version-check -r python/requirements-torch.txt
+    .venv-torch/bin/pip install -q --disable-pip-version-check --no-deps -e python
+    touch .venv-torch/.installed
+    log ".venv-torch ready in $(( $(date +%s) - start )) s, $(du -sh .venv-torch | cut -f1)"
   fi
 fi

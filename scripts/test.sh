@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The README's test command: set up (with Chromium), then every test: native Rust (the import-cycle
-# check among them), the page's kind-name check, checkpoints read by Python, wasm in headless
+# check among them), the page's kind-name check, checkpoints read by Python, the PyTorch bridge
+# (python/tests: shipped models, torchrun, round trips, refusals), wasm in headless
 # Chromium, and the page end to end. Exits non-zero if any fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-scripts/setup.sh --browser
+scripts/setup.sh --browser --torch
 
 # A browser test that times out can leave Chromium or ChromeDriver behind: on exit, end what this
 # script started, and nothing else (never a process found by name). What it started is its
@@ -52,6 +53,9 @@ node scripts/check-kind-names.mjs
 step "checkpoints read by Python's safetensors (pytest)"
 cargo build --bin vae-lab
 .venv/bin/pytest -q tests/python
+
+step "the PyTorch bridge: vae_lab_torch against vae-lab eval, a two-process torchrun epoch, round trips, refusals (pytest)"
+.venv-torch/bin/pytest -q python/tests
 
 step "wasm tests in headless Chromium (wasm-pack test)"
 wasm-pack test --headless --chrome --release

@@ -260,3 +260,23 @@ fn tensor_bytes_are_read_exactly_for_every_f16_pattern_and_f32() {
     let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&tensor_bytes::f32s(&bytes)), bits(&values));
 }
+
+#[test]
+fn a_checkpoint_says_who_saved_it_and_files_without_that_or_with_new_keys_still_load() {
+    let mut a = trainer(ModelKind::Cvae, 1);
+    a.train_steps(5).unwrap();
+    let bytes = a.checkpoint(Precision::F32).unwrap();
+    assert_eq!(checkpoint::describe(&bytes).unwrap().trainer.as_deref(), Some(checkpoint::TRAINER));
+    // Another program's name (PyTorch's, python/vae_lab_torch), and a key of the description this
+    // version does not know: both load, and the name is reported.
+    let other = forge(&bytes, |_, i| edit_meta(i, checkpoint::TRAINER, "pytorch 2.15.0 vae_lab_torch 0.1.0\",\"someNewKey\":\"x"));
+    let mut b = trainer(ModelKind::Cvae, 2);
+    assert_eq!(b.load_checkpoint(&other).unwrap().meta.trainer.as_deref(), Some("pytorch 2.15.0 vae_lab_torch 0.1.0"));
+    // Files from before the field: no trainer, loaded as before.
+    let old = forge(&bytes, |_, i| edit_meta(i, &format!(",\"trainer\":\"{}\"", checkpoint::TRAINER), ""));
+    assert_eq!(b.load_checkpoint(&old).unwrap().meta.trainer, None);
+    assert_eq!(b.step(), 5);
+    // An unknown setting in the configuration is still refused, with its name.
+    let unknown = forge(&bytes, |_, i| edit_meta(i, "\"warmup\":0", "\"warmup\":0,\"dropout\":0.5"));
+    assert!(b.load_checkpoint(&unknown).unwrap_err().to_string().contains("unknown field `dropout`"));
+}

@@ -13,7 +13,7 @@ usage:
   vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model cvae|sohn|vae|ae|pca]
                  [--latent N] [--hidden N] [--layers N] [--beta B] [--warmup STEPS] [--means-spread S] [--lr R] [--batch N] [--epochs N] [--seed N]
                  [--init CKPT] [--save CKPT] [--half] [--threads N]
-  vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--iw K] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T]
+  vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--iw K] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T] [--json]
   vae-lab sample --checkpoint CKPT [--class Y] [--sampler prior|fitted] [--tau T] [--n N] [--seed N]
                  (prints the codes, classes and images as JSON)
   vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] [--augment A] --save CLF
@@ -43,6 +43,7 @@ options:
                  fitted: a full-covariance Gaussian fitted to each class's encoder means (default prior)
   --iw K         with eval: the importance-weighted bound on −log p(x) with K samples per test image
                  (1 to 5000; Burda et al. use 5000), and its gap to the −ELBO
+  --json         with eval: also print the figures unrounded as one JSON line, last
   --tau T        temperature in [0, 1]: z = centre + T·(spread) (default 1 for sample, 0.7 for eval)
   --class Y      the class to sample or decode (sample: default, classes drawn by their frequency)
   --augment A    classifier training images: none (default), shift=N (random shifts of up to N pixels
@@ -68,6 +69,7 @@ pub struct Args {
     pub init: Option<PathBuf>,
     pub save: Option<PathBuf>,
     pub half: bool,
+    pub json: bool,
     pub checkpoint: Option<PathBuf>,
     pub z: Option<Vec<f32>>,
     pub classifier: Option<PathBuf>,
@@ -92,8 +94,8 @@ pub fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> 
     };
     let mut a = Args { command, ..Args::default() };
     while let Some(flag) = it.next() {
-        if flag == "--half" {
-            a.half = true;
+        if flag == "--half" || flag == "--json" {
+            if flag == "--half" { a.half = true } else { a.json = true }
             continue;
         }
         let v = it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;

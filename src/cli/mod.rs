@@ -67,7 +67,7 @@ fn train(a: &Args) -> Result<(), String> {
     if let Some(path) = &a.init {
         let loaded = trainer.load_checkpoint(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
         let how = if loaded.resumed { "optimiser state restored" } else { "fresh optimiser" };
-        println!("continuing from {} (step {}, {how})", path.display(), loaded.meta.step);
+        println!("continuing from {} (step {}, {how}; {})", path.display(), loaded.meta.step, trained_by(&loaded.meta));
         if let Some(b) = a.beta { trainer.set_beta(b).map_err(|e| e.to_string())? }
         if let Some(lr) = a.lr { trainer.set_learning_rate(lr).map_err(|e| e.to_string())? }
         if let Some(b) = a.batch { trainer.set_batch(b).map_err(|e| e.to_string())? }
@@ -131,17 +131,31 @@ fn save(a: &Args, trainer: &Trainer) -> Result<(), String> {
 
 /// Loads a checkpoint into a trainer on the named data set (default: the one it was trained on).
 fn load(a: &Args) -> Result<Trainer, String> {
+    Ok(load_described(a)?.0)
+}
+
+/// [`load`], and the checkpoint's description.
+fn load_described(a: &Args) -> Result<(Trainer, checkpoint::Meta), String> {
     let path = a.checkpoint.as_ref().ok_or("--checkpoint is required")?;
     let bytes = read(path)?;
     let meta = checkpoint::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?.meta;
     let args = Args { dataset: a.dataset.clone().or(Some(meta.dataset.clone())), data_root: a.data_root.clone(), ..Args::default() };
     let mut trainer = trainer_for(&args, meta.config.clone())?;
     trainer.load_checkpoint(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(trainer)
+    Ok((trainer, meta))
+}
+
+/// Who saved a checkpoint, in words.
+fn trained_by(meta: &checkpoint::Meta) -> String {
+    match &meta.trainer {
+        Some(t) => format!("saved by {t}"),
+        None => "saved by an earlier vae-lab (no trainer recorded)".to_string(),
+    }
 }
 
 fn eval(a: &Args) -> Result<(), String> {
-    let trainer = load(a)?;
+    let (trainer, meta) = load_described(a)?;
+    println!("checkpoint: {:?} on {}, step {}, {}", meta.config.model, meta.dataset, meta.step, trained_by(&meta));
     let mut explorer = Explorer::new(trainer.config().seed);
     let e = test_figures(&trainer)?;
     let kind = trainer.config().model;
@@ -161,6 +175,7 @@ fn eval(a: &Args) -> Result<(), String> {
         println!("KL per latent dimension (nats): {}", kl.join(" "));
     }
     println!("active units: {} of {} (Cov_x E_q[z_u] > {})", latent.active_units, latent.activity.len(), diagnostics::ACTIVE_THRESHOLD);
+    let mut iw_figure = None;
     if let Some(k) = a.iw {
         let start = Instant::now();
         let iw = diagnostics::importance_weighted(net, trainer.test_set(), k, 1, |done, total| {
@@ -174,6 +189,7 @@ fn eval(a: &Args) -> Result<(), String> {
         println!("importance-weighted bound, k = {k}: {bound_name} ≤ {:.2} nats per image on {} images; gap to the −ELBO {:.2} ({:.0} s)",
             iw.neg_log_likelihood, iw.images, e.neg_elbo - iw.neg_log_likelihood, start.elapsed().as_secs_f64(),
             bound_name = if trainer.config().model.is_conditional() { "−log p(x | y)" } else { "−log p(x)" });
+        iw_figure = Some(iw);
     }
     if let Some(path) = &a.classifier {
         let (clf, meta) = Classifier::decode(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -197,6 +213,14 @@ fn eval(a: &Args) -> Result<(), String> {
                 println!("                       per class: {}", per.join(", "));
             }
         }
+    }
+    if a.json {
+        // Unrounded, for other programs (tests/python and python/tests compare PyTorch's figures).
+        let figures = serde_json::json!({
+            "model": kind.key(), "dataset": meta.dataset, "step": meta.step, "trainer": meta.trainer,
+            "evaluation": e, "latent": latent, "iw": iw_figure,
+        });
+        println!("{figures}");
     }
     Ok(())
 }

@@ -5,6 +5,10 @@
 //! count, the random stream, the epoch's order), so that training resumes exactly as if never
 //! stopped: the page's autosave and its "Save model" use that; shipped f16 models leave it out.
 //!
+//! Other programs write the same layout (`python/vae_lab_torch`, PyTorch) and say so in `trainer`.
+//! Keys of the description this version does not know are ignored, so a newer writer's additions
+//! do not lock older readers out; the configuration's keys, by contrast, must all be known.
+//!
 //! Reading checks everything (format, configuration, names, shapes, dtype, finite values) and
 //! builds nothing until all of it passes, so a bad file never touches the model in memory.
 
@@ -23,6 +27,8 @@ use crate::rng::Rng;
 use crate::files::tensor_bytes;
 
 pub const FORMAT: &str = "vae-lab/1";
+/// What this program writes as a checkpoint's `trainer`: who saved the weights.
+pub const TRAINER: &str = concat!("vae-lab ", env!("CARGO_PKG_VERSION"), " (Candle)");
 /// Larger than any model the settings allow; a longer file is refused before parsing.
 pub const MAX_BYTES: usize = 256 << 20;
 
@@ -38,6 +44,10 @@ pub struct Meta {
     pub dataset: String,
     /// Optimiser steps the weights had when saved.
     pub step: u64,
+    /// The program that saved the weights ("vae-lab 0.1.0 (Candle)", "pytorch 2.15.0
+    /// vae_lab_torch 0.1.0"); absent in checkpoints from before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trainer: Option<String>,
 }
 
 /// What loading a checkpoint did: its description, and whether training resumes exactly

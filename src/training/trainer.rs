@@ -289,6 +289,7 @@ impl Trainer {
             classes: self.model().classes(),
             dataset: self.dataset.clone(),
             step: self.step,
+            trainer: Some(checkpoint::TRAINER.to_string()),
         }
     }
 

@@ -100,7 +100,7 @@ export function createRunControls({ client, change, noteAutosave }) {
     const own = d.ownSteps > 0 ? `, ${d.ownSteps.toLocaleString()} of them trained here` : '';
     const origins = {
       pretrained: () => `the pretrained model (${d.step.toLocaleString()} steps, trained by the CLI): drag the sliders, or Train to go on`,
-      file: () => `${d.from.name} (${d.step.toLocaleString()} steps${resumes})`,
+      file: () => `${d.from.name} (${d.step.toLocaleString()} steps${resumes}${d.from.trainer ? `, saved by ${d.from.trainer}` : ''})`,
       files: () => 'your own files, from random weights (kept in this tab only: the browser does not store your data)',
       autosave: () => `your model as autosaved at ${new Date(d.from.savedAt).toLocaleTimeString()} (${d.step.toLocaleString()} steps${own}${resumes})`,
     };

@@ -160,7 +160,8 @@ export async function loadFile({ bytes, name }) {
   const next = target === model.lab.dataset ? model.lab : await newLab(meta.config, target);
   if (next === model.lab) await autosave(); // the model it replaces, as it stood
   const loaded = next.loadCheckpoint(bytes);
-  await replaceWith(next, { from: { kind: 'file', name, step: meta.step, resumed: loaded.resumed } }, true);
+  const from = { kind: 'file', name, step: meta.step, resumed: loaded.resumed, trainer: meta.trainer ?? null };
+  await replaceWith(next, { from }, true);
   return {};
 }
 
