@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::config::SETTINGS;
+use crate::config::{CHOICES, SETTINGS};
 use crate::data::catalog;
 use crate::evaluation::diagnostics::{ACTIVE_THRESHOLD, IW_MAX};
 use crate::kinds::{KindFacts, ModelKind};
@@ -28,6 +28,8 @@ struct Facts {
     image_side: usize,
     kinds: BTreeMap<&'static str, &'static KindFacts>,
     settings: BTreeMap<&'static str, crate::config::Range>,
+    /// The settings that are one of a few named options (the GAN's loss, output, activation).
+    choices: BTreeMap<&'static str, crate::config::Choice>,
     limits: Limits,
     datasets: BTreeMap<&'static str, catalog::Named>,
 }
@@ -39,6 +41,7 @@ fn facts() -> Facts {
         image_side: catalog::IMAGE_SIDE,
         kinds: ModelKind::ALL.iter().map(|k| (k.key(), k.facts())).collect(),
         settings: SETTINGS.iter().map(|r| (r.key, *r)).collect(),
+        choices: CHOICES.iter().map(|c| (c.key, *c)).collect(),
         limits: Limits { iw_max_k: IW_MAX, active_unit_threshold: ACTIVE_THRESHOLD, max_samples_per_call: crate::data::batch::MAX_SAMPLES_PER_CALL },
         datasets: catalog::ALL.iter().map(|d| (d.key, *d)).collect(),
     }
@@ -60,6 +63,9 @@ mod tests {
         }
         for range in crate::config::SETTINGS {
             assert!(js.contains(&format!("\"{}\": {{", range.key)), "{}", range.key);
+        }
+        for choice in crate::config::CHOICES {
+            assert!(js.contains(&format!("\"{}\": {{", choice.key)), "{}", choice.key);
         }
     }
 }
