@@ -6,7 +6,9 @@ export const FACTS = {
     "sohn",
     "vae",
     "ae",
-    "pca"
+    "pca",
+    "gan",
+    "cgan"
   ],
   "defaultKind": "cvae",
   "imageSide": 28,
@@ -36,7 +38,43 @@ export const FACTS = {
         "learningRate",
         "batch",
         "seed"
-      ]
+      ],
+      "learningRate": 0.001
+    },
+    "cgan": {
+      "kind": "cgan",
+      "name": "conditional GAN",
+      "title": "conditional GAN (Mirza & Osindero 2014)",
+      "summary": "The class's one-hot joins $G$'s and $D$'s input: $D$ judges whether $x$ is a real image of class $y$, so $G(z, y)$ learns to draw that class.",
+      "explorer": "$G(z, y)$: pick a class, and Sample draws $z \\sim \\mathcal N(0, I)$ for it; the same $z$ with another class keeps the style where $G$ learned one.",
+      "views": "A GAN has no encoder: it cannot map images to codes, reconstruct them or encode a drawing. Only decoding $z$ applies.",
+      "hasEncoder": false,
+      "variational": false,
+      "conditional": true,
+      "takesLabel": true,
+      "hasClassMeans": false,
+      "trainable": true,
+      "samplers": [
+        "prior"
+      ],
+      "objective": "classifierScore",
+      "settings": [
+        "latent",
+        "hidden",
+        "layers",
+        "learningRate",
+        "batch",
+        "seed",
+        "dSteps",
+        "ganLoss",
+        "labelSmoothing",
+        "instanceNoise",
+        "beta1",
+        "dropout",
+        "ganOutput",
+        "ganActivation"
+      ],
+      "learningRate": 0.0002
     },
     "cvae": {
       "kind": "cvae",
@@ -66,7 +104,43 @@ export const FACTS = {
         "seed",
         "meansSpread",
         "warmup"
-      ]
+      ],
+      "learningRate": 0.001
+    },
+    "gan": {
+      "kind": "gan",
+      "name": "GAN",
+      "title": "GAN (generator against discriminator)",
+      "summary": "A generator $G$ with the VAE decoder's layers learns to fool a discriminator $D$: $\\min_G \\max_D\\; \\mathbb E[\\log D(x)] + \\mathbb E[\\log(1 - D(G(z)))]$. No encoder, no likelihood.",
+      "explorer": "$G(z)$ is one image, not the mean of a distribution: Sample draws $z \\sim \\mathcal N(0, I)$. Nothing was asked to keep every class, so some may be missing (mode collapse).",
+      "views": "A GAN has no encoder: it cannot map images to codes, reconstruct them or encode a drawing. Only decoding $z$ applies.",
+      "hasEncoder": false,
+      "variational": false,
+      "conditional": false,
+      "takesLabel": false,
+      "hasClassMeans": false,
+      "trainable": true,
+      "samplers": [
+        "prior"
+      ],
+      "objective": "classifierScore",
+      "settings": [
+        "latent",
+        "hidden",
+        "layers",
+        "learningRate",
+        "batch",
+        "seed",
+        "dSteps",
+        "ganLoss",
+        "labelSmoothing",
+        "instanceNoise",
+        "beta1",
+        "dropout",
+        "ganOutput",
+        "ganActivation"
+      ],
+      "learningRate": 0.0002
     },
     "pca": {
       "kind": "pca",
@@ -88,7 +162,8 @@ export const FACTS = {
       "objective": "squaredError",
       "settings": [
         "latent"
-      ]
+      ],
+      "learningRate": 0.001
     },
     "sohn": {
       "kind": "sohn",
@@ -117,7 +192,8 @@ export const FACTS = {
         "batch",
         "seed",
         "warmup"
-      ]
+      ],
+      "learningRate": 0.001
     },
     "vae": {
       "kind": "vae",
@@ -146,7 +222,8 @@ export const FACTS = {
         "batch",
         "seed",
         "warmup"
-      ]
+      ],
+      "learningRate": 0.001
     }
   },
   "settings": {
@@ -161,11 +238,37 @@ export const FACTS = {
       "max": 1000.0,
       "default": 1.0
     },
+    "beta1": {
+      "min": 0.0,
+      "max": 0.999,
+      "default": 0.5
+    },
+    "dSteps": {
+      "min": 1.0,
+      "max": 10.0,
+      "integer": true,
+      "default": 1.0
+    },
+    "dropout": {
+      "min": 0.0,
+      "max": 0.9,
+      "default": 0.3
+    },
     "hidden": {
       "min": 1.0,
       "max": 4096.0,
       "integer": true,
       "default": 400.0
+    },
+    "instanceNoise": {
+      "min": 0.0,
+      "max": 2.0,
+      "default": 0.0
+    },
+    "labelSmoothing": {
+      "min": 0.5,
+      "max": 1.0,
+      "default": 0.9
     },
     "latent": {
       "min": 1.0,
@@ -206,6 +309,29 @@ export const FACTS = {
       "max": 1000000.0,
       "integer": true,
       "default": 0.0
+    }
+  },
+  "choices": {
+    "ganActivation": {
+      "options": [
+        "leakyRelu",
+        "relu"
+      ],
+      "default": "leakyRelu"
+    },
+    "ganLoss": {
+      "options": [
+        "nonSaturating",
+        "saturating"
+      ],
+      "default": "nonSaturating"
+    },
+    "ganOutput": {
+      "options": [
+        "tanh",
+        "sigmoid"
+      ],
+      "default": "tanh"
     }
   },
   "limits": {
