@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers of users' files (IDX images/labels, checkpoints) with cargo fuzz (libFuzzer).
 #   bash scripts/fuzz.sh [seconds per target, default 600] [target ...]   (targets: idx checkpoint)
-# Needs the nightly toolchain and cargo-fuzz; installs both if missing. Crashes land in
-# fuzz/artifacts/<target>/; each found so far is a regression test in tests/fuzz_regressions.rs.
+# Needs the nightly toolchain and cargo-fuzz; installs both if missing. Seeds come from
+# examples/fuzz_seeds.rs. Crashes land in fuzz/artifacts/<target>/ (none is kept as a test today).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}

@@ -3,16 +3,28 @@
 //! data sets (`data::catalog`). Written to `www/state/facts.js` by `vae-lab facts`; a test fails
 //! when the committed file is not what this gives.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::config::{CHOICES, SETTINGS};
 use crate::data::catalog;
 use crate::evaluation::diagnostics::{ACTIVE_THRESHOLD, IW_MAX};
 use crate::kinds::{KindFacts, ModelKind};
 
-#[derive(Serialize)]
+/// Named entries written as one object in this order (the page takes the first data set as the
+/// default and lists kinds and settings in the order given).
+struct Ordered<T>(Vec<(&'static str, T)>);
+
+impl<T: Serialize> Serialize for Ordered<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Limits {
     iw_max_k: usize,
@@ -20,18 +32,19 @@ struct Limits {
     max_samples_per_call: usize,
 }
 
-#[derive(Serialize)]
+#[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Facts {
     order: Vec<ModelKind>,
     default_kind: ModelKind,
     image_side: usize,
-    kinds: BTreeMap<&'static str, &'static KindFacts>,
-    settings: BTreeMap<&'static str, crate::config::Range>,
-    /// The settings that are one of a few named options (the GAN's loss, output, activation).
-    choices: BTreeMap<&'static str, crate::config::Choice>,
+    kinds: Ordered<&'static KindFacts>,
+    settings: Ordered<crate::config::Range>,
+    /// The settings that are one of a few named options (the GAN's loss, output, activation),
+    /// in the table's order.
+    choices: Ordered<crate::config::Choice>,
     limits: Limits,
-    datasets: BTreeMap<&'static str, catalog::Named>,
+    datasets: Ordered<catalog::Named>,
 }
 
 fn facts() -> Facts {
@@ -39,11 +52,11 @@ fn facts() -> Facts {
         order: ModelKind::ALL.to_vec(),
         default_kind: ModelKind::DEFAULT,
         image_side: catalog::IMAGE_SIDE,
-        kinds: ModelKind::ALL.iter().map(|k| (k.key(), k.facts())).collect(),
-        settings: SETTINGS.iter().map(|r| (r.key, *r)).collect(),
-        choices: CHOICES.iter().map(|c| (c.key, *c)).collect(),
+        kinds: Ordered(ModelKind::ALL.iter().map(|k| (k.key(), k.facts())).collect()),
+        settings: Ordered(SETTINGS.iter().map(|r| (r.key, *r)).collect()),
+        choices: Ordered(CHOICES.iter().map(|c| (c.key, *c)).collect()),
         limits: Limits { iw_max_k: IW_MAX, active_unit_threshold: ACTIVE_THRESHOLD, max_samples_per_call: crate::data::batch::MAX_SAMPLES_PER_CALL },
-        datasets: catalog::ALL.iter().map(|d| (d.key, *d)).collect(),
+        datasets: Ordered(catalog::ALL.iter().map(|d| (d.key, *d)).collect()),
     }
 }
 

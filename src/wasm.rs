@@ -435,7 +435,6 @@ extern "C" {
 #[wasm_bindgen]
 pub struct Decoder {
     model: Box<dyn Model>,
-    step: u64,
 }
 
 #[wasm_bindgen]
@@ -443,9 +442,7 @@ impl Decoder {
     /// A decoder with a checkpoint's weights (checked like any checkpoint).
     #[wasm_bindgen(constructor)]
     pub fn new(bytes: &[u8]) -> Result<Decoder, JsError> {
-        let ckpt = crate::files::checkpoint::decode(bytes)?;
-        let step = ckpt.meta.step;
-        Ok(Decoder { model: ckpt.into_model()?, step })
+        Ok(Decoder { model: crate::files::checkpoint::decode(bytes)?.into_model()? })
     }
 
     #[wasm_bindgen(getter)]
@@ -459,16 +456,16 @@ impl Decoder {
         self.model.kind().key().to_string()
     }
 
+    /// The model takes the class as input (the standard CVAE): `decode` needs one.
+    #[wasm_bindgen(getter, js_name = takesLabel)]
+    pub fn takes_label(&self) -> bool {
+        self.model.kind().takes_label()
+    }
+
     /// μ^Y flattened (classes × latent); empty for the kinds without class means.
     #[wasm_bindgen(js_name = classMeans)]
     pub fn class_means(&self) -> Result<Vec<f32>, JsError> {
         class_means(self.model.as_ref())
-    }
-
-    /// The training step the weights are from.
-    #[wasm_bindgen(getter)]
-    pub fn step(&self) -> f64 {
-        self.step as f64
     }
 
     /// z (latent numbers) → intensities in [0, 1]; `class` for the standard CVAE.

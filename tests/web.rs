@@ -97,7 +97,7 @@ fn class_samples_have_codes_and_images() {
         let labels = js_sys::Uint32Array::from(js_sys::Reflect::get(&out, &"labels".into()).unwrap()).to_vec();
         assert_eq!(labels, vec![3; 6]);
         let what = js_sys::Reflect::get(&out, &"distribution".into()).unwrap().as_string().unwrap();
-        assert!(what.contains("0.7²"), "{sampler}: {what}");
+        assert!(what.contains("0.7^2"), "{sampler}: {what}");
     }
     let err = error_text(lab.sample(Some(10), 1, "prior", 1.0, false).unwrap_err());
     assert!(err.contains("class 10 does not exist"), "{err}");

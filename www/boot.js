@@ -15,30 +15,37 @@ window.vaeLabBoot = (() => {
     return worker;
   };
 
-  // A hint, kept when the worker says it saved, that this browser may hold an autosave: the
-  // worker restores it if it fits, and that is the model to show. localStorage answers at once,
-  // where asking IndexedDB took 50-100 ms at load while the worker opened it.
+  // Hints, kept when the worker says it saved, that this browser may hold an autosave of a data set
+  // and kind (`<dataset>-<kind>`): the worker restores it if it fits, and that is the model to
+  // show. localStorage answers at once, where asking IndexedDB took 50-100 ms at load.
   const HINT = 'vae-lab-autosaved';
-  const mayHaveAutosave = (() => { try { return localStorage.getItem(HINT) !== null; } catch { return true; } })();
-  const noteAutosave = () => { try { localStorage.setItem(HINT, '1'); } catch { /* no storage: no early image */ } };
+  const hinted = (() => { try { const v = JSON.parse(localStorage.getItem(HINT) ?? '[]'); return Array.isArray(v) ? v : null; } catch { return null; } })();
+  const noteAutosave = (dataset, kind) => {
+    try { localStorage.setItem(HINT, JSON.stringify([...new Set([...(hinted ?? []), `${dataset}-${kind}`])])); } catch { /* no storage: no early image */ }
+  };
 
-  // The address's data set and model kind, as state.js reads them (its defaults when not named);
-  // main.js checks the file against the settings before painting it. The shipped models have the
-  // default sizes, which addresses leave out (state.js writeHash): one that names a size would not
-  // fit, and the worker builds its model.
+  // The address's data set and model kind, as state.js reads them (FACTS' defaults when not
+  // named, or not known); main.js checks the file against the settings before painting it. The
+  // shipped models have the default sizes, which addresses leave out (state.js writeHash): one
+  // that names a size would not fit, and the worker builds its model.
   const named = new URLSearchParams(location.hash.slice(1));
-  const file = `${named.get('dataset') ?? 'mnist'}-${named.get('model') ?? 'cvae'}`.toLowerCase();
   const sized = ['latent', 'hidden', 'layers', 'meansSpread'].some((k) => named.has(k));
-  const pageShowsShipped = !mayHaveAutosave && !sized && /^(mnist|fashion)-(c?vae|sohn|ae|pca)$/.test(file);
+  const facts = import('./state/facts.js').then((m) => m.FACTS);
+  const pick = (key, known, fallback) => (Object.hasOwn(known, named.get(key)) ? named.get(key) : fallback);
+  const file = facts.then((F) => `${pick('dataset', F.datasets, Object.keys(F.datasets)[0])}-${pick('model', F.kinds, F.defaultKind)}`);
+  // Any hint, or none readable, may mean an autosave of this kind: the worker then decides.
+  const pageShowsShipped = hinted !== null && !sized;
   const shippedModel = pageShowsShipped
-    ? painted.then(() => fetch(`models/${file}.safetensors`)).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null)
+    ? Promise.all([file, painted]).then(([f]) => (hinted.includes(f) ? null : fetch(`models/${f}.safetensors`)))
+      .then((r) => (r?.ok ? r.arrayBuffer() : null)).catch(() => null)
     : Promise.resolve(null);
 
   // The training worker: started now when the first image waits for it; otherwise by main.js
   // once it runs, so that the worker's start does not share the two cores with the page's
   // parsing, layout and compilation (measured in docs/performance.md, "Why the code is so").
   let worker = null;
-  const trainingWorker = () => (worker ??= startWorker('www/workers/worker.js'));
+  // Its address carries the page's, so that it can read the right autosave at once.
+  const trainingWorker = () => (worker ??= startWorker(`www/workers/worker.js${location.hash}`));
   if (!pageShowsShipped) trainingWorker();
   return { wasmModule, startWorker, trainingWorker, shippedModel, noteAutosave };
 })();

@@ -22,6 +22,28 @@ use crate::kinds::ModelKind;
 use crate::models::model::autoencoder;
 use crate::training::Trainer;
 
+/// A caption's inline TeX (between `$…$`, for the page to typeset) as terminal text: the few
+/// macros the samplers' captions use, in Unicode.
+fn plain(tex: &str) -> String {
+    let mut out = tex.replace('$', "");
+    // τ² before the thin space it ends with.
+    for (from, to) in [(r"\sim", "~"), (r"\mathcal N", "N"), (r"\mu", "μ"), (r"\Sigma", "Σ"), (r"^2\,", "²·"), (r"\,", " ")] {
+        out = out.replace(from, to);
+    }
+    out.replace(['{', '}'], "")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn captions_read_as_before_in_a_terminal() {
+        let how = crate::evaluation::sampler::Sampling::new(crate::evaluation::sampler::Sampler::Prior, 0.7).unwrap();
+        assert_eq!(super::plain(&how.describe(crate::kinds::ModelKind::Cvae, Some(3))), "z ~ N(μ^3, 0.7²·I), the prior of class 3");
+        let fitted = crate::evaluation::sampler::Sampling::new(crate::evaluation::sampler::Sampler::Fitted, 1.0).unwrap();
+        assert_eq!(super::plain(&fitted.describe_each_class(crate::kinds::ModelKind::Sohn)), "z ~ N(m_y, Σ_y), fitted to the encoder means of class y");
+    }
+}
+
 /// The held-out figures of the trainer's model on its test set.
 fn test_figures(trainer: &Trainer) -> Result<evaluate::Evaluation, String> {
     let net = autoencoder(trainer.model()).map_err(|e| e.to_string())?;
@@ -243,7 +265,7 @@ fn conditional_accuracy_lines(a: &Args, trainer: &Trainer, explorer: &mut Explor
             let (acc, per) = explorer.conditional_accuracy(trainer, clf, sampling, per_class, false).map_err(|e| e.to_string())?;
             let per: Vec<String> = per.iter().enumerate().map(|(y, p)| format!("{y}: {:.1}", p * 100.0)).collect();
             let kind = trainer.config().model;
-            println!("  {:<6} τ = {tau:<4} {:6.2} %   {}", format!("{sampler:?}").to_lowercase(), acc * 100.0, sampling.describe_each_class(kind));
+            println!("  {:<6} τ = {tau:<4} {:6.2} %   {}", format!("{sampler:?}").to_lowercase(), acc * 100.0, plain(&sampling.describe_each_class(kind)));
             println!("                       per class: {}", per.join(", "));
         }
     }
@@ -261,7 +283,7 @@ fn sample(a: &Args) -> Result<(), String> {
     let s = explorer.sample(&trainer, a.class, a.n.unwrap_or(8), sampling, false).map_err(|e| e.to_string())?;
     let list = |v: &[f32]| v.iter().map(|p| format!("{p:e}")).collect::<Vec<_>>().join(",");
     let labels: Vec<String> = s.labels.iter().map(|y| y.to_string()).collect();
-    let what = sampling.describe(trainer.config().model, a.class);
+    let what = plain(&sampling.describe(trainer.config().model, a.class));
     println!("{{\"distribution\":{what:?},\"z\":[{}],\"labels\":[{}],\"images\":[{}]}}", list(&s.z), labels.join(","), list(&s.images));
     Ok(())
 }

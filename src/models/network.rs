@@ -28,7 +28,6 @@ pub struct Vae {
     pub kind: ModelKind,
     pub pixels: usize,
     pub latent: usize,
-    pub hidden: usize,
     pub classes: usize,
     /// The standard CVAE: encoder and decoder take the label's one-hot (`label_input`).
     pub takes_label: bool,
@@ -137,7 +136,6 @@ impl Vae {
             kind: cfg.model,
             pixels,
             latent: cfg.latent,
-            hidden: cfg.hidden,
             classes,
             takes_label: cfg.model.takes_label(),
             enc_hidden,
@@ -232,10 +230,6 @@ impl Vae {
 
     pub fn class_means(&self) -> Option<&Var> {
         self.class_means.as_ref()
-    }
-
-    pub fn vars(&self) -> &VarMap {
-        &self.vars
     }
 }
 

@@ -94,7 +94,7 @@ test('on a phone-sized touch screen the page fits its width and works by touch',
   await cls.scrollIntoViewIfNeeded();
   const cb = await cls.boundingBox();
   await page.touchscreen.tap(cb.x + cb.width / 2, cb.y + cb.height / 2);
-  await waitFor('class 3 picked', async () => (await cls.getAttribute('aria-pressed')) === 'true');
+  await waitFor('class 3 picked', async () => (await cls.getAttribute('aria-checked')) === 'true');
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SHOTS}/phone.png` });

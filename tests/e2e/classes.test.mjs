@@ -11,7 +11,7 @@ let browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-const pressed = (page) => page.$$eval('#classes button', (bs) => bs.findIndex((b) => b.getAttribute('aria-pressed') === 'true'));
+const pressed = (page) => page.$$eval('#classes button', (bs) => bs.findIndex((b) => b.getAttribute('aria-checked') === 'true'));
 const sliderZ = (page) => page.$$eval('#sliders input', (els) => els.map((e) => Number(e.value)));
 
 /// Clicks Sample and waits for the classifier's reading of the new samples.
@@ -19,7 +19,7 @@ async function sampleAndRead(page) {
   const before = await page.evaluate(() => window.vaeLab.samplesId ?? 0);
   await page.click('#sample');
   await waitFor('the samples and their reading', () => page.evaluate((n) => window.vaeLab.samplesId > n && window.vaeLab.sampleLabels !== null, before));
-  return page.evaluate(() => ({ labels: window.vaeLab.sampleLabels, asked: Array.from(window.vaeLab.samples.labels), caption: document.getElementById('samples-caption').textContent }));
+  return page.evaluate(() => ({ labels: window.vaeLab.sampleLabels, asked: Array.from(window.vaeLab.samples.labels), caption: document.getElementById('samples-caption').dataset.distribution })); // the sampler's words (the caption typesets them)
 }
 
 test('the seeds\' CVAE opens on a class mean; each sampler gives the chosen class', async () => {
@@ -35,7 +35,7 @@ test('the seeds\' CVAE opens on a class mean; each sampler gives the chosen clas
   await page.click('#classes button:nth-child(4)'); // class 3
   assert.equal(await pressed(page), 3);
   await waitFor('the fitted ellipses on the map', () => page.$eval('#map', (c) => c.dataset.overlay === 'prior fitted'));
-  for (const [sampler, pattern] of [['fitted', /z ~ N\(m_3, 0\.7²·Σ_3\), fitted to class 3's encoder means/], ['prior', /z ~ N\(μ\^3, 0\.7²·I\), the prior of class 3/]]) {
+  for (const [sampler, pattern] of [['fitted', /\$z \\sim \\mathcal N\(m_\{3\}, 0\.7\^2\\,\\Sigma_\{3\}\)\$, fitted to the encoder means of class 3/], ['prior', /\$z \\sim \\mathcal N\(\\mu\^\{3\}, 0\.7\^2\\,I\)\$, the prior of class 3/]]) {
     await page.selectOption('#sampler', sampler);
     const { labels, asked, caption } = await sampleAndRead(page);
     assert.match(caption, pattern);
@@ -47,7 +47,7 @@ test('the seeds\' CVAE opens on a class mean; each sampler gives the chosen clas
   await page.click('#zero');
   assert.equal(await pressed(page), -1);
   const { asked, caption } = await sampleAndRead(page);
-  assert.match(caption, /y ~ the training set's class frequencies, then z ~ N\(μ\^y, 0\.7²·I\)/);
+  assert.match(caption, /\$y\$ drawn from the training set's class frequencies, then \$z \\sim \\mathcal N\(\\mu\^\{y\}, 0\.7\^2\\,I\)\$/);
   assert.ok(new Set(asked).size >= 3, `classes drawn: ${asked}`);
   // The per-class bars: ten of them, for the sampler shown.
   await waitFor('the accuracy bars', () => page.$$eval('#class-accuracy .bar', (b) => b.length === 10));
@@ -58,7 +58,7 @@ test('the seeds\' CVAE opens on a class mean; each sampler gives the chosen clas
 
 test('the standard CVAE: class buttons tell the decoder y, the sliders keep z', async () => {
   const { page, problems } = await openPage(browser, `${server.url}#model=sohn&class=2`);
-  assert.match(await text(page, 'status'), /CVAE with label input/);
+  assert.match(await text(page, 'status'), /label-input CVAE/);
   assert.equal(await pressed(page), 2);
   assert.match(await text(page, 'class-readout'), /decoder is told y = 2/);
   const z = await sliderZ(page);
@@ -73,7 +73,7 @@ test('the standard CVAE: class buttons tell the decoder y, the sliders keep z', 
   for (const sampler of ['prior', 'fitted']) {
     await page.selectOption('#sampler', sampler);
     const { labels, caption } = await sampleAndRead(page);
-    assert.match(caption, sampler === 'prior' ? /z ~ N\(0, 0\.7²·I\), decoded with y = 7/ : /fitted to class 7's encoder means/);
+    assert.match(caption, sampler === 'prior' ? /\$z \\sim \\mathcal N\(0, 0\.7\^2\\,I\)\$, decoded with \$y = 7\$/ : /fitted to the encoder means of class 7/);
     assert.ok(labels.filter((y) => y === 7).length >= 6, `${sampler}: the classifier read ${labels} for class 7`);
   }
   await waitFor('the accuracy bars', () => page.$$eval('#class-accuracy .bar', (b) => b.length === 10));
@@ -83,13 +83,17 @@ test('the standard CVAE: class buttons tell the decoder y, the sliders keep z', 
   await page.close();
 });
 
-test('sampler and τ from the address; a τ out of range is clamped with a message', async () => {
+test('sampler and τ from the address; a τ out of range is refused: the default, with a message', async () => {
   const { page, problems } = await openPage(browser, `${server.url}#sampler=prior&tau=3`);
   assert.equal(await page.$eval('#sampler', (e) => e.value), 'prior');
-  assert.equal(await page.$eval('#tau', (e) => e.value), '1');
-  assert.match(await text(page, 'messages'), /τ: 3 is outside 0–1; using 1/);
+  assert.equal(await page.$eval('#tau', (e) => e.value), '0.7');
+  assert.match(await text(page, 'messages'), /τ: 3 is outside 0–1; using the default, 0\.7/);
   const { caption } = await sampleAndRead(page);
-  assert.match(caption, /z ~ N\(μ\^0, I\), the prior of class 0/);
+  assert.match(caption, /\$z \\sim \\mathcal N\(\\mu\^\{0\}, 0\.7\^2\\,I\)\$, the prior of class 0/);
+  // In the page, a value out of range changes nothing.
+  await page.$eval('#set-beta', (e) => { e.value = '-2'; e.dispatchEvent(new Event('change')); });
+  await waitFor('the refusal', async () => /β \(KL weight\): -2 is outside 0–1000: nothing changed/.test(await text(page, 'messages')));
+  assert.equal(await page.$eval('#set-beta', (e) => e.value), '1');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -98,10 +102,10 @@ test('the plain VAE has no classes: Sample draws from its own distribution', asy
   const { page, problems } = await openPage(browser, `${server.url}#model=vae`);
   assert.equal(await page.$$eval('#classes button', (bs) => bs.every((b) => b.disabled)), true);
   const { caption, asked } = await sampleAndRead(page);
-  assert.match(caption, /z ~ N\(m, 0\.7²·Σ\), fitted to the encoder's means of all training images/);
+  assert.match(caption, /\$z \\sim \\mathcal N\(m, 0\.7\^2\\,\\Sigma\)\$, fitted to the encoder means of all training images/);
   assert.deepEqual(asked, []);
   await page.selectOption('#sampler', 'prior');
-  assert.match((await sampleAndRead(page)).caption, /z ~ N\(0, 0\.7²·I\), the prior/);
+  assert.match((await sampleAndRead(page)).caption, /\$z \\sim \\mathcal N\(0, 0\.7\^2\\,I\)\$, the prior/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -67,8 +67,8 @@ test('divergence at a learning rate of 10: training stops, rolls back to healthy
   const { page, problems } = await openPage(browser, server.url);
   const start = await stepCount(page);
   const before = await canvasPixels(page, 'decoded');
-  // The control stops at 0.05; the worker's own check is what a bad value meets, so ask it directly.
-  await page.evaluate(() => window.vaeLab.worker.postMessage({ type: 'set', learningRate: 10 }));
+  // 10 is the top of the learning rate's range (FACTS): accepted, and it diverges.
+  await page.evaluate(() => window.vaeLab.client.set({ learningRate: 10 }));
   await page.click('#train');
   await waitFor('the divergence message', async () => /training diverged/.test(await page.$eval('#messages', (m) => m.textContent)), 60_000);
   const said = await page.$eval('#messages li.error', (li) => li.textContent);
@@ -84,7 +84,7 @@ test('divergence at a learning rate of 10: training stops, rolls back to healthy
     });
   }
   // With a sane rate training goes on from there, with finite losses.
-  await page.evaluate(() => window.vaeLab.worker.postMessage({ type: 'set', learningRate: 0.001 }));
+  await page.evaluate(() => window.vaeLab.client.set({ learningRate: 0.001 }));
   await page.click('#step-once');
   await waitFor('one more step', async () => (await stepCount(page)) === restoredTo + 1);
   assert.ok(Number.isFinite(await page.evaluate(() => window.vaeLab.lastProgress.loss)));

@@ -21,7 +21,7 @@ async function everyViewWorks(page, kind) {
   assert.notEqual(await text(page, 'explore-kind'), '', `${kind}: the explorer says what the model is`);
   assert.notEqual(await text(page, 'views-kind'), '', `${kind}: the latent space says what its codes are`);
   await page.click('#sample');
-  await waitFor(`${kind}: samples`, async () => /z ~/.test(await text(page, 'samples-caption')) && lit(await canvasPixels(page, 'samples')));
+  await waitFor(`${kind}: samples`, async () => /z \\sim/.test(await page.$eval('#samples-caption', (e) => e.dataset.distribution ?? '')) && lit(await canvasPixels(page, 'samples')));
   await drawSeven(page);
   await waitFor(`${kind}: the drawing's reconstruction`, async () => lit(await canvasPixels(page, 'draw-recon')));
   await waitFor(`${kind}: the latent report`, () => page.$eval('#kl-dims', (b) => b.dataset.activeUnits !== undefined));
@@ -82,7 +82,7 @@ test('PCA: solved when built, every view works, nothing to train and no bound', 
 
 test('PCA at another latent size is solved in the page', async () => {
   const { page, problems } = await openPage(browser, `${server.url}#model=pca&latent=3`);
-  assert.match(await text(page, 'status'), /PCA .* with 3 latent dimensions .* solved exactly/);
+  assert.match(await text(page, 'status'), /PCA.* with 3 latent dimensions .* solved exactly/);
   assert.equal(await page.$$eval('#sliders input', (s) => s.length), 3);
   await page.click('#evaluate');
   await waitFor('the evaluation', async () => /squared reconstruction error [\d.]+ per image/.test(await text(page, 'test-elbo')));

@@ -196,7 +196,7 @@ test('picking a class moves the sliders to that class mean and samples it', asyn
     const means = await page.evaluate((c) => Array.from(window.vaeLab.classMeans.subarray(c * 8, c * 8 + 8)), c);
     const values = await sliderValues(page);
     values.forEach((v, i) => assert.ok(Math.abs(v - Math.max(-4, Math.min(4, means[i]))) <= 0.006, `class ${c} dim ${i}: slider ${v}, μ^Y ${means[i]}`));
-    assert.equal(await page.$eval(`#classes button:nth-child(${c + 1})`, (b) => b.getAttribute('aria-pressed')), 'true');
+    assert.equal(await page.$eval(`#classes button:nth-child(${c + 1})`, (b) => b.getAttribute('aria-checked')), 'true');
     await waitFor(`samples of class ${c}`, async () => (await text(page, 'samples-caption')).includes(`class ${c}`));
   }
   assert.deepEqual(problems, []);

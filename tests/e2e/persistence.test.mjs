@@ -29,7 +29,7 @@ function plant(page, record) {
     req.onsuccess = () => {
       const tx = req.result.transaction('autosave', 'readwrite');
       if (record.checkpoint) record.checkpoint = new Uint8Array(record.checkpoint);
-      tx.objectStore('autosave').put(record, 'current');
+      tx.objectStore('autosave').put(record, 'mnist-cvae'); // the autosave of MNIST's default kind
       tx.oncomplete = () => { req.result.close(); resolve(); };
       tx.onerror = () => reject(tx.error);
     };

@@ -32,6 +32,8 @@ test('training runs are recorded, kept across a reload, sorted, exported and ove
 
   // Run 2: PCA, recorded as soon as it is solved and measured.
   await page.selectOption('#set-model', 'pca');
+  // The VAE trained here: the switch asks first (it stays in this browser's autosave).
+  await page.click('#ask-answers button:text-is("Switch")');
   await waitReady(page, 'solved exactly');
   await waitFor('the PCA row', async () => (await rows(page)).some((r) => r.includes('pca')));
   const pcaRow = (await rows(page)).find((r) => r.includes('pca'));

@@ -13,69 +13,6 @@ export const FACTS = {
   "defaultKind": "cvae",
   "imageSide": 28,
   "kinds": {
-    "ae": {
-      "kind": "ae",
-      "name": "plain autoencoder",
-      "title": "plain autoencoder (no noise, no KL)",
-      "summary": "The VAE with zero encoder variance: $z = \\mu(x)$, no noise, no KL term. It reconstructs well but cannot generate.",
-      "explorer": "$z = \\mu(x)$: no noise, no KL term. It reconstructs well but was never asked to make $\\mathcal N(0, I)$ decode to images.",
-      "views": "Nothing pulls its codes towards $\\mathcal N(0, I)$: they spread as they like, leaving holes, so a $z$ drawn from $\\mathcal N(0, I)$ often decodes to a smudge. It cannot generate.",
-      "hasEncoder": true,
-      "variational": false,
-      "conditional": false,
-      "takesLabel": false,
-      "hasClassMeans": false,
-      "trainable": true,
-      "samplers": [
-        "prior",
-        "fitted"
-      ],
-      "objective": "crossEntropy",
-      "settings": [
-        "latent",
-        "hidden",
-        "layers",
-        "learningRate",
-        "batch",
-        "seed"
-      ],
-      "learningRate": 0.001
-    },
-    "cgan": {
-      "kind": "cgan",
-      "name": "conditional GAN",
-      "title": "conditional GAN (Mirza & Osindero 2014)",
-      "summary": "The class's one-hot joins $G$'s and $D$'s input: $D$ judges whether $x$ is a real image of class $y$, so $G(z, y)$ learns to draw that class.",
-      "explorer": "$G(z, y)$: pick a class, and Sample draws $z \\sim \\mathcal N(0, I)$ for it; the same $z$ with another class keeps the style where $G$ learned one.",
-      "views": "A GAN has no encoder: it cannot map images to codes, reconstruct them or encode a drawing. Only decoding $z$ applies.",
-      "hasEncoder": false,
-      "variational": false,
-      "conditional": true,
-      "takesLabel": true,
-      "hasClassMeans": false,
-      "trainable": true,
-      "samplers": [
-        "prior"
-      ],
-      "objective": "classifierScore",
-      "settings": [
-        "latent",
-        "hidden",
-        "layers",
-        "learningRate",
-        "batch",
-        "seed",
-        "dSteps",
-        "ganLoss",
-        "labelSmoothing",
-        "instanceNoise",
-        "beta1",
-        "dropout",
-        "ganOutput",
-        "ganActivation"
-      ],
-      "learningRate": 0.0002
-    },
     "cvae": {
       "kind": "cvae",
       "name": "class-mean CVAE",
@@ -104,64 +41,6 @@ export const FACTS = {
         "seed",
         "meansSpread",
         "warmup"
-      ],
-      "learningRate": 0.001
-    },
-    "gan": {
-      "kind": "gan",
-      "name": "GAN",
-      "title": "GAN (generator against discriminator)",
-      "summary": "A generator $G$ with the VAE decoder's layers learns to fool a discriminator $D$: $\\min_G \\max_D\\; \\mathbb E[\\log D(x)] + \\mathbb E[\\log(1 - D(G(z)))]$. No encoder, no likelihood.",
-      "explorer": "$G(z)$ is one image, not the mean of a distribution: Sample draws $z \\sim \\mathcal N(0, I)$. Nothing was asked to keep every class, so some may be missing (mode collapse).",
-      "views": "A GAN has no encoder: it cannot map images to codes, reconstruct them or encode a drawing. Only decoding $z$ applies.",
-      "hasEncoder": false,
-      "variational": false,
-      "conditional": false,
-      "takesLabel": false,
-      "hasClassMeans": false,
-      "trainable": true,
-      "samplers": [
-        "prior"
-      ],
-      "objective": "classifierScore",
-      "settings": [
-        "latent",
-        "hidden",
-        "layers",
-        "learningRate",
-        "batch",
-        "seed",
-        "dSteps",
-        "ganLoss",
-        "labelSmoothing",
-        "instanceNoise",
-        "beta1",
-        "dropout",
-        "ganOutput",
-        "ganActivation"
-      ],
-      "learningRate": 0.0002
-    },
-    "pca": {
-      "kind": "pca",
-      "name": "PCA",
-      "title": "PCA (the linear autoencoder, solved exactly)",
-      "summary": "The best linear autoencoder: the top principal directions of the training images, solved exactly, so there is nothing to train.",
-      "explorer": "$z = W^\\top(x - m)$ and $\\hat x = m + Wz$, with $W$ the top principal directions: no linear autoencoder does better (a linear autoencoder is an SVD). Solved, not trained.",
-      "views": "Codes are projections on the principal directions, the first ones spread far wider than 1; decoding is linear, so the manifold is a flat sheet of blends, and $\\mathcal N(0, I)$ draws stay near the mean image.",
-      "hasEncoder": true,
-      "variational": false,
-      "conditional": false,
-      "takesLabel": false,
-      "hasClassMeans": false,
-      "trainable": false,
-      "samplers": [
-        "prior",
-        "fitted"
-      ],
-      "objective": "squaredError",
-      "settings": [
-        "latent"
       ],
       "learningRate": 0.001
     },
@@ -224,35 +103,135 @@ export const FACTS = {
         "warmup"
       ],
       "learningRate": 0.001
+    },
+    "ae": {
+      "kind": "ae",
+      "name": "plain autoencoder",
+      "title": "plain autoencoder (no noise, no KL)",
+      "summary": "The VAE with zero encoder variance: $z = \\mu(x)$, no noise, no KL term. It reconstructs well but cannot generate.",
+      "explorer": "$z = \\mu(x)$: no noise, no KL term. It reconstructs well but was never asked to make $\\mathcal N(0, I)$ decode to images.",
+      "views": "Nothing pulls its codes towards $\\mathcal N(0, I)$: they spread as they like, leaving holes, so a $z$ drawn from $\\mathcal N(0, I)$ often decodes to a smudge. It cannot generate.",
+      "hasEncoder": true,
+      "variational": false,
+      "conditional": false,
+      "takesLabel": false,
+      "hasClassMeans": false,
+      "trainable": true,
+      "samplers": [
+        "prior",
+        "fitted"
+      ],
+      "objective": "crossEntropy",
+      "settings": [
+        "latent",
+        "hidden",
+        "layers",
+        "learningRate",
+        "batch",
+        "seed"
+      ],
+      "learningRate": 0.001
+    },
+    "pca": {
+      "kind": "pca",
+      "name": "PCA",
+      "title": "PCA (the linear autoencoder, solved exactly)",
+      "summary": "The best linear autoencoder: the top principal directions of the training images, solved exactly, so there is nothing to train.",
+      "explorer": "$z = W^\\top(x - m)$ and $\\hat x = m + Wz$, with $W$ the top principal directions: no linear autoencoder does better (a linear autoencoder is an SVD). Solved, not trained.",
+      "views": "Codes are projections on the principal directions, the first ones spread far wider than 1; decoding is linear, so the manifold is a flat sheet of blends, and $\\mathcal N(0, I)$ draws stay near the mean image.",
+      "hasEncoder": true,
+      "variational": false,
+      "conditional": false,
+      "takesLabel": false,
+      "hasClassMeans": false,
+      "trainable": false,
+      "samplers": [
+        "prior",
+        "fitted"
+      ],
+      "objective": "squaredError",
+      "settings": [
+        "latent"
+      ],
+      "learningRate": 0.001
+    },
+    "gan": {
+      "kind": "gan",
+      "name": "GAN",
+      "title": "GAN (generator against discriminator)",
+      "summary": "A generator $G$ with the VAE decoder's layers learns to fool a discriminator $D$: $\\min_G \\max_D\\; \\mathbb E[\\log D(x)] + \\mathbb E[\\log(1 - D(G(z)))]$. No encoder, no likelihood.",
+      "explorer": "$G(z)$ is one image, not the mean of a distribution: Sample draws $z \\sim \\mathcal N(0, I)$. Nothing was asked to keep every class, so some may be missing (mode collapse).",
+      "views": "A GAN has no encoder: it cannot map images to codes, reconstruct them or encode a drawing. Only decoding $z$ applies.",
+      "hasEncoder": false,
+      "variational": false,
+      "conditional": false,
+      "takesLabel": false,
+      "hasClassMeans": false,
+      "trainable": true,
+      "samplers": [
+        "prior"
+      ],
+      "objective": "classifierScore",
+      "settings": [
+        "latent",
+        "hidden",
+        "layers",
+        "learningRate",
+        "batch",
+        "seed",
+        "dSteps",
+        "ganLoss",
+        "labelSmoothing",
+        "instanceNoise",
+        "beta1",
+        "dropout",
+        "ganOutput",
+        "ganActivation"
+      ],
+      "learningRate": 0.0002
+    },
+    "cgan": {
+      "kind": "cgan",
+      "name": "conditional GAN",
+      "title": "conditional GAN (Mirza & Osindero 2014)",
+      "summary": "The class's one-hot joins $G$'s and $D$'s input: $D$ judges whether $x$ is a real image of class $y$, so $G(z, y)$ learns to draw that class.",
+      "explorer": "$G(z, y)$: pick a class, and Sample draws $z \\sim \\mathcal N(0, I)$ for it; the same $z$ with another class keeps the style where $G$ learned one.",
+      "views": "A GAN has no encoder: it cannot map images to codes, reconstruct them or encode a drawing. Only decoding $z$ applies.",
+      "hasEncoder": false,
+      "variational": false,
+      "conditional": true,
+      "takesLabel": true,
+      "hasClassMeans": false,
+      "trainable": true,
+      "samplers": [
+        "prior"
+      ],
+      "objective": "classifierScore",
+      "settings": [
+        "latent",
+        "hidden",
+        "layers",
+        "learningRate",
+        "batch",
+        "seed",
+        "dSteps",
+        "ganLoss",
+        "labelSmoothing",
+        "instanceNoise",
+        "beta1",
+        "dropout",
+        "ganOutput",
+        "ganActivation"
+      ],
+      "learningRate": 0.0002
     }
   },
   "settings": {
-    "batch": {
+    "latent": {
       "min": 1.0,
-      "max": 4096.0,
+      "max": 256.0,
       "integer": true,
-      "default": 64.0
-    },
-    "beta": {
-      "min": 0.0,
-      "max": 1000.0,
-      "default": 1.0
-    },
-    "beta1": {
-      "min": 0.0,
-      "max": 0.999,
-      "default": 0.5
-    },
-    "dSteps": {
-      "min": 1.0,
-      "max": 10.0,
-      "integer": true,
-      "default": 1.0
-    },
-    "dropout": {
-      "min": 0.0,
-      "max": 0.9,
-      "default": 0.3
+      "default": 8.0
     },
     "hidden": {
       "min": 1.0,
@@ -260,27 +239,16 @@ export const FACTS = {
       "integer": true,
       "default": 400.0
     },
-    "instanceNoise": {
-      "min": 0.0,
-      "max": 2.0,
-      "default": 0.0
-    },
-    "labelSmoothing": {
-      "min": 0.5,
-      "max": 1.0,
-      "default": 0.9
-    },
-    "latent": {
-      "min": 1.0,
-      "max": 256.0,
-      "integer": true,
-      "default": 8.0
-    },
     "layers": {
       "min": 1.0,
       "max": 4.0,
       "integer": true,
       "default": 2.0
+    },
+    "beta": {
+      "min": 0.0,
+      "max": 1000.0,
+      "default": 1.0
     },
     "learningRate": {
       "min": 0.0,
@@ -288,10 +256,11 @@ export const FACTS = {
       "max": 10.0,
       "default": 0.001
     },
-    "meansSpread": {
-      "min": 0.0,
-      "max": 100.0,
-      "default": 1.0
+    "batch": {
+      "min": 1.0,
+      "max": 4096.0,
+      "integer": true,
+      "default": 64.0
     },
     "seed": {
       "min": 0.0,
@@ -299,26 +268,50 @@ export const FACTS = {
       "integer": true,
       "default": 1.0
     },
-    "tau": {
+    "meansSpread": {
       "min": 0.0,
-      "max": 1.0,
-      "default": 0.7
+      "max": 100.0,
+      "default": 1.0
     },
     "warmup": {
       "min": 0.0,
       "max": 1000000.0,
       "integer": true,
       "default": 0.0
+    },
+    "dSteps": {
+      "min": 1.0,
+      "max": 10.0,
+      "integer": true,
+      "default": 1.0
+    },
+    "labelSmoothing": {
+      "min": 0.5,
+      "max": 1.0,
+      "default": 0.9
+    },
+    "instanceNoise": {
+      "min": 0.0,
+      "max": 2.0,
+      "default": 0.0
+    },
+    "beta1": {
+      "min": 0.0,
+      "max": 0.999,
+      "default": 0.5
+    },
+    "dropout": {
+      "min": 0.0,
+      "max": 0.9,
+      "default": 0.3
+    },
+    "tau": {
+      "min": 0.0,
+      "max": 1.0,
+      "default": 0.7
     }
   },
   "choices": {
-    "ganActivation": {
-      "options": [
-        "leakyRelu",
-        "relu"
-      ],
-      "default": "leakyRelu"
-    },
     "ganLoss": {
       "options": [
         "nonSaturating",
@@ -332,6 +325,13 @@ export const FACTS = {
         "sigmoid"
       ],
       "default": "tanh"
+    },
+    "ganActivation": {
+      "options": [
+        "leakyRelu",
+        "relu"
+      ],
+      "default": "leakyRelu"
     }
   },
   "limits": {
@@ -340,6 +340,26 @@ export const FACTS = {
     "maxSamplesPerCall": 1024
   },
   "datasets": {
+    "mnist": {
+      "name": "MNIST digits",
+      "classNames": [
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9"
+      ],
+      "files": [
+        "mnist/images-idx3-ubyte.gz",
+        "mnist/labels-idx1-ubyte.gz"
+      ],
+      "testEvery": 10
+    },
     "fashion": {
       "name": "Fashion-MNIST",
       "classNames": [
@@ -360,26 +380,6 @@ export const FACTS = {
         "fashion/t10k-images-idx3-ubyte.gz",
         "fashion/t10k-labels-idx1-ubyte.gz"
       ]
-    },
-    "mnist": {
-      "name": "MNIST digits",
-      "classNames": [
-        "0",
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "9"
-      ],
-      "files": [
-        "mnist/images-idx3-ubyte.gz",
-        "mnist/labels-idx1-ubyte.gz"
-      ],
-      "testEvery": 10
     }
   }
 };

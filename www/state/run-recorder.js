@@ -2,6 +2,10 @@
 // the runs table with it. A model is a run once it trains (or, for PCA, once it is solved and
 // measured): opening the page on a shipped model records nothing until Train.
 import { allRuns, putRun, clearRuns, thinCurve, runsCsv } from './runs.js';
+import { FACTS } from './facts.js';
+
+/// A kind solved exactly (PCA) is fixed by its data and size: solving it again is the same run.
+const solved = (model) => !FACTS.kinds[model]?.trainable;
 
 const SAVE_EVERY_MS = 3000; // while training; at once when it pauses or something is measured
 
@@ -22,8 +26,7 @@ export class RunRecorder {
       id: d.runId, started: Date.now(), startStep: d.step, dataset: d.dataset, model: c.model, latent: c.latent, beta: c.beta,
       settings: settings(c), step: d.step, seconds: d.trainSeconds ?? 0, curve: { step: [], loss: [], test: [] },
     };
-    // PCA is fixed by its data and size: solving it again is the same run, not a new one.
-    const same = c.model === 'pca' ? (r) => r.model === 'pca' && r.dataset === d.dataset && r.latent === c.latent : (r) => r.id === d.runId;
+    const same = solved(c.model) ? (r) => r.model === c.model && r.dataset === d.dataset && r.latent === c.latent : (r) => r.id === d.runId;
     const runs = await this.list();
     const known = runs.find(same);
     // What was measured before the reload stays; where it trained to and its settings are now's.
@@ -40,7 +43,7 @@ export class RunRecorder {
     const r = this.run;
     if (!r) return;
     Object.assign(r, fields);
-    const isRun = r.step > r.startStep || r.model === 'pca' || r.recorded;
+    const isRun = r.step > r.startStep || solved(r.model) || r.recorded;
     if (!isRun || (!now && performance.now() - this.savedAt < SAVE_EVERY_MS)) return;
     r.recorded = true;
     const d = this.chart.data;
@@ -50,6 +53,15 @@ export class RunRecorder {
       if (!this.failed) this.onProblem(`The runs log could not be saved (${e?.message ?? e}); runs are not recorded in this tab.`);
       this.failed = true;
     });
+  }
+
+  /// The autosave under `key` now holds run `runId`'s weights: other runs it held lose theirs, and
+  /// their rows say so (a row never points to weights that are gone).
+  async autosaved(key, runId) {
+    if (this.run?.id === runId) Object.assign(this.run, { slot: key, weights: 'in this browser' });
+    const gone = (await this.list()).filter((r) => r.slot === key && r.id !== runId && !String(r.weights).startsWith('gone'));
+    for (const r of gone) await putRun({ ...r, weights: 'gone (replaced in the autosave)' }).catch(() => {});
+    if (gone.length) this.refresh();
   }
 
   async list() {

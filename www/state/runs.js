@@ -73,6 +73,7 @@ export const COLUMNS = [
   { key: 'iw', label: '−log p(x) (IW)', show: (v) => v.toFixed(2) },
   { key: 'activeUnits', label: 'Active units' },
   { key: 'accuracy', label: 'Class accuracy', show: (v) => `${(v * 100).toFixed(1)} %`, csv: (v) => v.toFixed(4) },
+  { key: 'weights', label: 'Weights' }, // where the run's model is: in this browser's autosave, or gone
 ];
 
 /// The runs as CSV (RFC 4180 quoting), one row per run, the table's columns plus the IW k and

@@ -2,12 +2,15 @@
 // model kind: which file, and whether it fits a configuration. (boot.js names the file too, to
 // fetch it before any module has run.)
 
+import { FACTS } from './facts.js';
+
 export const shippedModelUrl = (dataset, model) => new URL(`../../models/${dataset}-${model}.safetensors`, import.meta.url);
 
 /// Whether a shipped checkpoint (`meta` as Lab.describeCheckpoint gives it) has the sizes `config`
-/// asks for; so must the class means' starting spread, which only a CVAE has. PCA, being linear,
-/// has a latent size alone.
+/// asks for: those of the sizes its kind has (FACTS: PCA has a latent size alone, only the
+/// class-mean CVAE the class means' starting spread).
+const SIZES = ['latent', 'hidden', 'layers', 'meansSpread'];
 export function fitsShipped(meta, config) {
-  const keys = config.model === 'pca' ? ['latent'] : ['latent', 'hidden', 'layers', ...(config.model === 'cvae' ? ['meansSpread'] : [])];
-  return keys.every((k) => meta.config[k] === config[k]);
+  const keys = FACTS.kinds[config.model].settings.filter((k) => SIZES.includes(k));
+  return meta.config.model === config.model && keys.every((k) => meta.config[k] === config[k]);
 }

@@ -1,33 +1,45 @@
-// One typed table of the page's settings. It drives the controls, their ranges, the URL hash
-// (both ways) and the config sent to the model, so a setting is added in exactly one place.
+// One typed table of the page's settings. It drives the controls, the URL hash (both ways) and the
+// config sent to the model, so a setting is added in exactly one place. What a model setting
+// accepts is FACTS.settings' range (Rust's Config::validate): one rule for every way in. A value
+// outside it is refused with the reason and changes nothing; in the address at load, the setting
+// keeps its default and the message says so.
 // `group` is the side panel's section a setting sits in; `place: 'explorer'` ones are the
 // explorer's own controls.
+import { FACTS } from './facts.js';
+
+/// A model setting's range and default from FACTS, as the table's fields.
+const range = (key) => {
+  const r = FACTS.settings[key];
+  return { min: r.min, max: r.max, minExclusive: !!r.minExclusive, fallback: r.default, kind: r.integer ? 'int' : 'real' };
+};
+const titles = (table, field) => Object.fromEntries(Object.entries(table).map(([k, v]) => [k, v[field]]));
+const inOrder = (order, table) => Object.fromEntries(order.map((k) => [k, table[k]]));
 
 export const PARAMS = [
-  { key: 'dataset', group: 'data', label: 'Data', kind: 'enum', options: { mnist: 'MNIST digits (10k)', fashion: 'Fashion-MNIST (70k)' }, fallback: 'mnist', restart: true,
+  { key: 'dataset', group: 'data', label: 'Data', kind: 'enum', options: titles(FACTS.datasets, 'name'), fallback: Object.keys(FACTS.datasets)[0], restart: true,
     help: 'MNIST: 10,000 handwritten digits. Fashion-MNIST: 70,000 clothing images (a larger download).' },
-  { key: 'model', group: 'model', label: 'Model', kind: 'enum', options: { cvae: 'CVAE, class means μ^y', sohn: 'CVAE, label input', vae: 'VAE / β-VAE', ae: 'Autoencoder (no noise)', pca: 'PCA (linear, exact)' }, fallback: 'cvae', restart: true,
-    help: 'CVAE, class means (the seeds\' model): each class y has a learned prior mean μ^y, encoder and decoder see no label. CVAE, label input (Sohn et al. 2015): the label joins the encoder\'s and decoder\'s input, prior N(0, I). VAE: one prior N(0, I), no label. Autoencoder: the VAE with zero encoder variance, z = μ(x), no KL; nothing makes its codes fill N(0, I), so samples from it are not digits. PCA: the linear autoencoder\'s optimum, the top principal directions of the training images, solved exactly (nothing to train).' },
-  { key: 'beta', group: 'training', label: 'β (KL weight)', kind: 'real', min: 0, max: 20, step: 0.1, fallback: 1,
+  { key: 'model', group: 'model', label: 'Model', kind: 'enum', options: inOrder(FACTS.order, titles(FACTS.kinds, 'title')), fallback: FACTS.defaultKind, restart: true,
+    help: 'The model family; the line under the menu says what the chosen one is.' },
+  { key: 'beta', group: 'training', label: 'β (KL weight)', ...range('beta'), step: 0.1,
     help: 'β = 1 is the plain VAE; β > 1 trades reconstruction for a more regular latent space.' },
-  { key: 'warmup', group: 'training', label: 'KL warm-up (steps)', kind: 'int', min: 0, max: 100000, step: 100, fallback: 0,
+  { key: 'warmup', group: 'training', label: 'KL warm-up (steps)', ...range('warmup'), step: 100,
     help: 'β grows linearly from 0 to its value over this many steps from step 0; 0 turns it off.' },
-  { key: 'latent', group: 'model', label: 'Latent size', kind: 'int', min: 2, max: 32, step: 1, fallback: 8, restart: true,
+  { key: 'latent', group: 'model', label: 'Latent size', ...range('latent'), step: 1, restart: true,
     help: 'Number of z dimensions, one slider each.' },
-  { key: 'hidden', group: 'model', label: 'Hidden units', kind: 'int', min: 16, max: 1024, step: 16, fallback: 400, restart: true,
+  { key: 'hidden', group: 'model', label: 'Hidden units', ...range('hidden'), step: 16, restart: true,
     help: 'Width of the hidden layers of encoder and decoder.' },
-  { key: 'layers', group: 'model', label: 'Hidden layers', kind: 'int', min: 1, max: 4, step: 1, fallback: 2, restart: true,
+  { key: 'layers', group: 'model', label: 'Hidden layers', ...range('layers'), step: 1, restart: true,
     help: 'Hidden layers on each side (encoder and decoder), each followed by ReLU.' },
-  { key: 'meansSpread', group: 'model', label: 'Class means spread', kind: 'real', min: 0, max: 20, step: 0.5, fallback: 1, restart: true,
-    help: 'CVAE: the class means μ^Y start as N(0, s²I) draws with this s. 8 keeps classes apart, so each class generates its own digit even with 2 latent dimensions (at some cost in test −ELBO).' },
-  { key: 'learningRate', group: 'training', label: 'Learning rate', kind: 'real', min: 1e-5, max: 0.05, step: 0.0001, fallback: 0.001,
+  { key: 'meansSpread', group: 'model', label: 'Class means spread', ...range('meansSpread'), step: 0.5, restart: true,
+    help: 'CVAE: the class means μʸ start as N(0, s²I) draws with this s. 8 keeps classes apart, so each class generates its own digit even with 2 latent dimensions (at some cost in test −ELBO).' },
+  { key: 'learningRate', group: 'training', label: 'Learning rate', ...range('learningRate'), step: 0.0001,
     help: 'Adam step size.' },
-  { key: 'batch', group: 'training', label: 'Batch size', kind: 'int', min: 8, max: 512, step: 8, fallback: 64, restart: true,
+  { key: 'batch', group: 'training', label: 'Batch size', ...range('batch'), step: 8, restart: true,
     help: 'Samples per step.' },
   // The explorer's own controls (not the model's settings): how Sample draws z, and the class.
   { key: 'sampler', label: 'Sampler', kind: 'enum', options: { fitted: 'fitted Gaussian', prior: 'prior' }, fallback: 'fitted', place: 'explorer',
     help: 'prior: the model\'s own prior. fitted: a full-covariance Gaussian fitted to the encoder\'s means of each class\'s training images.' },
-  { key: 'tau', label: 'τ', kind: 'real', min: 0, max: 1, step: 0.05, fallback: 0.7, place: 'explorer',
+  { key: 'tau', label: 'τ', ...range('tau'), step: 0.05, place: 'explorer',
     help: 'Temperature: draws are centre + τ·spread; below 1 they stay nearer the class\'s centre (sharper, more often the right class, less varied).' },
   { key: 'class', label: 'Class', kind: 'int', min: 0, max: 255, step: 1, fallback: 0, place: 'explorer',
     help: 'The class the explorer opens on.' },
@@ -41,7 +53,7 @@ export const PARAMS = [
     help: 'Panels and controls hidden by the link (teacher.js names them).' },
   { key: 'walk', label: 'Walkthrough stage', kind: 'int', min: 0, max: 7, step: 1, fallback: 0, place: 'page',
     help: 'Opens the walkthrough at this stage (1–7) on training image 0; 0: closed.' },
-  { key: 'seed', group: 'model', label: 'Seed', kind: 'int', min: 0, max: 2 ** 31 - 1, step: 1, fallback: 1, restart: true,
+  { key: 'seed', group: 'model', label: 'Seed', ...range('seed'), step: 1, restart: true,
     help: 'Same seed, same initial weights, noise and shuffles.' },
 ];
 
@@ -57,7 +69,11 @@ export function defaults() {
   return Object.fromEntries(PARAMS.map((p) => [p.key, p.fallback]));
 }
 
-/// Parses one value for `param`; returns {value, problem}. Out-of-range numbers are clamped.
+/// A numeric setting's range in words: "1–256", "0–10 (0 excluded)".
+export const rangeText = (p) => `${p.min}–${p.max}${p.minExclusive ? ` (${p.min} excluded)` : ''}`;
+
+/// Parses one value for `param`; returns {value} or, for a value it refuses, {problem} saying why
+/// (with `value` the default, which the address falls back to). Nothing is clamped.
 export function coerce(param, raw) {
   if (param.kind === 'list') {
     // Names from param.options, comma-separated; unknown ones are dropped with a message.
@@ -74,14 +90,13 @@ export function coerce(param, raw) {
   }
   const n = Number(raw);
   if (raw === '' || raw === null || !Number.isFinite(n)) {
-    return { value: param.fallback, problem: `${param.label}: '${raw}' is not a number; using ${param.fallback}` };
+    return { value: param.fallback, problem: `${param.label}: '${raw}' is not a number` };
   }
-  let v = param.kind === 'int' ? Math.round(n) : n;
-  if (v < param.min || v > param.max) {
-    const clamped = Math.min(param.max, Math.max(param.min, v));
-    return { value: clamped, problem: `${param.label}: ${raw} is outside ${param.min}–${param.max}; using ${clamped}` };
+  if (param.kind === 'int' && !Number.isInteger(n)) return { value: param.fallback, problem: `${param.label}: ${raw} is not a whole number` };
+  if (n < param.min || (param.minExclusive && n === param.min) || n > param.max) {
+    return { value: param.fallback, problem: `${param.label}: ${raw} is outside ${rangeText(param)}` };
   }
-  return { value: v };
+  return { value: n };
 }
 
 /// Reads settings from a URL hash like "#model=vae&latent=2"; unknown keys and bad values are
@@ -98,9 +113,13 @@ export function readHash(hash) {
       continue;
     }
     const { value, problem } = coerce(param, raw);
+    if (problem && param.kind === 'list') problems.push(problem); // the names it knows are kept
+    else if (problem) {
+      problems.push(`${problem}; using the default, ${param.kind === 'enum' ? `'${param.fallback}'` : param.fallback}`);
+      continue;
+    }
     values[key] = value;
     given.add(key);
-    if (problem) problems.push(problem);
   }
   const z = query.get('z');
   const zValues = z ? z.split(',').map(Number).filter(Number.isFinite) : null;

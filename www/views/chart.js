@@ -8,6 +8,7 @@
 // image: evaluating it took about 60 ms of the page's thread during load, and preloading it put
 // its parse on the two cores while the page loaded. Points that come in before are kept.
 import { halve } from '../lib/series.js';
+import { themeColours, onSchemeChange } from './palette.js';
 
 const MAX_POINTS = 1500;
 const HEIGHT = 260;
@@ -25,6 +26,7 @@ export class LossChart {
     this.empty = document.createElement('p');
     this.empty.className = 'chart-empty note';
     this.empty.textContent = 'The loss appears here once training starts: reconstruction, KL and their total per step, with the test −ELBO every 5 s.';
+    onSchemeChange(() => this.remake()); // uPlot paints on a canvas: its axes take the new colours
   }
 
   /// Loads uPlot and draws the chart (the first call; later ones return the same promise).
@@ -125,8 +127,7 @@ function smooth(values, weight) {
 }
 
 function options(container, overlays, log) {
-  const css = getComputedStyle(document.documentElement);
-  const [fg, line] = [css.getPropertyValue('--fg').trim() || '#111827', css.getPropertyValue('--line').trim() || '#e5e7eb'];
+  const { fg, line, accent, bad } = themeColours();
   const axis = (o) => ({ stroke: fg, grid: { stroke: line }, ticks: { stroke: line }, ...o });
   const curve = (label, scale, stroke, extra = {}) => ({ label, scale, stroke, width: 1.5, spanGaps: true, points: { show: false }, value: latest, ...extra });
   return {
@@ -140,8 +141,8 @@ function options(container, overlays, log) {
     ],
     series: [
       { label: 'step', value: (u, v, si, idx) => (idx == null ? lastOf(u.data[0]) : v)?.toLocaleString() ?? '–' },
-      curve('reconstruction', 'nats', '#2563eb'),
-      curve('KL', 'kl', '#dc2626'),
+      curve('reconstruction', 'nats', accent),
+      curve('KL', 'kl', bad),
       curve('total (recon + β·KL)', 'nats', fg),
       curve('test −ELBO', 'nats', '#16a34a', { dash: [4, 3], points: { show: true, size: 5 } }),
       ...overlays.map((o, i) => curve(`total, ${o.label}`, 'nats', OVERLAY_COLOURS[i], { dash: [6, 4] })),

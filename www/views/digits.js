@@ -25,3 +25,19 @@ export function paintGrid(canvas, pixels, cols, rows, side = 28) {
   ctx.putImageData(img, 0, 0);
 }
 
+
+/// Under a strip of samples: what the classifier reads in each (`read[i]`, a class), in its
+/// colour and named (`names`, the data set's class names); with `asked` (the class each was
+/// drawn for) a wrong reading is struck through. Titles say both in words.
+export function labelSamples(box, read, asked, colours, names) {
+  const name = (y) => names?.[y] ?? String(y);
+  box.classList.toggle('named', read.some((y) => name(y) !== String(y)));
+  box.replaceChildren(...read.map((y, i) => {
+    const mark = document.createElement('span');
+    mark.textContent = name(y);
+    mark.style.color = colours[y % colours.length];
+    if (asked?.length) mark.className = asked[i] === y ? 'right' : 'wrong';
+    mark.title = asked?.length ? `drawn for class ${name(asked[i])}, the classifier reads ${name(y)}` : `the classifier reads ${name(y)}`;
+    return mark;
+  }));
+}

@@ -1,10 +1,13 @@
 // The latent map: every test image's μ as a dot coloured by class, on two chosen dimensions
-// (the manifold grid's), with the class means μ^Y labelled and the current z as a cross.
+// (the manifold grid's), with the class means labelled and the current z as a cross; ticks and
+// values on both axes, and a key of the classes' names under it where they are words.
 // For the chosen class it draws where samples come from: the prior's 1σ and 2σ circles (for the
-// seeds' CVAE around μ^y, with the other classes' 1σ circles dashed, so their overlap shows) and
-// the fitted Gaussian's 1σ and 2σ ellipses. Clicking or dragging on it moves those two dimensions of z.
+// class-mean CVAE around the class's mean, with the other classes' 1σ circles dashed, so their
+// overlap shows) and the fitted Gaussian's 1σ and 2σ ellipses. Clicking or dragging on it moves
+// those two dimensions of z. Its colours are the page's (CSS custom properties), read at each
+// paint, and it repaints when the system switches between light and dark.
 import { Z_RANGE } from './latent.js';
-import { CLASS_COLOURS } from './palette.js';
+import { CLASS_COLOURS, currentClassNames, themeColours, onSchemeChange } from './palette.js';
 
 export class LatentMap {
   constructor(canvas, onPick) {
@@ -18,6 +21,12 @@ export class LatentMap {
     this.drawn = null; // μ of the user's drawing, marked ◆
     // Where samples of the chosen class come from: {cls, kind, fitted} (fitted: Lab.fitted()).
     this.overlay = null;
+    this.names = null; // the classes' names (default: the data set shown)
+    this.key = document.createElement('ul');
+    this.key.className = 'map-key';
+    this.key.setAttribute('aria-label', 'classes on the map');
+    canvas.closest('.map-box')?.after(this.key);
+    onSchemeChange(() => { if (this.layer) { this.drawDots(); this.draw(); } });
     let dragging = false;
     const pick = (e) => {
       const r = canvas.getBoundingClientRect();
@@ -52,7 +61,8 @@ export class LatentMap {
     }
   }
 
-  set({ mu, labels, means, latent, axes, z, drawn, overlay }) {
+  set({ mu, labels, means, latent, axes, z, drawn, overlay, names }) {
+    if (names !== undefined) this.names = names;
     if (drawn !== undefined) this.drawn = drawn;
     if (overlay !== undefined) this.overlay = overlay;
     if (mu) this.mu = mu;
@@ -63,7 +73,7 @@ export class LatentMap {
     if (axes) this.axes = axes;
     if (z) this.z = z;
     // The dots change with the model, z with every slider move: redraw the dots only when needed.
-    if (mu || labels || means || latent || axesChanged || !this.layer) this.drawDots();
+    if (mu || labels || means || latent || axesChanged || names !== undefined || !this.layer) this.drawDots();
     this.draw();
   }
 
@@ -75,12 +85,10 @@ export class LatentMap {
     const ctx = this.layer.getContext('2d');
     const px = (v) => ((v + Z_RANGE) / (2 * Z_RANGE)) * size;
     const py = (v) => size - px(v);
-    ctx.fillStyle = '#fff';
+    const theme = themeColours();
+    ctx.fillStyle = theme.bg;
     ctx.fillRect(0, 0, size, size);
-    ctx.strokeStyle = '#e5e7eb';
-    ctx.beginPath();
-    ctx.moveTo(px(0), 0); ctx.lineTo(px(0), size); ctx.moveTo(0, py(0)); ctx.lineTo(size, py(0));
-    ctx.stroke();
+    drawAxes(ctx, size, px, py, theme, [dx, dy]);
     const n = this.labels.length;
     for (let i = 0; i < n; i++) {
       ctx.fillStyle = CLASS_COLOURS[this.labels[i] % 10];
@@ -99,13 +107,29 @@ export class LatentMap {
         ctx.lineWidth = 1; ctx.beginPath(); ctx.moveTo(mx, my); ctx.lineTo(x, y); ctx.stroke();
         ctx.fillStyle = CLASS_COLOURS[c % 10]; ctx.beginPath(); ctx.arc(mx, my, 2.5, 0, 2 * Math.PI); ctx.fill();
       }
-      ctx.fillStyle = '#fff';
+      ctx.fillStyle = theme.bg;
       ctx.beginPath(); ctx.arc(x, y, 9, 0, 2 * Math.PI); ctx.fill();
       ctx.lineWidth = 2; ctx.stroke();
-      ctx.fillStyle = '#111827';
+      ctx.fillStyle = theme.fg;
       ctx.fillText(String(c), x, y + 1);
     }
     this.dots = n;
+    this.showKey(Math.max(classes, n ? Math.max(...this.labels) + 1 : 0));
+  }
+
+  /// Under the map, each class's colour and name, where the names are words (Fashion-MNIST's
+  /// garments); the map's circles carry the class numbers.
+  showKey(classes) {
+    const names = this.names ?? currentClassNames();
+    const words = names && names.slice(0, classes).some((name, c) => name !== String(c));
+    this.key.hidden = !words;
+    if (!words) { this.key.replaceChildren(); return; }
+    this.key.replaceChildren(...names.slice(0, classes).map((name, c) => {
+      const li = document.createElement('li');
+      li.style.setProperty('--class', CLASS_COLOURS[c % 10]);
+      li.textContent = `${c} ${name}`;
+      return li;
+    }));
   }
 
   /// The dots layer, then z's cross and the drawing's diamond on top.
@@ -121,12 +145,12 @@ export class LatentMap {
       // Held inside the map so that the whole cross shows, even for z at the sliders' ends.
       const inside = (v) => Math.min(size - 9, Math.max(9, v));
       const [x, y] = [inside(px(this.z[dx])), inside(py(this.z[dy]))];
-      ctx.strokeStyle = '#111827'; ctx.lineWidth = 2;
+      ctx.strokeStyle = themeColours().fg; ctx.lineWidth = 2;
       ctx.beginPath(); ctx.moveTo(x - 8, y); ctx.lineTo(x + 8, y); ctx.moveTo(x, y - 8); ctx.lineTo(x, y + 8); ctx.stroke();
     }
     if (this.drawn && this.drawn.length > Math.max(dx, dy)) {
       const [x, y] = [px(this.drawn[dx]), py(this.drawn[dy])];
-      ctx.fillStyle = '#f59e0b'; ctx.strokeStyle = '#111827'; ctx.lineWidth = 1.5;
+      ctx.fillStyle = '#f59e0b'; ctx.strokeStyle = themeColours().fg; ctx.lineWidth = 1.5;
       ctx.beginPath(); ctx.moveTo(x, y - 9); ctx.lineTo(x + 9, y); ctx.lineTo(x, y + 9); ctx.lineTo(x - 9, y); ctx.closePath();
       ctx.fill(); ctx.stroke();
       canvas.dataset.drawn = `${x.toFixed(1)},${y.toFixed(1)}`;
@@ -143,22 +167,22 @@ export class LatentMap {
     const drawnOn = [];
     if (!o || Math.max(dx, dy) >= latent) { this.canvas.dataset.overlay = ''; return; }
     const classes = this.means.length / latent;
-    const centre = (c) => (o.kind === 'cvae' && c < classes ? [this.means[c * latent + dx], this.means[c * latent + dy]] : [0, 0]);
+    const centre = (c) => (o.kind.hasClassMeans && c < classes ? [this.means[c * latent + dx], this.means[c * latent + dy]] : [0, 0]);
     const circle = ([x, y], r, colour, dash) => {
       ctx.strokeStyle = colour; ctx.lineWidth = 1.5; ctx.setLineDash(dash);
       ctx.beginPath(); ctx.arc(px(x), py(y), r * unit, 0, 2 * Math.PI); ctx.stroke();
     };
-    const colour = o.cls === null ? '#111827' : CLASS_COLOURS[o.cls % 10];
-    if (o.kind === 'cvae' && o.cls !== null) {
+    const colour = o.cls === null ? themeColours().fg : CLASS_COLOURS[o.cls % 10];
+    if (o.kind.hasClassMeans && o.cls !== null) {
       for (let c = 0; c < classes; c++) if (c !== o.cls) circle(centre(c), 1, `${CLASS_COLOURS[c % 10]}99`, [4, 4]);
     }
-    if (o.kind === 'cvae' ? o.cls !== null : true) {
+    if (o.kind.hasClassMeans ? o.cls !== null : true) {
       const at = centre(o.cls ?? 0);
       circle(at, 1, colour, []);
       circle(at, 2, colour, [2, 3]);
       drawnOn.push('prior');
     }
-    const g = o.fitted && (!['cvae', 'sohn'].includes(o.kind) ? o.fitted.all : o.cls !== null ? o.fitted.perClass[o.cls] : null);
+    const g = o.fitted && (!o.kind.conditional ? o.fitted.all : o.cls !== null ? o.fitted.perClass[o.cls] : null);
     if (g && g.mean.length === latent) {
       // The 2×2 covariance on the map's axes: its eigenvectors are the ellipse's axes.
       const [a, b, d] = [g.covariance[dx * latent + dx], g.covariance[dx * latent + dy], g.covariance[dy * latent + dy]];
@@ -179,6 +203,45 @@ export class LatentMap {
     ctx.setLineDash([]);
     this.canvas.dataset.overlay = drawnOn.join(' ');
   }
+}
+
+/// Grid lines at every whole unit of z, the axes through 0, and along the left and bottom edges a
+/// tick and its value every 2 units, with the two dimensions' names.
+function drawAxes(ctx, size, px, py, theme, [dx, dy]) {
+  ctx.save();
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = theme.line;
+  ctx.globalAlpha = 0.6;
+  ctx.beginPath();
+  for (let v = -Z_RANGE + 1; v < Z_RANGE; v++) {
+    if (v === 0) continue;
+    ctx.moveTo(px(v) + 0.5, 0); ctx.lineTo(px(v) + 0.5, size); ctx.moveTo(0, py(v) + 0.5); ctx.lineTo(size, py(v) + 0.5);
+  }
+  ctx.stroke();
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = theme.muted;
+  ctx.beginPath();
+  ctx.moveTo(px(0) + 0.5, 0); ctx.lineTo(px(0) + 0.5, size); ctx.moveTo(0, py(0) + 0.5); ctx.lineTo(size, py(0) + 0.5);
+  ctx.stroke();
+  ctx.fillStyle = theme.muted;
+  ctx.font = '13px system-ui, sans-serif';
+  ctx.beginPath();
+  for (let v = -Z_RANGE + 2; v < Z_RANGE; v += 2) {
+    const text = v < 0 ? `−${-v}` : String(v);
+    ctx.moveTo(px(v) + 0.5, size); ctx.lineTo(px(v) + 0.5, size - 6); // bottom edge
+    ctx.moveTo(0, py(v) + 0.5); ctx.lineTo(6, py(v) + 0.5); // left edge
+    // Beside their lines, not on them (a line through "2" reads as "−2").
+    ctx.textAlign = 'left'; ctx.textBaseline = 'bottom';
+    ctx.fillText(text, px(v) + 3, size - 2);
+    if (v !== 0) ctx.fillText(text, 3, py(v) - 2);
+  }
+  ctx.stroke();
+  ctx.font = 'italic 14px system-ui, sans-serif';
+  ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
+  ctx.fillText(`z${dx + 1} →`, size - 4, py(0) - 3);
+  ctx.textAlign = 'left'; ctx.textBaseline = 'top';
+  ctx.fillText(`↑ z${dy + 1}`, px(0) + 4, 4);
+  ctx.restore();
 }
 
 /// Label positions near `points` ([x, y] each) but at least `gap` pixels apart and inside the

@@ -1,5 +1,6 @@
 // The manifold grid: decoded images over a grid of two chosen latent dimensions, the others held
-// at the sliders' current z. One request in flight at a time; the newest settings win.
+// at the sliders' current z. One request in flight at a time; the newest settings win. Its axes
+// carry ticks with the values of z at the first, middle and last cells, and the dimensions' names.
 import { paintGrid } from './digits.js';
 import { OneInFlight } from '../lib/one-in-flight.js';
 
@@ -8,6 +9,8 @@ export class ManifoldGrid {
     Object.assign(this, { canvas, xSelect, ySelect, range, size, post });
     this.flight = new OneInFlight(() => this.send());
     this.base = [];
+    this.sent = null; // the settings of the grid asked for last (its axes are labelled with them)
+    this.axesBox = makeAxes(canvas);
     for (const el of [xSelect, ySelect, range, size]) el.addEventListener('change', () => { this.request(this.base); this.onChange?.(); });
   }
 
@@ -51,6 +54,7 @@ export class ManifoldGrid {
       row[dx] = sweep(range, k % n, n); // left to right
       row[dy] = -sweep(range, Math.floor(k / n), n); // top to bottom
     });
+    this.sent = { dx, dy, range, n };
     this.post({ type: 'grid', z, n }, [z.buffer]);
   }
 
@@ -65,6 +69,7 @@ export class ManifoldGrid {
   /// Paints a grid; `pushed` ones were redrawn by new weights, not asked for.
   paint({ pixels, n, pushed = false }) {
     paintGrid(this.canvas, pixels, n, n);
+    if (this.sent) labelAxes(this.axesBox, { ...this.sent, n });
     this.canvas.dataset.paints = String(Number(this.canvas.dataset.paints ?? 0) + 1);
     if (!pushed) this.flight.answered();
   }
@@ -72,6 +77,36 @@ export class ManifoldGrid {
   failed() {
     this.flight.failed();
   }
+}
+
+/// Wraps `canvas` in a box with an axis under it and one beside it; returns the two axes.
+function makeAxes(canvas) {
+  const box = document.createElement('div');
+  box.className = 'grid-box';
+  const [x, y] = ['grid-axis-x', 'grid-axis-y'].map((c) => {
+    const axis = document.createElement('div');
+    axis.className = `grid-axis ${c}`;
+    axis.setAttribute('aria-hidden', 'true'); // the caption says the same in words
+    return axis;
+  });
+  canvas.replaceWith(box);
+  box.append(y, canvas, document.createElement('span'), x);
+  return { x, y };
+}
+
+/// Ticks at the cells where z is −r, 0 and r (each cell's centre is its z), and the names.
+function labelAxes({ x, y }, { dx, dy, range, n }) {
+  const value = (v) => (v < 0 ? `−${Number((-v).toPrecision(3))}` : String(Number(v.toPrecision(3))));
+  const at = (v) => (((v + range) * (n - 1)) / (2 * range) + 0.5) / n; // a value's place, 0 to 1
+  const ticks = (axis, vertical, name) => axis.replaceChildren(...[-range, 0, range].map((v) => {
+    const t = document.createElement('span');
+    t.className = 'tick';
+    t.textContent = value(v);
+    t.style.setProperty(vertical ? 'top' : 'left', `${(vertical ? 1 - at(v) : at(v)) * 100}%`);
+    return t;
+  }), Object.assign(document.createElement('span'), { className: 'name', textContent: name }));
+  ticks(x, false, `z${dx + 1} →`);
+  ticks(y, true, `z${dy + 1} ↑`);
 }
 
 /// Position `i` of `n` evenly spaced from −range to +range.

@@ -1,6 +1,8 @@
 // The runs table: one row per recorded run (runs.js), sortable by any column (click its heading;
 // again to reverse), the current run marked, and a tick box per row to overlay up to two runs'
-// loss curves on the chart.
+// loss curves on the chart. Wider than its panel (15 columns), it scrolls sideways and says so: a
+// line above it, shadows on the side with more columns (style.css), and its box takes the keyboard's
+// arrows (a focusable region).
 import { COLUMNS } from '../state/runs.js';
 
 export const OVERLAY_MAX = 2;
@@ -12,6 +14,26 @@ export class RunsTable {
     this.current = null;
     this.sort = { key: 'started', down: true };
     this.overlaid = new Set();
+    this.wrap = table.closest('.table-wrap');
+    if (this.wrap) {
+      // Said above the box (a caption would scroll away with the table it is part of).
+      this.cue = document.createElement('p');
+      this.cue.id = 'runs-scroll-cue';
+      this.cue.className = 'note scroll-cue';
+      this.cue.textContent = `${COLUMNS.length + 1} columns, wider than this panel: scroll sideways (swipe, Shift + wheel, or focus the table and use the arrow keys) to see them all.`;
+      this.wrap.before(this.cue);
+      this.wrap.setAttribute('aria-describedby', this.cue.id);
+      this.wrap.tabIndex = 0;
+      this.wrap.setAttribute('role', 'region');
+      this.wrap.setAttribute('aria-label', 'runs table (scrolls sideways)');
+      new ResizeObserver(() => this.markScroll()).observe(this.wrap);
+    }
+  }
+
+  /// Whether the table is wider than its box: the caption that says it scrolls shows then.
+  markScroll() {
+    if (!this.wrap) return;
+    this.cue.hidden = this.wrap.scrollWidth <= this.wrap.clientWidth + 1;
   }
 
   show(runs, current) {
@@ -93,6 +115,7 @@ export class RunsTable {
       tbody.append(tr);
     }
     this.table.replaceChildren(thead, tbody);
+    this.markScroll();
   }
 }
 

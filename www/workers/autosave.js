@@ -1,7 +1,9 @@
-// Autosave in IndexedDB: the model in memory (a checkpoint with its optimiser state), its loss
-// history and when it was saved, so that reloading the page picks up where it stood.
+// Autosave in IndexedDB: the last model of each data set and kind (a checkpoint with its optimiser
+// state), its loss history and when it was saved, so that reloading the page, or switching back to
+// a kind, picks up where it stood.
 //
-// One record under one key, written by one `put` in one transaction: IndexedDB commits a
+// One record per data set and kind, under the key `<dataset>-<kind>`, written by one `put` in one
+// transaction: IndexedDB commits a
 // transaction whole or not at all, so a tab closed or crashed mid-save keeps the previous record.
 // A store that is not ours (another version, other tables) or a record that does not check out is
 // reported and replaced, never trusted.
@@ -9,7 +11,6 @@
 const DB_NAME = 'vae-lab';
 const DB_VERSION = 1;
 const STORE = 'autosave';
-const KEY = 'current';
 export const FORMAT = 'vae-lab-autosave/1';
 
 function done(request) {
@@ -67,17 +68,20 @@ function problemWith(record) {
   return null;
 }
 
-/// The autosaved state: `{record}` when there is a usable one, `{problem}` when what was there
-/// cannot be used (the store is then cleared), `{}` when nothing was saved.
-export async function loadAutosave() {
+/// The autosave's key for a data set and model kind.
+export const autosaveKey = (dataset, kind) => `${dataset}-${kind}`;
+
+/// The autosaved state under `key`: `{record}` when there is a usable one, `{problem}` when what
+/// was there cannot be used (that record is then deleted), `{}` when nothing was saved.
+export async function loadAutosave(key) {
   try {
     const { db, problem } = await open();
     if (problem) return { problem };
-    const record = await done(db.transaction(STORE, 'readonly').objectStore(STORE).get(KEY));
+    const record = await done(db.transaction(STORE, 'readonly').objectStore(STORE).get(key));
     if (record === undefined) return {};
     const bad = problemWith(record);
     if (bad) {
-      await clearAutosave();
+      await clearAutosave(key);
       return { problem: bad };
     }
     return { record };
@@ -86,11 +90,12 @@ export async function loadAutosave() {
   }
 }
 
-/// Writes `record` (see problemWith for its shape) in one transaction; resolves once committed.
-export async function saveAutosave(record) {
+/// Writes `record` (see problemWith for its shape) under `key` in one transaction; resolves once
+/// committed.
+export async function saveAutosave(key, record) {
   const { db } = await open();
   const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
-  tx.objectStore(STORE).put({ format: FORMAT, ...record }, KEY);
+  tx.objectStore(STORE).put({ format: FORMAT, ...record }, key);
   await new Promise((resolve, reject) => {
     tx.oncomplete = resolve;
     tx.onerror = () => reject(tx.error);
@@ -98,9 +103,9 @@ export async function saveAutosave(record) {
   });
 }
 
-export async function clearAutosave() {
+export async function clearAutosave(key) {
   const { db } = await open();
   const tx = db.transaction(STORE, 'readwrite');
-  tx.objectStore(STORE).delete(KEY);
+  tx.objectStore(STORE).delete(key);
   await new Promise((resolve) => { tx.oncomplete = resolve; tx.onerror = resolve; });
 }

@@ -1,0 +1,288 @@
+// The latent explorer: the sliders' image (decoded on this thread), the class buttons and their
+// readout, Sample with its classifier reading, and the per-class accuracy bars. Every figure is
+// of the model shown: on a new generation it is cleared and asked for again.
+import { LatentSliders, ClassButtons, Z_RANGE } from '../views/latent.js';
+import { SliderImage } from '../views/slider-image.js';
+import { paintImages } from '../views/digits.js';
+import { paintBars } from '../views/bars.js';
+import { CLASS_COLOURS } from '../views/palette.js';
+import { OneInFlight } from '../lib/one-in-flight.js';
+import { quiet } from '../workers/protocol.js';
+import { BY_KEY, coerce } from '../state/state.js';
+import { renderText } from '../views/formulas.js';
+import { $, page, kindOf, datasetOf, say, showText } from './page.js';
+
+const SAMPLE_COUNT = 8;
+// Per-class accuracy bars: draws per class, and how often they follow the model while it trains
+// (100 draws per class take the training worker a moment away from training).
+const ACCURACY_DRAWS = 100;
+const ACCURACY_EVERY_MS = 20000;
+const SAMPLES_EVERY_MS = 3000; // the samples strip follows a training model this often
+
+export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
+  const sliderImage = new SliderImage($('decoded'), wasmModule);
+  const sliders = new LatentSliders($('sliders'), () => moveZ());
+  const classButtons = new ClassButtons($('classes'), (c) => { pickClass(c); requestSamples(); });
+  const state = { pendingZ: null, userMovedZ: false, accuracyAt: -Infinity, samplesAt: -Infinity, accuracyDraws: ACCURACY_DRAWS, samplesId: 0, tauTimer: 0 };
+  /// The class the decoder is given: the chosen one for a kind that takes the label, else none.
+  const decodeClass = () => (kindOf().takesLabel ? page.cls ?? page.values.class : null);
+
+  // Latency: ms from the user's input (the pointer or key event that moved z) to the frame that paints its image.
+  let inputAt = -Infinity;
+  for (const type of ['pointerdown', 'pointermove', 'keydown']) addEventListener(type, (e) => { inputAt = e.timeStamp; }, { capture: true, passive: true });
+  function recordLatency() {
+    const now = performance.now();
+    const since = now - inputAt < 100 ? inputAt : now; // a move without input (a click handler's) counts from now
+    requestAnimationFrame(() => { page.latencies.push(performance.now() - since); page.latencies.splice(0, page.latencies.length - 2000); });
+  }
+
+  /// The sliders' z: its image painted at once, the other views following.
+  function showZ() {
+    const painted = sliderImage.show(sliders.values());
+    onZ(sliders.values());
+    return painted;
+  }
+
+  /// The user moved z (a slider, the map, z = 0): stop following a class mean, move the sliders.
+  function moveZ(z = null) {
+    page.followClass = null;
+    state.userMovedZ = true;
+    if (kindOf().hasClassMeans) selectClass(null); // z left μʸ; a kind that takes the label keeps its y
+    if (z) sliders.set(z);
+    if (showZ()) recordLatency();
+    saveHashSoon();
+  }
+
+  function selectClass(c) {
+    page.cls = c;
+    classButtons.select(c);
+    if (c !== null) page.values.class = c;
+    explorer.onClass?.(c);
+    showReadout();
+  }
+
+  /// A class button: with class means z moves to μʸ (and follows it while training); a kind that
+  /// takes the label is told y and z stays (the sliders then move the style within y).
+  function pickClass(c) {
+    const latent = sliders.inputs.length;
+    selectClass(c);
+    if (kindOf().hasClassMeans) {
+      page.followClass = c;
+      sliders.set(page.classMeans.subarray(c * latent, (c + 1) * latent));
+    } else {
+      sliderImage.setClass(c);
+      explorer.onLabel?.();
+    }
+    showZ();
+    saveHashSoon();
+  }
+
+  const className = (y) => datasetOf(page.values.dataset)?.classNames[y] ?? String(y);
+
+  /// One line under the class buttons: why samples of the chosen class may show another one.
+  function showReadout() {
+    const el = $('class-readout');
+    const kind = kindOf();
+    const c = page.cls;
+    const latent = sliders.inputs.length;
+    if (kind.takesLabel) {
+      el.textContent = `The decoder is told y = ${className(c ?? page.values.class)}; the sliders move z, what the label leaves open (style, thickness), and every z decodes as that class.`;
+    } else if (!kind.conditional) {
+      el.textContent = '';
+    } else if (c === null || page.classMeans.length < (c + 1) * latent) {
+      el.textContent = 'Pick a class: z moves to its learned prior mean.';
+    } else {
+      const mean = (k) => page.classMeans.subarray(k * latent, (k + 1) * latent);
+      let nearest = null;
+      for (let k = 0; k < page.classMeans.length / latent; k++) {
+        if (k === c) continue;
+        const d = Math.hypot(...mean(k).map((v, i) => v - mean(c)[i]));
+        if (!nearest || d < nearest.d) nearest = { k, d };
+      }
+      el.textContent = nearest ? `Class ${className(c)}'s nearest other class mean is ${className(nearest.k)}'s, ${nearest.d.toFixed(2)} prior widths (σ = 1) away in ${latent}-D: `
+        + `${nearest.d < 4 ? 'their prior clouds overlap, so draws from the class\'s prior can decode as the neighbour' : 'their prior clouds barely touch'}.` : '';
+    }
+  }
+
+  // ---- Samples, read by the shipped classifier.
+  function requestSamples() {
+    if (!page.model) return; // not ready yet
+    state.samplesAt = performance.now();
+    const cls = kindOf().conditional ? page.cls : null;
+    const { sampler, tau } = page.values;
+    client.sample({ cls, n: SAMPLE_COUNT, sampler, tau }).then(showSamples, quiet((e) => say(`Sample: ${e.message}`, 'error')));
+  }
+  function showSamples(d) {
+    paintImages($('samples'), d.images, d.n);
+    page.samples = d;
+    page.samplesId = ++state.samplesId;
+    page.sampleLabels = null;
+    $('sample-labels').replaceChildren();
+    // The sampler's own words (Rust's, inline TeX between $…$) stay in data-distribution for tests.
+    $('samples-caption').dataset.distribution = d.distribution;
+    renderText($('samples-caption'), `${d.n} samples at step ${d.step.toLocaleString()}: ${d.distribution}.`);
+    if (!datasetOf(page.values.dataset)) return; // no classifier for the user's own data
+    const id = state.samplesId;
+    client.classify({ pixels: d.images, id }).then((r) => {
+      if (id !== state.samplesId) return; // the reading of samples since replaced
+      page.sampleLabels = Array.from(r.labels);
+      const asked = d.labels ?? [];
+      $('sample-labels').replaceChildren(...page.sampleLabels.map((y, i) => {
+        const mark = document.createElement('span');
+        mark.textContent = String(y);
+        mark.style.color = CLASS_COLOURS[y % 10];
+        if (asked.length) mark.className = asked[i] === y ? 'right' : 'wrong';
+        mark.title = asked.length ? `drawn for class ${className(asked[i])}, the classifier reads ${className(y)}` : `the classifier reads ${className(y)}`;
+        return mark;
+      }));
+    }, () => {}); // the samples stay without their reading (no classifier)
+  }
+
+  // ---- Conditional accuracy per class, for the sampler and τ chosen; one request at a time.
+  const accuracyFlight = new OneInFlight(() => {
+    if (!page.model || !kindOf().conditional || !datasetOf(page.values.dataset)) return false;
+    state.accuracyAt = performance.now();
+    const { sampler, tau } = page.values;
+    const gen = client.gen;
+    client.accuracy({ perClass: state.accuracyDraws, sampler, tau }).then((d) => {
+      accuracyFlight.answered();
+      const per = d.perClass.map((p, y) => `${className(y)}: ${Math.round(p * 100)} %`).join(', ');
+      $('accuracy').textContent = `${(d.accuracy * 100).toFixed(1)} % at step ${d.step.toLocaleString()}, ${d.sampler} τ = ${d.tau} (classifier's own test accuracy ${(d.classifierTestAccuracy * 100).toFixed(1)} %)`;
+      $('accuracy').title = `per class: ${per}`;
+      showAccuracy(d);
+      explorer.onAccuracy?.(d);
+    }, (e) => {
+      accuracyFlight.failed();
+      if (e.stale || gen !== client.gen) return;
+      $('accuracy').textContent = '–';
+      showAccuracy(null, e.message);
+      say(`accuracy: ${e.message}`, 'error');
+    });
+    state.accuracyDraws = ACCURACY_DRAWS;
+  });
+  const requestAccuracy = () => accuracyFlight.request();
+
+  /// The per-class bars (`d`: an accuracy reply, or null to clear them, with `why` in place).
+  function showAccuracy(d, why = null) {
+    const box = $('class-accuracy');
+    if (!d) {
+      box.replaceChildren();
+      delete box.dataset.accuracy;
+      box.setAttribute('aria-label', 'conditional accuracy per class: not measured');
+      const kind = kindOf();
+      $('accuracy-caption').textContent = why ?? (kind.conditional
+        ? 'How often a draw for each class shows that class, as an independent classifier judges it: measuring…'
+        : `The ${kind.name} has no classes to generate: choose a conditional model to measure how often a class comes out as asked.`);
+      return;
+    }
+    paintBars(box, d.perClass.map((p, y) => ({ height: p, colour: CLASS_COLOURS[y % 10], label: String(y), title: `class ${className(y)}: ${(p * 100).toFixed(0)} %` })),
+      `conditional accuracy per class: ${d.perClass.map((p, y) => `${className(y)}: ${Math.round(p * 100)} %`).join(', ')}`);
+    box.dataset.accuracy = String(d.accuracy);
+    renderText($('accuracy-caption'), `${(d.accuracy * 100).toFixed(1)} % of ${d.perClassDraws} draws per class show their class `
+      + `(bars: per class, full height = 100 %), drawn as ${d.distribution}; step ${d.step.toLocaleString()}, judged by an independent classifier `
+      + `(${(d.classifierTestAccuracy * 100).toFixed(1)} % on real test images).`);
+  }
+
+  // ---- The sampler controls.
+  function showSampler() {
+    $('sampler').value = page.values.sampler;
+    $('tau').value = String(page.values.tau);
+    $('tau-out').textContent = Number(page.values.tau).toFixed(2);
+  }
+  for (const key of ['sampler', 'tau']) {
+    $(key).addEventListener(key === 'tau' ? 'input' : 'change', () => {
+      const { value, problem } = coerce(BY_KEY[key], $(key).value);
+      if (problem) { say(`${problem}: nothing changed`, 'warn'); showSampler(); return; }
+      page.values[key] = value;
+      $('tau-out').textContent = Number(page.values.tau).toFixed(2);
+      saveHashSoon();
+      requestSamples();
+      if (key === 'sampler' || !state.tauTimer) {
+        // While τ is being dragged the bars follow once it settles.
+        clearTimeout(state.tauTimer);
+        state.tauTimer = setTimeout(() => { state.tauTimer = 0; requestAccuracy(); }, key === 'tau' ? 400 : 0);
+      }
+    });
+  }
+  showSampler();
+  showText($('explore-kind'), kindOf().explorer); // at once, from the address's kind (no layout shift)
+  $('sample').addEventListener('click', requestSamples);
+  $('zero').addEventListener('click', () => moveZ(new Array(sliders.inputs.length).fill(0)));
+  $('measure-accuracy').addEventListener('click', () => {
+    $('accuracy').textContent = 'measuring…';
+    state.accuracyDraws = 500;
+    accuracyFlight.request();
+  });
+
+  /// Sliders for `latent` dimensions, at `z`, else the address's z, else 0.
+  function sizeSliders(latent, z = null) {
+    sliders.build(latent, z ?? (state.pendingZ?.length === latent ? state.pendingZ : null));
+    state.pendingZ = null;
+    explorer.onSize?.(latent);
+  }
+
+  /// New weights (the worker's, or the shipped file at load): the sliders' image follows.
+  function weights(bytes) {
+    // z from the address before the sliders exist (at load the weights come first), else 0; with
+    // class means, the chosen class's mean μʸ, a crisp image (z = 0 blends classes).
+    const fallback = (latent, image) => {
+      if (state.pendingZ?.length === latent) return state.pendingZ;
+      const means = kindOf().hasClassMeans ? image.classMeans() : [];
+      const c = page.values.class;
+      return means.length >= (c + 1) * latent
+        ? means.slice(c * latent, (c + 1) * latent).map((v) => Math.round(100 * Math.max(-Z_RANGE, Math.min(Z_RANGE, v))) / 100)
+        : new Float32Array(latent);
+    };
+    sliderImage.setClass(kindOf().takesLabel ? page.values.class : null);
+    return sliderImage.setWeights(bytes, fallback).then(() => {
+      if (sliders.inputs.length !== sliderImage.latent) sizeSliders(sliderImage.latent, sliderImage.z);
+    });
+  }
+
+  const explorer = {
+    sliders, sliderImage, decodeClass, showZ, moveZ, pickClass, requestSamples, requestAccuracy, weights, showSampler,
+    setPendingZ(z, fromAddress) { state.pendingZ = z; state.zFromAddress = fromAddress; },
+    /// A model change is under way (`why`): nothing of the old model stays on show.
+    reset(why) {
+      accuracyFlight.failed();
+      state.samplesId++;
+      $('samples-caption').textContent = `samples: computing… (${why})`;
+      delete $('samples-caption').dataset.distribution;
+      $('sample-labels').replaceChildren();
+      $('accuracy').textContent = '–';
+      showAccuracy(null, `Out of date: ${why}.`);
+      $('sample').disabled = true;
+    },
+    ready(d) {
+      const kind = kindOf();
+      showText($('explore-kind'), kind.explorer);
+      if (!d.classesPresent.includes(page.values.class)) page.values.class = d.classesPresent[0] ?? 0;
+      if (sliders.inputs.length !== d.latent || state.pendingZ) sizeSliders(d.latent);
+      classButtons.build(d.classesPresent, kind.conditional, kind);
+      $('classes-note').hidden = kind.conditional;
+      $('measure-accuracy').disabled = !kind.conditional;
+      $('sample').disabled = false;
+      showAccuracy(null);
+      // A conditional model opens on a class: with class means at its mean μʸ (a crisp image), unless
+      // the address named a z or the person already moved z; a kind that takes the label keeps z.
+      if (!kind.conditional) selectClass(null);
+      else if (kind.hasClassMeans && (state.zFromAddress || state.userMovedZ)) selectClass(null);
+      else pickClass(page.values.class);
+      state.zFromAddress = false;
+      state.userMovedZ = false;
+      sliderImage.setClass(decodeClass());
+      showZ();
+      requestSamples();
+      requestAccuracy();
+    },
+    progress(d) {
+      if (page.followClass !== null) pickClass(page.followClass);
+      else showReadout();
+      const now = performance.now();
+      if (!d.running || now - state.samplesAt >= SAMPLES_EVERY_MS) requestSamples();
+      if (!d.running || now - state.accuracyAt >= ACCURACY_EVERY_MS) requestAccuracy();
+    },
+    showReadout,
+  };
+  return explorer;
+}
