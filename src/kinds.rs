@@ -69,6 +69,10 @@ pub struct KindFacts {
     /// The learning rate a new run of this kind starts with (the `learningRate` setting's default
     /// is the VAE family's; a GAN's two Adams start at 2·10⁻⁴ as in DCGAN).
     pub learning_rate: f64,
+    /// The page has views for this kind: its model menu, an address and a loaded file offer it.
+    /// False for the GANs until their view exists (the page's latent views need an encoder); the
+    /// CLI trains, samples and evaluates them.
+    pub in_page: bool,
 }
 
 const BOTH_SAMPLERS: &[&str] = &["prior", "fitted"];
@@ -186,6 +190,7 @@ const CVAE: KindFacts = KindFacts {
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "meansSpread", "warmup"],
     learning_rate: VAE_LR,
+    in_page: true,
 };
 
 const SOHN: KindFacts = KindFacts {
@@ -205,6 +210,7 @@ const SOHN: KindFacts = KindFacts {
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "warmup"],
     learning_rate: VAE_LR,
+    in_page: true,
 };
 
 const VAE: KindFacts = KindFacts {
@@ -224,6 +230,7 @@ const VAE: KindFacts = KindFacts {
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "warmup"],
     learning_rate: VAE_LR,
+    in_page: true,
 };
 
 const AE: KindFacts = KindFacts {
@@ -243,6 +250,7 @@ const AE: KindFacts = KindFacts {
     objective: "crossEntropy",
     settings: &["latent", "hidden", "layers", "learningRate", "batch", "seed"],
     learning_rate: VAE_LR,
+    in_page: true,
 };
 
 const PCA: KindFacts = KindFacts {
@@ -262,6 +270,7 @@ const PCA: KindFacts = KindFacts {
     objective: "squaredError",
     settings: &["latent"],
     learning_rate: VAE_LR,
+    in_page: true,
 };
 
 const GAN: KindFacts = KindFacts {
@@ -281,6 +290,7 @@ const GAN: KindFacts = KindFacts {
     objective: CLASSIFIER_SCORE,
     settings: GAN_SETTINGS,
     learning_rate: 2e-4,
+    in_page: false,
 };
 
 const CGAN: KindFacts = KindFacts {
@@ -300,11 +310,17 @@ const CGAN: KindFacts = KindFacts {
     objective: CLASSIFIER_SCORE,
     settings: GAN_SETTINGS,
     learning_rate: 2e-4,
+    in_page: false,
 };
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_kind_is_one_the_page_shows() {
+        assert!(ModelKind::DEFAULT.facts().in_page);
+    }
 
     #[test]
     fn every_kind_has_its_own_row_and_key() {

@@ -42,7 +42,8 @@ export const FACTS = {
         "meansSpread",
         "warmup"
       ],
-      "learningRate": 0.001
+      "learningRate": 0.001,
+      "inPage": true
     },
     "sohn": {
       "kind": "sohn",
@@ -72,7 +73,8 @@ export const FACTS = {
         "seed",
         "warmup"
       ],
-      "learningRate": 0.001
+      "learningRate": 0.001,
+      "inPage": true
     },
     "vae": {
       "kind": "vae",
@@ -102,7 +104,8 @@ export const FACTS = {
         "seed",
         "warmup"
       ],
-      "learningRate": 0.001
+      "learningRate": 0.001,
+      "inPage": true
     },
     "ae": {
       "kind": "ae",
@@ -130,7 +133,8 @@ export const FACTS = {
         "batch",
         "seed"
       ],
-      "learningRate": 0.001
+      "learningRate": 0.001,
+      "inPage": true
     },
     "pca": {
       "kind": "pca",
@@ -153,7 +157,8 @@ export const FACTS = {
       "settings": [
         "latent"
       ],
-      "learningRate": 0.001
+      "learningRate": 0.001,
+      "inPage": true
     },
     "gan": {
       "kind": "gan",
@@ -188,7 +193,8 @@ export const FACTS = {
         "ganOutput",
         "ganActivation"
       ],
-      "learningRate": 0.0002
+      "learningRate": 0.0002,
+      "inPage": false
     },
     "cgan": {
       "kind": "cgan",
@@ -223,7 +229,8 @@ export const FACTS = {
         "ganOutput",
         "ganActivation"
       ],
-      "learningRate": 0.0002
+      "learningRate": 0.0002,
+      "inPage": false
     }
   },
   "settings": {

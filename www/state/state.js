@@ -14,11 +14,13 @@ const range = (key) => {
 };
 const titles = (table, field) => Object.fromEntries(Object.entries(table).map(([k, v]) => [k, v[field]]));
 const inOrder = (order, table) => Object.fromEntries(order.map((k) => [k, table[k]]));
+/// The kinds the page has views for (FACTS.kinds[k].inPage), in the menu's order.
+export const PAGE_KINDS = FACTS.order.filter((k) => FACTS.kinds[k].inPage);
 
 export const PARAMS = [
   { key: 'dataset', group: 'data', label: 'Data', kind: 'enum', options: titles(FACTS.datasets, 'name'), fallback: Object.keys(FACTS.datasets)[0], restart: true,
     help: 'MNIST: 10,000 handwritten digits. Fashion-MNIST: 70,000 clothing images (a larger download).' },
-  { key: 'model', group: 'model', label: 'Model', kind: 'enum', options: inOrder(FACTS.order, titles(FACTS.kinds, 'title')), fallback: FACTS.defaultKind, restart: true,
+  { key: 'model', group: 'model', label: 'Model', kind: 'enum', options: inOrder(PAGE_KINDS, titles(FACTS.kinds, 'title')), fallback: FACTS.defaultKind, restart: true,
     help: 'The model family; the line under the menu says what the chosen one is.' },
   { key: 'beta', group: 'training', label: 'β (KL weight)', ...range('beta'), step: 0.1,
     help: 'β = 1 is the plain VAE; β > 1 trades reconstruction for a more regular latent space.' },

@@ -178,7 +178,8 @@ const handlers = {
 // worker's address carries the page's, whose data set and kind name it.
 const address = new URLSearchParams(self.location.hash.slice(1));
 const named = (key, known, fallback) => (Object.hasOwn(known, address.get(key)) ? address.get(key) : fallback);
-readEarly(autosaveKey(named('dataset', FACTS.datasets, Object.keys(FACTS.datasets)[0]), named('model', FACTS.kinds, FACTS.defaultKind)));
+const pageKinds = Object.fromEntries(Object.entries(FACTS.kinds).filter(([, k]) => k.inPage)); // as state.js's model menu
+readEarly(autosaveKey(named('dataset', FACTS.datasets, Object.keys(FACTS.datasets)[0]), named('model', pageKinds, FACTS.defaultKind)));
 
 serve(handlers, () => model.gen, (data) => {
   if (takeModule(data)) return true;
