@@ -171,9 +171,10 @@ client.on('autosaved', (d) => {
 client.on('notice', (d) => say(d.message, 'warn'));
 client.on('error', (d) => {
   if (d.during === 'train' && d.gen === client.gen) {
-    // Diverged (rolled back) or failed: show the model as it now is.
+    // Diverged (rolled back) or failed: show the model as it now is, at the step it is back at
+    // (the last progress report was of the diverging steps).
     controls.setRunning(false);
-    client.pause().catch(quiet());
+    client.pause().then((p) => controls.showStep(p.step), quiet());
     space.refresh();
   }
   say(`${d.during}: ${d.message}`, 'error');

@@ -18,8 +18,10 @@ export function createRunControls({ client, change, noteAutosave }) {
     $('train').setAttribute('aria-pressed', String(running));
   }
 
+  const showStep = (step) => { $('step').textContent = step.toLocaleString(); };
+
   function showProgress(d) {
-    $('step').textContent = d.step.toLocaleString();
+    showStep(d.step);
     $('epoch').textContent = `${d.epoch + 1} (${Math.round(d.epochProgress * 100)} %)`;
     $('epoch-bar').value = d.epochProgress;
     $('rate').textContent = d.samplesPerSec == null ? '–'
@@ -27,7 +29,7 @@ export function createRunControls({ client, change, noteAutosave }) {
   }
 
   $('train').addEventListener('click', () => {
-    if (page.running) { client.pause().then((d) => { setRunning(false); $('step').textContent = d.step.toLocaleString(); }, quiet()); return; }
+    if (page.running) { client.pause().then((d) => { setRunning(false); showStep(d.step); }, quiet()); return; }
     client.train({ until: untilNow() }).then((d) => {
       if (d.training) setRunning(true);
       else say(`Not started: the model is already at step ${d.step.toLocaleString()}, past the stop condition (${untilText(d.until)}).`, 'warn');
@@ -143,6 +145,7 @@ export function createRunControls({ client, change, noteAutosave }) {
       }
     },
     showProgress,
+    showStep,
   };
   return controls;
 }
