@@ -30,6 +30,8 @@ struct Limits {
     iw_max_k: usize,
     active_unit_threshold: f64,
     max_samples_per_call: usize,
+    /// A class drawn less than this share of an even split counts as missing (`generation`).
+    missing_share: f64,
 }
 
 #[derive(serde::Serialize)]
@@ -55,7 +57,7 @@ fn facts() -> Facts {
         kinds: Ordered(ModelKind::ALL.iter().map(|k| (k.key(), k.facts())).collect()),
         settings: Ordered(SETTINGS.iter().map(|r| (r.key, *r)).collect()),
         choices: Ordered(CHOICES.iter().map(|c| (c.key, *c)).collect()),
-        limits: Limits { iw_max_k: IW_MAX, active_unit_threshold: ACTIVE_THRESHOLD, max_samples_per_call: crate::data::batch::MAX_SAMPLES_PER_CALL },
+        limits: Limits { iw_max_k: IW_MAX, active_unit_threshold: ACTIVE_THRESHOLD, max_samples_per_call: crate::data::batch::MAX_SAMPLES_PER_CALL, missing_share: crate::evaluation::generation::MISSING_SHARE },
         datasets: Ordered(catalog::ALL.iter().map(|d| (d.key, *d)).collect()),
     }
 }

@@ -69,6 +69,9 @@ pub struct KindFacts {
     /// The learning rate a new run of this kind starts with (the `learningRate` setting's default
     /// is the VAE family's; a GAN's two Adams start at 2·10⁻⁴ as in DCGAN).
     pub learning_rate: f64,
+    /// The figures a training step reports (`models::family::Terms`), in the family's order: the
+    /// page's training loop averages these and its chart draws them. None for a solved kind.
+    pub terms: &'static [&'static str],
     /// The page has views for this kind: its model menu, an address and a loaded file offer it.
     /// False for the GANs until their view exists (the page's latent views need an encoder); the
     /// CLI trains, samples and evaluates them.
@@ -76,6 +79,11 @@ pub struct KindFacts {
 }
 
 const BOTH_SAMPLERS: &[&str] = &["prior", "fitted"];
+/// A VAE's step: reconstruction, KL and the objective minimised (recon + β·KL).
+const ELBO_TERMS: &[&str] = &["recon", "kl", "loss"];
+/// A GAN's step: D's loss (−V with smoothing), G's loss, D's mean output on real and generated
+/// images, the Jensen–Shannon bound (log 4 − D's loss) / 2, and the norm of G's gradient.
+const GAN_TERMS: &[&str] = &["dLoss", "gLoss", "dReal", "dFake", "jsd", "gGradNorm"];
 /// Without an encoder there are no codes to fit a Gaussian to: the prior alone.
 const PRIOR_ONLY: &[&str] = &["prior"];
 /// The figure that judges a kind without a likelihood: the classifier score of its samples
@@ -190,6 +198,7 @@ const CVAE: KindFacts = KindFacts {
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "meansSpread", "warmup"],
     learning_rate: VAE_LR,
+    terms: ELBO_TERMS,
     in_page: true,
 };
 
@@ -210,6 +219,7 @@ const SOHN: KindFacts = KindFacts {
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "warmup"],
     learning_rate: VAE_LR,
+    terms: ELBO_TERMS,
     in_page: true,
 };
 
@@ -230,6 +240,7 @@ const VAE: KindFacts = KindFacts {
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "warmup"],
     learning_rate: VAE_LR,
+    terms: ELBO_TERMS,
     in_page: true,
 };
 
@@ -250,6 +261,7 @@ const AE: KindFacts = KindFacts {
     objective: "crossEntropy",
     settings: &["latent", "hidden", "layers", "learningRate", "batch", "seed"],
     learning_rate: VAE_LR,
+    terms: ELBO_TERMS,
     in_page: true,
 };
 
@@ -270,6 +282,7 @@ const PCA: KindFacts = KindFacts {
     objective: "squaredError",
     settings: &["latent"],
     learning_rate: VAE_LR,
+    terms: &[],
     in_page: true,
 };
 
@@ -290,7 +303,8 @@ const GAN: KindFacts = KindFacts {
     objective: CLASSIFIER_SCORE,
     settings: GAN_SETTINGS,
     learning_rate: 2e-4,
-    in_page: false,
+    terms: GAN_TERMS,
+    in_page: true,
 };
 
 const CGAN: KindFacts = KindFacts {
@@ -310,7 +324,8 @@ const CGAN: KindFacts = KindFacts {
     objective: CLASSIFIER_SCORE,
     settings: GAN_SETTINGS,
     learning_rate: 2e-4,
-    in_page: false,
+    terms: GAN_TERMS,
+    in_page: true,
 };
 
 #[cfg(test)]

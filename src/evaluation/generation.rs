@@ -26,6 +26,10 @@ use crate::rng::Rng;
 /// A pixel strictly between these counts as grey (neither ink nor paper).
 pub const GREY: (f32, f32) = (0.1, 0.9);
 
+/// A class drawn less than this share of an even split (1/classes) counts as missing: with ten
+/// classes, under 2 % of the draws.
+pub const MISSING_SHARE: f64 = 0.2;
+
 /// What the classifier reads in a set of images.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,6 +43,11 @@ pub struct ImageFigures {
     pub coverage: f64,
     /// Share of pixels in (0.1, 0.9).
     pub grey_share: f64,
+    /// KL(shares ‖ uniform) in nats: 0 when every class is drawn as often, log(classes) when one
+    /// class is all there is (mode collapse, read off the labels).
+    pub kl_to_uniform: f64,
+    /// The classes drawn less than a fifth as often as an even share (`MISSING_SHARE`).
+    pub missing: Vec<usize>,
 }
 
 /// Samples against the test images.
@@ -95,10 +104,24 @@ impl Reading {
             images: n,
             score: classifier_score(&self.probs, self.classes),
             coverage: class_shares.iter().cloned().fold(f64::INFINITY, f64::min),
+            kl_to_uniform: kl_to_uniform(&class_shares),
+            missing: missing_classes(&class_shares),
             class_shares,
             grey_share: self.grey as f64 / self.pixels.max(1) as f64,
         }
     }
+}
+
+/// KL(shares ‖ uniform) = Σ_y s_y log(s_y · classes), in nats (0 log 0 = 0).
+pub fn kl_to_uniform(shares: &[f64]) -> f64 {
+    let k = shares.len() as f64;
+    shares.iter().filter(|&&s| s > 0.0).map(|&s| s * (s * k).ln()).sum()
+}
+
+/// The classes whose share is under `MISSING_SHARE` of an even one.
+pub fn missing_classes(shares: &[f64]) -> Vec<usize> {
+    let even = 1.0 / shares.len().max(1) as f64;
+    (0..shares.len()).filter(|&y| shares[y] < MISSING_SHARE * even).collect()
 }
 
 /// exp of the mean over rows of KL(p(y | x) ‖ p(y)), p(y) the rows' mean; `probs` holds one
@@ -273,6 +296,16 @@ mod tests {
         assert!((classifier_score(&one, 3) - 1.0).abs() < 1e-9);
         let unsure: Vec<f32> = (0..10).flat_map(|_| [0.25f32; 4]).collect();
         assert!((classifier_score(&unsure, 4) - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn kl_to_uniform_is_zero_for_even_shares_and_log_k_for_one_class_and_missing_classes_are_named() {
+        assert!(kl_to_uniform(&[0.25; 4]).abs() < 1e-12);
+        assert!((kl_to_uniform(&[0.0, 1.0, 0.0, 0.0]) - 4f64.ln()).abs() < 1e-12);
+        // Two of four classes at ½: log 2.
+        assert!((kl_to_uniform(&[0.5, 0.0, 0.5, 0.0]) - 2f64.ln()).abs() < 1e-12);
+        assert_eq!(missing_classes(&[0.3, 0.3, 0.36, 0.04]), vec![3]); // 0.04 < 0.2 · 0.25
+        assert_eq!(missing_classes(&[0.25; 4]), Vec::<usize>::new());
     }
 
     #[test]

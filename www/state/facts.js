@@ -43,6 +43,11 @@ export const FACTS = {
         "warmup"
       ],
       "learningRate": 0.001,
+      "terms": [
+        "recon",
+        "kl",
+        "loss"
+      ],
       "inPage": true
     },
     "sohn": {
@@ -74,6 +79,11 @@ export const FACTS = {
         "warmup"
       ],
       "learningRate": 0.001,
+      "terms": [
+        "recon",
+        "kl",
+        "loss"
+      ],
       "inPage": true
     },
     "vae": {
@@ -105,6 +115,11 @@ export const FACTS = {
         "warmup"
       ],
       "learningRate": 0.001,
+      "terms": [
+        "recon",
+        "kl",
+        "loss"
+      ],
       "inPage": true
     },
     "ae": {
@@ -134,6 +149,11 @@ export const FACTS = {
         "seed"
       ],
       "learningRate": 0.001,
+      "terms": [
+        "recon",
+        "kl",
+        "loss"
+      ],
       "inPage": true
     },
     "pca": {
@@ -158,6 +178,7 @@ export const FACTS = {
         "latent"
       ],
       "learningRate": 0.001,
+      "terms": [],
       "inPage": true
     },
     "gan": {
@@ -194,7 +215,15 @@ export const FACTS = {
         "ganActivation"
       ],
       "learningRate": 0.0002,
-      "inPage": false
+      "terms": [
+        "dLoss",
+        "gLoss",
+        "dReal",
+        "dFake",
+        "jsd",
+        "gGradNorm"
+      ],
+      "inPage": true
     },
     "cgan": {
       "kind": "cgan",
@@ -230,7 +259,15 @@ export const FACTS = {
         "ganActivation"
       ],
       "learningRate": 0.0002,
-      "inPage": false
+      "terms": [
+        "dLoss",
+        "gLoss",
+        "dReal",
+        "dFake",
+        "jsd",
+        "gGradNorm"
+      ],
+      "inPage": true
     }
   },
   "settings": {
@@ -344,7 +381,8 @@ export const FACTS = {
   "limits": {
     "iwMaxK": 5000,
     "activeUnitThreshold": 0.01,
-    "maxSamplesPerCall": 1024
+    "maxSamplesPerCall": 1024,
+    "missingShare": 0.2
   },
   "datasets": {
     "mnist": {

@@ -157,6 +157,15 @@ const handlers = {
   evaluate() {
     return { ...lab().evaluate(), step: lab().step };
   },
+  async generation({ samples = 500, seed = 1 }) {
+    // `samples` prior draws read by the classifier beside the real test images: the same figures
+    // for every kind, and a GAN's only measure (it has no likelihood). A fixed seed: while it
+    // trains, the histogram follows the same z through the changing G.
+    const clf = await classifier(lab().dataset);
+    const t0 = performance.now();
+    const report = lab().generationReport(clf, samples, seed);
+    return { ...report, step: lab().step, ms: performance.now() - t0 };
+  },
   evaluateFirst({ n }) {
     return { ...lab().evaluateFirst(n), step: lab().step };
   },
