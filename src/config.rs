@@ -247,6 +247,21 @@ mod tests {
     }
 
     #[test]
+    fn every_setting_a_kind_names_exists_and_gan_settings_are_the_gans() {
+        // Here rather than in kinds.rs: config depends on kinds, not the other way round.
+        let known: Vec<&str> = SETTINGS.iter().map(|r| r.key).chain(CHOICES.iter().map(|c| c.key)).collect();
+        for kind in ModelKind::ALL {
+            let f = kind.facts();
+            for s in f.settings {
+                assert!(known.contains(s), "{kind:?}: {s}");
+            }
+            assert_eq!(f.settings.contains(&"dSteps"), kind.is_adversarial(), "{kind:?}");
+            // Without an encoder there is nothing to fit a Gaussian to.
+            assert_eq!(f.samplers.contains(&"fitted"), f.has_encoder, "{kind:?}");
+        }
+    }
+
+    #[test]
     fn warmup_ramps_beta_linearly() {
         let c = Config { beta: 4.0, warmup: 100, ..Config::default() };
         assert_eq!([c.beta_at(0), c.beta_at(25), c.beta_at(100), c.beta_at(5000)], [0.0, 1.0, 4.0, 4.0]);
