@@ -84,7 +84,7 @@ const CLASSIFIER_SCORE: &str = "classifierScore";
 const VAE_LR: f64 = 1e-3;
 const GAN_SETTINGS: &[&str] = &[
     "latent", "hidden", "layers", "learningRate", "batch", "seed", "dSteps", "ganLoss", "labelSmoothing", "instanceNoise", "beta1", "dropout",
-    "ganOutput", "ganActivation",
+    "ganOutput", "ganActivation", "minibatchStd", "ema", "dLrScale",
 ];
 
 impl ModelKind {
