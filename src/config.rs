@@ -47,6 +47,16 @@ pub struct Config {
     pub gan_output: GanOutput,
     /// GAN: G's hidden activation: LeakyReLU 0.2 or ReLU (the VAE decoder's).
     pub gan_activation: GanActivation,
+    /// GAN: 1 gives D's output layer one more input, the batch's standard deviation over rows of
+    /// its last hidden features, averaged (Karras et al. 2018's minibatch standard deviation): a
+    /// batch of near-identical generated images stands out, so collapse costs G (0: off).
+    pub minibatch_std: usize,
+    /// GAN: samples come from an exponential moving average of G's weights, avg ← ema·avg +
+    /// (1 − ema)·w after each G step (Yazıcı et al. 2019); 0: G's own weights.
+    pub ema: f64,
+    /// GAN: D's learning rate as a multiple of G's (the two time-scale rule, Heusel et al. 2017;
+    /// 1: the same rate).
+    pub d_lr_scale: f64,
 }
 
 /// The generator's loss (issue 26): both have the same fixed point, but the saturating one's
@@ -103,6 +113,9 @@ impl Default for Config {
             dropout: 0.3,
             gan_output: GanOutput::Tanh,
             gan_activation: GanActivation::LeakyRelu,
+            minibatch_std: 0,
+            ema: 0.0,
+            d_lr_scale: 1.0,
         }
     }
 }
@@ -152,12 +165,18 @@ pub const INSTANCE_NOISE: Range = real("instanceNoise", 0.0, 2.0, 0.0);
 pub const BETA1: Range = real("beta1", 0.0, 0.999, 0.5);
 /// A rate below 1: at 1 every unit is dropped.
 pub const DROPOUT: Range = real("dropout", 0.0, 0.9, 0.3);
+pub const MINIBATCH_STD: Range = Range { unit: " (0: off, 1: on)", ..whole("minibatchStd", 0.0, 1.0, 0.0) };
+/// Below 1: at 1 the average never moves from G's first weights.
+pub const EMA: Range = real("ema", 0.0, 0.9999, 0.0);
+pub const D_LR_SCALE: Range = Range { min_exclusive: true, ..real("dLrScale", 0.0, 10.0, 1.0) };
 /// The samplers' temperature τ (not part of a model's configuration, but a setting all the same).
 pub const TAU: Range = real("tau", 0.0, 1.0, 0.7);
 
 /// Every numeric setting's range, in the order of [`Config`]'s fields, then τ.
-pub const SETTINGS: [Range; 15] =
-    [LATENT, HIDDEN, LAYERS, BETA, LEARNING_RATE, BATCH, SEED, MEANS_SPREAD, WARMUP, D_STEPS, LABEL_SMOOTHING, INSTANCE_NOISE, BETA1, DROPOUT, TAU];
+pub const SETTINGS: [Range; 18] = [
+    LATENT, HIDDEN, LAYERS, BETA, LEARNING_RATE, BATCH, SEED, MEANS_SPREAD, WARMUP, D_STEPS, LABEL_SMOOTHING, INSTANCE_NOISE, BETA1, DROPOUT, MINIBATCH_STD, EMA,
+    D_LR_SCALE, TAU,
+];
 
 /// A setting that is one of a few named options rather than a number.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -220,6 +239,9 @@ impl Config {
         INSTANCE_NOISE.check(self.instance_noise)?;
         BETA1.check(self.beta1)?;
         DROPOUT.check(self.dropout)?;
+        MINIBATCH_STD.check(self.minibatch_std as f64)?;
+        EMA.check(self.ema)?;
+        D_LR_SCALE.check(self.d_lr_scale)?;
         SEED.check(self.seed as f64)
     }
 }
@@ -247,6 +269,21 @@ mod tests {
     }
 
     #[test]
+    fn every_setting_a_kind_names_exists_and_gan_settings_are_the_gans() {
+        // Here rather than in kinds.rs: config depends on kinds, not the other way round.
+        let known: Vec<&str> = SETTINGS.iter().map(|r| r.key).chain(CHOICES.iter().map(|c| c.key)).collect();
+        for kind in ModelKind::ALL {
+            let f = kind.facts();
+            for s in f.settings {
+                assert!(known.contains(s), "{kind:?}: {s}");
+            }
+            assert_eq!(f.settings.contains(&"dSteps"), kind.is_adversarial(), "{kind:?}");
+            // Without an encoder there is nothing to fit a Gaussian to.
+            assert_eq!(f.samplers.contains(&"fitted"), f.has_encoder, "{kind:?}");
+        }
+    }
+
+    #[test]
     fn warmup_ramps_beta_linearly() {
         let c = Config { beta: 4.0, warmup: 100, ..Config::default() };
         assert_eq!([c.beta_at(0), c.beta_at(25), c.beta_at(100), c.beta_at(5000)], [0.0, 1.0, 4.0, 4.0]);
@@ -260,7 +297,7 @@ mod tests {
         c.validate().unwrap();
         let fields = [
             c.latent as f64, c.hidden as f64, c.layers as f64, c.beta, c.learning_rate, c.batch as f64, c.seed as f64, c.means_spread, c.warmup as f64,
-            c.d_steps as f64, c.label_smoothing, c.instance_noise, c.beta1, c.dropout,
+            c.d_steps as f64, c.label_smoothing, c.instance_noise, c.beta1, c.dropout, c.minibatch_std as f64, c.ema, c.d_lr_scale,
         ];
         for (range, value) in SETTINGS.iter().zip(fields) {
             assert_eq!(range.default, value, "{}", range.key);
@@ -285,10 +322,13 @@ mod tests {
             Config { beta1: 1.0, ..Config::default() },
             Config { dropout: 1.0, ..Config::default() },
             Config { instance_noise: f64::NAN, ..Config::default() },
+            Config { minibatch_std: 2, ..Config::default() },
+            Config { ema: 1.0, ..Config::default() },
+            Config { d_lr_scale: 0.0, ..Config::default() },
         ];
         let names = [
             "latent", "latent", "batch", "beta", "beta", "learningRate", "learningRate", "layers", "meansSpread", "meansSpread",
-            "dSteps", "labelSmoothing", "beta1", "dropout", "instanceNoise",
+            "dSteps", "labelSmoothing", "beta1", "dropout", "instanceNoise", "minibatchStd", "ema", "dLrScale",
         ];
         for (cfg, name) in bad.iter().zip(names) {
             let err = cfg.validate().unwrap_err();

@@ -9,7 +9,7 @@ use vae_lab::evaluation::classifier::Classifier;
 use vae_lab::evaluation::codes;
 use vae_lab::evaluation::generation;
 use vae_lab::files::checkpoint::Precision;
-use vae_lab::models::gan::{discriminator_objective, generator_objective, jensen_shannon, Gan, GanFamily};
+use vae_lab::models::gan::{discriminator_objective, generator_objective, jensen_shannon, minibatch_std, Gan, GanFamily};
 use vae_lab::rng::Rng;
 use vae_lab::{Config, Dataset, ModelKind, Trainer};
 
@@ -195,6 +195,9 @@ fn bad_gan_settings_are_refused_with_the_reason() {
         (Config { model: ModelKind::Gan, dropout: 1.0, ..Config::default() }, "dropout"),
         (Config { model: ModelKind::Gan, instance_noise: -0.1, ..Config::default() }, "instanceNoise"),
         (Config { model: ModelKind::Gan, learning_rate: 0.0, ..Config::default() }, "learningRate"),
+        (Config { model: ModelKind::Gan, minibatch_std: 2, ..Config::default() }, "minibatchStd"),
+        (Config { model: ModelKind::Gan, ema: 1.0, ..Config::default() }, "ema"),
+        (Config { model: ModelKind::Gan, d_lr_scale: 0.0, ..Config::default() }, "dLrScale"),
     ];
     for (cfg, name) in bad {
         let (train, test) = (Dataset { rows: 28, cols: 28, images: vec![0; 784 * 2], labels: vec![0, 1] }, Dataset { rows: 28, cols: 28, images: vec![], labels: vec![] });
@@ -204,4 +207,89 @@ fn bad_gan_settings_are_refused_with_the_reason() {
     // An unknown loss name in a checkpoint's or the page's configuration is refused by name.
     let err = serde_json::from_str::<Config>(r#"{"model":"gan","ganLoss":"wasserstein"}"#).unwrap_err().to_string();
     assert!(err.contains("wasserstein"), "{err}");
+}
+
+#[test]
+fn the_minibatch_feature_is_the_mean_standard_deviation_over_the_batch() {
+    // Rows (1, 2), (3, 6): per feature σ = 1 and 2 (population), mean 1.5, in every row.
+    let h = Tensor::from_vec(vec![1f32, 2.0, 3.0, 6.0], (2, 2), &Device::Cpu).unwrap();
+    let f: Vec<Vec<f32>> = minibatch_std(&h).unwrap().to_vec2().unwrap();
+    assert_eq!(f.len(), 2);
+    for row in f {
+        assert!((row[0] - 1.5).abs() < 1e-4, "{row:?}");
+    }
+    // A batch of one image repeated: no spread (√10⁻⁸ left).
+    let same = Tensor::from_vec(vec![0.3f32, -2.0, 0.3, -2.0, 0.3, -2.0], (3, 2), &Device::Cpu).unwrap();
+    let f: Vec<Vec<f32>> = minibatch_std(&same).unwrap().to_vec2().unwrap();
+    assert!(f.iter().all(|r| r[0].abs() < 1e-3), "{f:?}");
+}
+
+fn generator_tensors(trainer: &Trainer, prefix: &str) -> Vec<(String, Vec<f32>)> {
+    trainer
+        .model()
+        .named_tensors()
+        .into_iter()
+        .filter_map(|(n, t)| n.strip_prefix(prefix).map(|rest| (rest.to_string(), t.flatten_all().unwrap().to_vec1::<f32>().unwrap())))
+        .collect()
+}
+
+/// After one G step the average is decay·G₀ + (1 − decay)·G₁, G₀ the fresh weights it starts as;
+/// samples come from it, not from G.
+#[test]
+fn g_s_average_follows_its_closed_form_and_is_what_samples() {
+    let (train, test) = mnist();
+    let decay = 0.9;
+    let mut trainer = Trainer::new(Config { model: ModelKind::Gan, seed: 4, learning_rate: 2e-4, ema: decay, ..Config::default() }, train, test).unwrap();
+    let g0 = generator_tensors(&trainer, "generator.");
+    assert_eq!(g0, generator_tensors(&trainer, "generator_ema."), "the average starts as G");
+    trainer.train_steps(1).unwrap();
+    let (g1, avg) = (generator_tensors(&trainer, "generator."), generator_tensors(&trainer, "generator_ema."));
+    assert_eq!(g1.len(), avg.len());
+    let mut moved = 0.0f64;
+    for (((name, a), (_, b)), (n2, e)) in g0.iter().zip(&g1).zip(&avg) {
+        assert_eq!(name, n2);
+        for ((x0, x1), m) in a.iter().zip(b).zip(e) {
+            let want = decay as f32 * x0 + (1.0 - decay as f32) * x1;
+            assert!((m - want).abs() < 1e-6, "{name}: {m} vs {want}");
+            moved += (x1 - x0).abs() as f64;
+        }
+    }
+    assert!(moved > 0.0, "G took a step");
+    // Decoding reads the average: G₁ and the average differ, so a GAN without one decodes
+    // differently from the same G with one.
+    let with_avg = codes::decode(trainer.model(), &Z, None).unwrap();
+    let bytes = trainer.model_checkpoint().unwrap();
+    let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
+    assert!(header.metadata().as_ref().unwrap()["vae_lab"].contains("\"ema\":0.9"));
+    let mut plain = gan_trainer(ModelKind::Gan, 4);
+    plain.train_steps(1).unwrap();
+    assert_eq!(generator_tensors(&plain, "generator."), g1, "the same G without the average");
+    assert_ne!(codes::decode(plain.model(), &Z, None).unwrap(), with_avg);
+}
+
+#[test]
+fn the_recipe_settings_round_trip_and_resume_exactly() {
+    for kind in [ModelKind::Gan, ModelKind::Cgan] {
+        let make = |seed| {
+            let (train, test) = mnist();
+            let cfg = Config { model: kind, seed, learning_rate: 2e-4, minibatch_std: 1, ema: 0.99, d_lr_scale: 2.0, ..Config::default() };
+            Trainer::new(cfg, train, test).unwrap()
+        };
+        let mut a = make(3);
+        a.train_steps(30).unwrap();
+        let bytes = a.checkpoint(Precision::F32).unwrap();
+        let mut b = make(99);
+        assert!(b.load_checkpoint(&bytes).unwrap().resumed);
+        a.train_steps(20).unwrap();
+        b.train_steps(20).unwrap();
+        assert_eq!(codes::decode(b.model(), &Z, Some(1)).unwrap(), codes::decode(a.model(), &Z, Some(1)).unwrap(), "{kind:?}: resumed training drifted");
+        let d: Vec<(String, Vec<usize>)> = a.model().named_tensors().into_iter().filter(|(n, _)| n == "discriminator.out.weight").map(|(n, t)| (n, t.dims().to_vec())).collect();
+        assert_eq!(d, vec![("discriminator.out.weight".to_string(), vec![1, 401])], "D's output reads the minibatch feature");
+        // f16: the model alone (the average with it).
+        let mut c = make(5);
+        assert!(!c.load_checkpoint(&a.checkpoint(Precision::F16).unwrap()).unwrap().resumed);
+        for (x, y) in codes::decode(c.model(), &Z, Some(1)).unwrap().iter().zip(codes::decode(a.model(), &Z, Some(1)).unwrap()) {
+            assert!((x - y).abs() < 5e-3);
+        }
+    }
 }

@@ -15,6 +15,7 @@ usage:
                  [--init CKPT] [--save CKPT] [--half] [--threads N]
                  GAN (--model gan|cgan): [--d-steps K] [--gan-loss non-saturating|saturating] [--label-smoothing T]
                  [--instance-noise S] [--beta1 B] [--dropout P] [--gan-output tanh|sigmoid] [--gan-activation leaky-relu|relu]
+                 [--minibatch-std 0|1] [--ema D] [--d-lr-scale S]
                  [--classifier CLF --eval-every STEPS [--samples N]]
   vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--iw K] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T] [--samples N]
   vae-lab sample --checkpoint CKPT [--class Y] [--sampler prior|fitted] [--tau T] [--n N] [--seed N]
@@ -56,6 +57,9 @@ options:
   --instance-noise S   GAN: σ of noise on D's inputs, fading to 0 over 5000 steps (default 0)
   --beta1 B      GAN: Adam's β1 (default 0.5); its learning rate defaults to 2e-4 (--lr)
   --dropout P    GAN: dropout on D's hidden layers (default 0.3)
+  --minibatch-std 1  GAN: D's output layer also reads the batch's mean standard deviation of its last hidden features (default 0)
+  --ema D        GAN: sample from an average of G's weights, avg ← D·avg + (1 − D)·w each G step (default 0: G's own)
+  --d-lr-scale S GAN: D's learning rate is S times G's (--lr) (default 1)
   --gan-output   GAN: G's output, tanh (D reads images in [−1, 1], default) or sigmoid (the VAE decoder's)
   --gan-activation  GAN: G's hidden activation, leaky-relu (default) or relu (the VAE decoder's)
   --tau T        temperature in [0, 1]: z = centre + T·(spread) (default 1 for sample, 0.7 for eval)
@@ -104,6 +108,9 @@ pub struct Args {
     pub instance_noise: Option<f64>,
     pub beta1: Option<f64>,
     pub dropout: Option<f64>,
+    pub minibatch_std: Option<usize>,
+    pub ema: Option<f64>,
+    pub d_lr_scale: Option<f64>,
     pub gan_output: Option<GanOutput>,
     pub gan_activation: Option<GanActivation>,
 }
@@ -161,6 +168,9 @@ pub fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> 
             "--instance-noise" => a.instance_noise = Some(num(&flag, &v)?),
             "--beta1" => a.beta1 = Some(num(&flag, &v)?),
             "--dropout" => a.dropout = Some(num(&flag, &v)?),
+            "--minibatch-std" => a.minibatch_std = Some(num(&flag, &v)?),
+            "--ema" => a.ema = Some(num(&flag, &v)?),
+            "--d-lr-scale" => a.d_lr_scale = Some(num(&flag, &v)?),
             "--gan-loss" => a.gan_loss = Some(match v.as_str() {
                 "non-saturating" | "nonSaturating" => GanLoss::NonSaturating,
                 "saturating" => GanLoss::Saturating,
@@ -223,6 +233,9 @@ pub fn config_of(a: &Args) -> Result<(Config, usize), String> {
     if let Some(v) = a.instance_noise { c.instance_noise = v }
     if let Some(v) = a.beta1 { c.beta1 = v }
     if let Some(v) = a.dropout { c.dropout = v }
+    if let Some(v) = a.minibatch_std { c.minibatch_std = v }
+    if let Some(v) = a.ema { c.ema = v }
+    if let Some(v) = a.d_lr_scale { c.d_lr_scale = v }
     if let Some(v) = a.gan_output { c.gan_output = v }
     if let Some(v) = a.gan_activation { c.gan_activation = v }
     c.validate()?;

@@ -205,7 +205,7 @@ fn product(a: &[f64], b: &[f64], dim: usize) -> Vec<f64> {
 /// |μ₁ − μ₂|² + tr Σ₁ + tr Σ₂ − 2 tr (Σ₁ Σ₂)^½. The last trace is Σᵢ √λᵢ of the symmetric
 /// A Σ₂ A, A = Σ₁^½ (both by faer's eigendecomposition; negative rounding of λ taken as 0).
 pub fn frechet_distance(a: &[f32], b: &[f32], dim: usize) -> Result<f64> {
-    if dim == 0 || a.len() < 2 * dim.min(2) || b.len() < 2 * dim.min(2) || a.len() % dim != 0 || b.len() % dim != 0 {
+    if dim == 0 || a.len() < 2 * dim.min(2) || b.len() < 2 * dim.min(2) || !a.len().is_multiple_of(dim) || !b.len().is_multiple_of(dim) {
         invalid!("Fréchet distance: need at least two rows of {dim} features on each side");
     }
     let (m1, s1) = moments(a, dim);

@@ -43,22 +43,29 @@ pub const LEAK: f64 = 0.2;
 
 const GENERATOR: &str = "generator";
 const DISCRIMINATOR: &str = "discriminator";
+/// The average of G's weights that samples come from when `ema` is on: G's own names under it.
+const AVERAGE: &str = "generator_ema";
 
 /// The `i`-th hidden layer (from 0) of `side`, named as the VAE's are (`hidden`, `hidden2`, …).
 fn hidden_name(side: &str, i: usize) -> String {
     if i == 0 { format!("{side}.hidden") } else { format!("{side}.hidden{}", i + 1) }
 }
 
-/// The linear layers by name with (fan_in, fan_out): G's input side first, then D's.
+/// The linear layers by name with (fan_in, fan_out): G's input side first, then D's (whose output
+/// layer reads one more feature with `minibatchStd`), then G's average where `ema` is on.
 fn layers(cfg: &Config, pixels: usize, classes: usize) -> Vec<(String, usize, usize)> {
     let label = if cfg.model.takes_label() { classes } else { 0 };
     let (hidden, depth) = (cfg.hidden, cfg.layers);
+    let mut sides = vec![(GENERATOR, cfg.latent + label, pixels, 0), (DISCRIMINATOR, pixels + label, 1, cfg.minibatch_std)];
+    if cfg.ema > 0.0 {
+        sides.push((AVERAGE, cfg.latent + label, pixels, 0));
+    }
     let mut out = Vec::new();
-    for (side, input, output) in [(GENERATOR, cfg.latent + label, pixels), (DISCRIMINATOR, pixels + label, 1)] {
+    for (side, input, output, extra) in sides {
         for i in 0..depth {
             out.push((hidden_name(side, i), if i == 0 { input } else { hidden }, hidden));
         }
-        out.push((format!("{side}.out"), hidden, output));
+        out.push((format!("{side}.out"), hidden + extra, output));
     }
     out
 }
@@ -79,6 +86,8 @@ struct Mlp {
     out: Linear,
     /// LeakyReLU's slope, or `None` for ReLU.
     leak: Option<f64>,
+    /// The output layer also reads the batch's minibatch standard deviation (D with `minibatchStd`).
+    batch_std: bool,
 }
 
 impl Mlp {
@@ -95,8 +104,20 @@ impl Mlp {
                 h = dropout(&h, *p, rng)?;
             }
         }
+        if self.batch_std {
+            h = Tensor::cat(&[&h, &minibatch_std(&h)?], 1)?;
+        }
         self.out.forward(&h)
     }
+}
+
+/// The batch's spread as one more column: each feature's standard deviation over the rows
+/// (√(variance + 10⁻⁸)), averaged over the features, the same in every row (Karras et al. 2018).
+pub fn minibatch_std(h: &Tensor) -> candle_core::Result<Tensor> {
+    let rows = h.dim(0)?;
+    let centred = h.broadcast_sub(&h.mean_keepdim(0)?)?;
+    let std = (centred.sqr()?.mean_keepdim(0)? + 1e-8)?.sqrt()?;
+    std.mean_all()?.reshape((1, 1))?.broadcast_as((rows, 1))?.contiguous()
 }
 
 /// Inverted dropout from the training stream: each element zeroed with probability p, the rest
@@ -125,22 +146,38 @@ pub struct Gan {
     output: GanOutput,
     generator: Mlp,
     discriminator: Mlp,
-    /// Every variable by name, sorted: G's and D's apart, each in the order its Adam holds them.
+    /// G with the averaged weights, which decodes (samples) where `ema` is on.
+    average: Option<Mlp>,
+    /// Every variable by name, sorted: G's and D's apart, each in the order its Adam holds them;
+    /// the average's in G's order.
     g_vars: Vec<(String, Var)>,
     d_vars: Vec<(String, Var)>,
+    avg_vars: Vec<(String, Var)>,
 }
 
 impl Gan {
-    /// Fresh weights, U(±1/√fan_in) as PyTorch's `Linear` and the VAE's.
+    /// Fresh weights, U(±1/√fan_in) as PyTorch's `Linear` and the VAE's; G's average starts as G.
     pub fn new(cfg: &Config, pixels: usize, classes: usize, rng: &mut Rng) -> Result<Self> {
         let mut tensors = HashMap::new();
         for (name, fan_in, fan_out) in layers(cfg, pixels, classes) {
+            if name.starts_with(AVERAGE) {
+                continue;
+            }
             let bound = 1.0 / (fan_in as f64).sqrt();
             for (suffix, shape) in [("weight", vec![fan_out, fan_in]), ("bias", vec![fan_out])] {
                 let n: usize = shape.iter().product();
                 let values: Vec<f32> = (0..n).map(|_| ((rng.uniform() * 2.0 - 1.0) * bound) as f32).collect();
                 tensors.insert(format!("{name}.{suffix}"), Tensor::from_vec(values, shape, &Device::Cpu)?);
             }
+        }
+        if cfg.ema > 0.0 {
+            let mut copies = Vec::new();
+            for (name, t) in &tensors {
+                if let Some(rest) = name.strip_prefix(&format!("{GENERATOR}.")) {
+                    copies.push((format!("{AVERAGE}.{rest}"), t.copy()?));
+                }
+            }
+            tensors.extend(copies);
         }
         Self::from_tensors(cfg, pixels, classes, tensors)
     }
@@ -150,31 +187,34 @@ impl Gan {
         if !cfg.model.is_adversarial() {
             invalid!("a {} is not a GAN", cfg.model.facts().name);
         }
-        let (mut g_vars, mut d_vars) = (Vec::new(), Vec::new());
-        let mut take = |name: &str, into_g: bool| -> Result<Tensor> {
+        let mut vars: HashMap<&str, Vec<(String, Var)>> = HashMap::new();
+        let mut take = |name: &str, side: &'static str| -> Result<Tensor> {
             let t = tensors.remove(name).ok_or_else(|| format!("missing tensor {name}"))?;
             let var = Var::from_tensor(&t.to_dtype(DType::F32)?)?;
-            let list = if into_g { &mut g_vars } else { &mut d_vars };
-            list.push((name.to_string(), var.clone()));
+            vars.entry(side).or_default().push((name.to_string(), var.clone()));
             Ok(var.as_tensor().clone())
         };
-        let mut mlp = |side: &str, leak: Option<f64>| -> Result<Mlp> {
-            let into_g = side == GENERATOR;
+        let mut mlp = |side: &'static str, leak: Option<f64>, batch_std: bool| -> Result<Mlp> {
             let mut linear = |name: String| -> Result<Linear> {
-                let w = take(&format!("{name}.weight"), into_g)?;
-                Ok(Linear::new(w, Some(take(&format!("{name}.bias"), into_g)?)))
+                let w = take(&format!("{name}.weight"), side)?;
+                Ok(Linear::new(w, Some(take(&format!("{name}.bias"), side)?)))
             };
             let hidden = (0..cfg.layers).map(|i| linear(hidden_name(side, i))).collect::<Result<_>>()?;
-            Ok(Mlp { hidden, out: linear(format!("{side}.out"))?, leak })
+            Ok(Mlp { hidden, out: linear(format!("{side}.out"))?, leak, batch_std })
         };
         let g_leak = match cfg.gan_activation {
             GanActivation::LeakyRelu => Some(LEAK),
             GanActivation::Relu => None,
         };
-        let generator = mlp(GENERATOR, g_leak)?;
-        let discriminator = mlp(DISCRIMINATOR, Some(LEAK))?;
-        g_vars.sort_by(|a, b| a.0.cmp(&b.0));
-        d_vars.sort_by(|a, b| a.0.cmp(&b.0));
+        let generator = mlp(GENERATOR, g_leak, false)?;
+        let discriminator = mlp(DISCRIMINATOR, Some(LEAK), cfg.minibatch_std == 1)?;
+        let average = if cfg.ema > 0.0 { Some(mlp(AVERAGE, g_leak, false)?) } else { None };
+        let mut sorted = |side: &str| {
+            let mut list = vars.remove(side).unwrap_or_default();
+            list.sort_by(|a, b| a.0.cmp(&b.0));
+            list
+        };
+        let (g_vars, d_vars, avg_vars) = (sorted(GENERATOR), sorted(DISCRIMINATOR), sorted(AVERAGE));
         Ok(Self {
             kind: cfg.model,
             pixels,
@@ -184,8 +224,10 @@ impl Gan {
             output: cfg.gan_output,
             generator,
             discriminator,
+            average,
             g_vars,
             d_vars,
+            avg_vars,
         })
     }
 
@@ -226,7 +268,27 @@ impl Gan {
     }
 
     fn named_vars(&self) -> impl Iterator<Item = &(String, Var)> {
-        self.d_vars.iter().chain(&self.g_vars)
+        self.d_vars.iter().chain(&self.g_vars).chain(&self.avg_vars)
+    }
+
+    /// avg ← decay·avg + (1 − decay)·w for each of G's weights (nothing without an average).
+    fn update_average(&self, decay: f64) -> Result<()> {
+        for ((_, avg), (_, w)) in self.avg_vars.iter().zip(&self.g_vars) {
+            avg.set(&((avg.as_tensor() * decay)? + (w.as_tensor() * (1.0 - decay))?)?)?;
+        }
+        Ok(())
+    }
+
+    /// The average's weights, copied (a safe point's).
+    fn average_values(&self) -> Result<Vec<Tensor>> {
+        Ok(self.avg_vars.iter().map(|(_, v)| v.as_tensor().copy()).collect::<candle_core::Result<_>>()?)
+    }
+
+    fn set_average_values(&self, values: &[Tensor]) -> Result<()> {
+        for ((_, v), t) in self.avg_vars.iter().zip(values) {
+            v.set(t)?;
+        }
+        Ok(())
     }
 }
 
@@ -255,9 +317,11 @@ impl Model for Gan {
         }
     }
 
-    /// G(z) in [0, 1]: (tanh + 1)/2 for a tanh output, the sigmoid itself otherwise.
+    /// G(z) in [0, 1]: (tanh + 1)/2 for a tanh output, the sigmoid itself otherwise; from G's
+    /// averaged weights where `ema` is on.
     fn decode(&self, z: &Tensor, condition: Option<&Tensor>) -> Result<Tensor> {
-        let out = self.fake_for_d(&self.generator_logits(z, condition)?)?;
+        let g = self.average.as_ref().unwrap_or(&self.generator);
+        let out = self.fake_for_d(&g.forward(&self.with_condition(z, condition)?, None)?)?;
         Ok(match self.output {
             GanOutput::Tanh => ((out + 1.0)? * 0.5)?,
             GanOutput::Sigmoid => out,
@@ -329,8 +393,12 @@ pub struct GanFamily {
     net: Gan,
     g_opt: Adam,
     d_opt: Adam,
-    safe: (Snapshot, Snapshot),
+    /// Both Adams' and G's average's state at the last safe point.
+    safe: (Snapshot, Snapshot, Vec<Tensor>),
     d_steps: usize,
+    /// G's average's decay (0: none) and D's rate over G's.
+    ema: f64,
+    d_lr_scale: f64,
     loss: GanLoss,
     target: f64,
     noise: f64,
@@ -340,15 +408,17 @@ pub struct GanFamily {
 
 impl GanFamily {
     pub fn new(net: Gan, cfg: &Config) -> Result<Self> {
-        let adam = |vars: &[(String, Var)]| Adam::new(vars.iter().map(|(_, v)| v.clone()).collect(), AdamParams { beta1: cfg.beta1, ..AdamParams::new(cfg.learning_rate) });
-        let (g_opt, d_opt) = (adam(&net.g_vars)?, adam(&net.d_vars)?);
-        let safe = (g_opt.snapshot()?, d_opt.snapshot()?);
+        let adam = |vars: &[(String, Var)], lr: f64| Adam::new(vars.iter().map(|(_, v)| v.clone()).collect(), AdamParams { beta1: cfg.beta1, ..AdamParams::new(lr) });
+        let (g_opt, d_opt) = (adam(&net.g_vars, cfg.learning_rate)?, adam(&net.d_vars, cfg.learning_rate * cfg.d_lr_scale)?);
+        let safe = (g_opt.snapshot()?, d_opt.snapshot()?, net.average_values()?);
         Ok(Self {
             net,
             g_opt,
             d_opt,
             safe,
             d_steps: cfg.d_steps,
+            ema: cfg.ema,
+            d_lr_scale: cfg.d_lr_scale,
             loss: cfg.gan_loss,
             target: cfg.label_smoothing,
             noise: cfg.instance_noise,
@@ -447,6 +517,7 @@ impl Family for GanFamily {
         }
         let grads = g_loss_t.backward()?;
         let Ok(g_norm) = self.g_opt.step(&grads)? else { return Ok(StepOutcome::Refused) };
+        self.net.update_average(self.ema)?;
         let d_loss = d.d_loss.to_scalar::<f32>()? as f64;
         self.pinned = if d_loss - loss_floor(self.target) < PINNED_MARGIN { self.pinned + 1 } else { 0 };
         Ok(StepOutcome::Taken(Terms(vec![
@@ -466,28 +537,30 @@ impl Family for GanFamily {
     }
 
     fn mark_safe(&mut self) -> Result<()> {
-        self.safe = (self.g_opt.snapshot()?, self.d_opt.snapshot()?);
+        self.safe = (self.g_opt.snapshot()?, self.d_opt.snapshot()?, self.net.average_values()?);
         Ok(())
     }
 
     fn roll_back(&mut self) -> Result<()> {
         self.g_opt.restore(&self.safe.0)?;
         self.d_opt.restore(&self.safe.1)?;
+        self.net.set_average_values(&self.safe.2)?;
         self.pinned = 0;
         Ok(())
     }
 
-    /// Both networks' rate (the recipe uses one for both). A change also lifts the pause
-    /// after D has won.
+    /// G's rate, and D's that times `dLrScale`. A change also lifts the pause after D has won.
     fn set_learning_rate(&mut self, lr: f64) {
         self.g_opt.params.lr = lr;
-        self.d_opt.params.lr = lr;
+        self.d_opt.params.lr = lr * self.d_lr_scale;
         self.pinned = 0;
     }
 
     /// Both Adams' moments by parameter name (the names say whose). The step count saved is G's:
     /// D's is always `dSteps` times it, since a family step takes both or (rolled back) neither.
-    /// The pinned-loss count is not saved: a resumed run counts afresh.
+    /// The pinned-loss count is not saved: a resumed run counts afresh. G's average has no
+    /// optimiser; a checkpoint holds a moment pair for every tensor, so its pair is zeros (read
+    /// back and dropped).
     fn state(&self) -> Result<FamilyState> {
         let (mut m, mut v) = (HashMap::new(), HashMap::new());
         for (opt, vars) in [(&self.g_opt, &self.net.g_vars), (&self.d_opt, &self.net.d_vars)] {
@@ -497,6 +570,10 @@ impl Family for GanFamily {
                 v.insert(name.clone(), b);
             }
         }
+        for (name, var) in &self.net.avg_vars {
+            m.insert(name.clone(), var.as_tensor().zeros_like()?);
+            v.insert(name.clone(), var.as_tensor().zeros_like()?);
+        }
         Ok(FamilyState { adam_steps: self.g_opt.steps_taken(), m, v, recon_average: None })
     }
 
@@ -504,7 +581,7 @@ impl Family for GanFamily {
         let lr = self.g_opt.params.lr;
         let params = AdamParams { lr, ..self.g_opt.params.clone() };
         let mut g_opt = Adam::new(self.net.g_vars.iter().map(|(_, v)| v.clone()).collect(), params.clone())?;
-        let mut d_opt = Adam::new(self.net.d_vars.iter().map(|(_, v)| v.clone()).collect(), params)?;
+        let mut d_opt = Adam::new(self.net.d_vars.iter().map(|(_, v)| v.clone()).collect(), AdamParams { lr: lr * self.d_lr_scale, ..params })?;
         if let Some(mut s) = state {
             let mut take = |vars: &[(String, Var)]| -> Result<(Vec<Tensor>, Vec<Tensor>)> {
                 let get = |xs: &mut HashMap<String, Tensor>, n: &str| xs.remove(n).ok_or_else(|| format!("checkpoint: the optimiser moment of {n} is missing"));

@@ -212,7 +212,10 @@ export const FACTS = {
         "beta1",
         "dropout",
         "ganOutput",
-        "ganActivation"
+        "ganActivation",
+        "minibatchStd",
+        "ema",
+        "dLrScale"
       ],
       "learningRate": 0.0002,
       "terms": [
@@ -256,7 +259,10 @@ export const FACTS = {
         "beta1",
         "dropout",
         "ganOutput",
-        "ganActivation"
+        "ganActivation",
+        "minibatchStd",
+        "ema",
+        "dLrScale"
       ],
       "learningRate": 0.0002,
       "terms": [
@@ -348,6 +354,23 @@ export const FACTS = {
       "min": 0.0,
       "max": 0.9,
       "default": 0.3
+    },
+    "minibatchStd": {
+      "min": 0.0,
+      "max": 1.0,
+      "integer": true,
+      "default": 0.0
+    },
+    "ema": {
+      "min": 0.0,
+      "max": 0.9999,
+      "default": 0.0
+    },
+    "dLrScale": {
+      "min": 0.0,
+      "minExclusive": true,
+      "max": 10.0,
+      "default": 1.0
     },
     "tau": {
       "min": 0.0,
