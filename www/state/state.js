@@ -58,6 +58,12 @@ export const PARAMS = [
   { key: 'ganActivation', group: 'model', label: 'G’s hidden activation', kind: 'enum', options: { leakyRelu: 'LeakyReLU 0.2', relu: 'ReLU' },
     fallback: FACTS.choices.ganActivation.default, restart: true,
     help: 'The activation after G’s hidden layers (D always uses LeakyReLU 0.2).' },
+  { key: 'dLrScale', group: 'training', label: 'D’s rate × G’s', ...range('dLrScale'), step: 0.5, restart: true,
+    help: 'D’s learning rate as a multiple of G’s (the two time-scale update rule); 1: the same rate.' },
+  { key: 'minibatchStd', group: 'model', label: 'Minibatch std in D', ...range('minibatchStd'), step: 1, restart: true,
+    help: '1: D also sees how much its batch varies (the minibatch standard deviation), so a batch of near-identical images gives G away and collapse costs it; 0: off.' },
+  { key: 'ema', group: 'training', label: 'G’s weight average', ...range('ema'), step: 0.001, restart: true,
+    help: 'Samples come from an exponential moving average of G’s weights with this decay (e.g. 0.999); 0: G’s own weights.' },
   // The explorer's own controls (not the model's settings): how Sample draws z, and the class.
   { key: 'sampler', label: 'Sampler', kind: 'enum', options: { fitted: 'fitted Gaussian', prior: 'prior' }, fallback: 'fitted', place: 'explorer',
     help: 'prior: the model\'s own prior. fitted: a full-covariance Gaussian fitted to the encoder\'s means of each class\'s training images.' },
