@@ -21,7 +21,8 @@ const SKIPPED_DIRS = ['www/vendor', 'node_modules'];
 
 /// The kinds listed in facts.js's `order: [...]`, or null when there is none to read.
 export function kindsFrom(factsText) {
-  const m = /\border\s*:\s*\[([^\]]*)\]/.exec(factsText);
+  // `order: [` or, as `vae-lab facts` writes it (JSON), `"order": [`.
+  const m = /(?:\b|["'])order["']?\s*:\s*\[([^\]]*)\]/.exec(factsText);
   if (!m) return null;
   const names = [...m[1].matchAll(/(['"`])([^'"`]+)\1/g)].map((x) => x[2]);
   return names.length ? names : null;
@@ -232,11 +233,13 @@ function selfTest() {
   run(cases, scanJs);
   run(htmlCases, scanHtml);
   const read = kindsFrom("export const FACTS = {\n  order: ['cvae', 'gan'],\n  kinds: {},\n};");
-  const readOk = JSON.stringify(read) === JSON.stringify(['cvae', 'gan']) && kindsFrom('export const X = 1;') === null;
+  const generated = kindsFrom('export const FACTS = {\n  "order": [\n    "cvae",\n    "gan"\n  ],\n  "defaultKind": "cvae"\n};');
+  const readOk = JSON.stringify(read) === JSON.stringify(['cvae', 'gan']) && JSON.stringify(generated) === JSON.stringify(['cvae', 'gan'])
+    && kindsFrom('export const X = 1;') === null;
   total++;
   if (!readOk) {
     failed++;
-    console.error(`FAIL the kinds read from facts.js's order: ${JSON.stringify(read)}, expected ["cvae","gan"]`);
+    console.error(`FAIL the kinds read from facts.js's order: ${JSON.stringify(read)} and, as generated, ${JSON.stringify(generated)}, expected ["cvae","gan"]`);
   }
   if (failed) {
     console.error(`check-kind-names self-test: ${failed} of ${total} cases failed`);

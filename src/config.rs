@@ -30,6 +30,66 @@ pub struct Config {
     pub means_spread: f64,
     /// Linear KL warm-up: β grows from 0 to its value over this many steps (0: off).
     pub warmup: u64,
+    /// GAN: discriminator steps per generator step (the texts' k).
+    pub d_steps: usize,
+    /// GAN: the generator's loss, saturating log(1 − D(G(z))) or non-saturating −log D(G(z)).
+    pub gan_loss: GanLoss,
+    /// GAN: the target D is trained to give real images (one-sided label smoothing; 1: off).
+    pub label_smoothing: f64,
+    /// GAN: σ of Gaussian noise added to D's inputs at step 0, fading linearly to 0 over
+    /// `crate::models::gan::NOISE_FADE_STEPS` generator steps (0: off).
+    pub instance_noise: f64,
+    /// GAN: Adam's β1 for both networks (0.5 as in DCGAN; the VAE family's Adam keeps 0.9).
+    pub beta1: f64,
+    /// GAN: dropout rate on D's hidden layers while training.
+    pub dropout: f64,
+    /// GAN: G's output layer: tanh (images scaled to [−1, 1] for D) or sigmoid (D sees [0, 1]).
+    pub gan_output: GanOutput,
+    /// GAN: G's hidden activation: LeakyReLU 0.2 or ReLU (the VAE decoder's).
+    pub gan_activation: GanActivation,
+    /// GAN: 1 gives D's output layer one more input, the batch's standard deviation over rows of
+    /// its last hidden features, averaged (Karras et al. 2018's minibatch standard deviation): a
+    /// batch of near-identical generated images stands out, so collapse costs G (0: off).
+    pub minibatch_std: usize,
+    /// GAN: samples come from an exponential moving average of G's weights, avg ← ema·avg +
+    /// (1 − ema)·w after each G step (Yazıcı et al. 2019); 0: G's own weights.
+    pub ema: f64,
+    /// GAN: D's learning rate as a multiple of G's (the two time-scale rule, Heusel et al. 2017;
+    /// 1: the same rate).
+    pub d_lr_scale: f64,
+}
+
+/// The generator's loss (issue 26): both have the same fixed point, but the saturating one's
+/// gradient vanishes where D rejects G's samples confidently, which is where training starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GanLoss {
+    /// −log D(G(z)) (Goodfellow et al. 2014, §3: "strong gradients early in learning").
+    #[default]
+    NonSaturating,
+    /// log(1 − D(G(z))), the minimax game's own term.
+    Saturating,
+}
+
+/// The generator's output layer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GanOutput {
+    /// tanh, D reading images as 2x − 1 (the recipe that trains, measured: docs in models/gan.rs).
+    #[default]
+    Tanh,
+    /// sigmoid, D reading images in [0, 1] (the VAE decoder's output; D wins, G saturates black).
+    Sigmoid,
+}
+
+/// The generator's hidden activation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GanActivation {
+    #[default]
+    LeakyRelu,
+    /// The VAE decoder's own activation.
+    Relu,
 }
 
 impl Default for Config {
@@ -45,6 +105,17 @@ impl Default for Config {
             seed: 1,
             means_spread: 1.0,
             warmup: 0,
+            d_steps: 1,
+            gan_loss: GanLoss::NonSaturating,
+            label_smoothing: 0.9,
+            instance_noise: 0.0,
+            beta1: 0.5,
+            dropout: 0.3,
+            gan_output: GanOutput::Tanh,
+            gan_activation: GanActivation::LeakyRelu,
+            minibatch_std: 0,
+            ema: 0.0,
+            d_lr_scale: 1.0,
         }
     }
 }
@@ -86,11 +157,43 @@ pub const BETA: Range = real("beta", 0.0, 1000.0, 1.0);
 pub const LEARNING_RATE: Range = Range { min_exclusive: true, ..real("learningRate", 0.0, 10.0, 1e-3) };
 pub const MEANS_SPREAD: Range = real("meansSpread", 0.0, 100.0, 1.0);
 pub const WARMUP: Range = Range { unit: " steps", ..whole("warmup", 0.0, 1_000_000.0, 0.0) };
+pub const D_STEPS: Range = Range { unit: " discriminator steps per generator step", ..whole("dSteps", 1.0, 10.0, 1.0) };
+/// The real images' target: from ½ (D told nothing) to 1 (no smoothing).
+pub const LABEL_SMOOTHING: Range = real("labelSmoothing", 0.5, 1.0, 0.9);
+pub const INSTANCE_NOISE: Range = real("instanceNoise", 0.0, 2.0, 0.0);
+/// Adam's β1 below 1: at 1 the first moment never moves from 0.
+pub const BETA1: Range = real("beta1", 0.0, 0.999, 0.5);
+/// A rate below 1: at 1 every unit is dropped.
+pub const DROPOUT: Range = real("dropout", 0.0, 0.9, 0.3);
+pub const MINIBATCH_STD: Range = Range { unit: " (0: off, 1: on)", ..whole("minibatchStd", 0.0, 1.0, 0.0) };
+/// Below 1: at 1 the average never moves from G's first weights.
+pub const EMA: Range = real("ema", 0.0, 0.9999, 0.0);
+pub const D_LR_SCALE: Range = Range { min_exclusive: true, ..real("dLrScale", 0.0, 10.0, 1.0) };
 /// The samplers' temperature τ (not part of a model's configuration, but a setting all the same).
 pub const TAU: Range = real("tau", 0.0, 1.0, 0.7);
 
 /// Every numeric setting's range, in the order of [`Config`]'s fields, then τ.
-pub const SETTINGS: [Range; 10] = [LATENT, HIDDEN, LAYERS, BETA, LEARNING_RATE, BATCH, SEED, MEANS_SPREAD, WARMUP, TAU];
+pub const SETTINGS: [Range; 18] = [
+    LATENT, HIDDEN, LAYERS, BETA, LEARNING_RATE, BATCH, SEED, MEANS_SPREAD, WARMUP, D_STEPS, LABEL_SMOOTHING, INSTANCE_NOISE, BETA1, DROPOUT, MINIBATCH_STD, EMA,
+    D_LR_SCALE, TAU,
+];
+
+/// A setting that is one of a few named options rather than a number.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Choice {
+    #[serde(skip)]
+    pub key: &'static str,
+    pub options: &'static [&'static str],
+    pub default: &'static str,
+}
+
+/// Every named-option setting, with the names its serde form uses (checked by a test below).
+pub const CHOICES: [Choice; 3] = [
+    Choice { key: "ganLoss", options: &["nonSaturating", "saturating"], default: "nonSaturating" },
+    Choice { key: "ganOutput", options: &["tanh", "sigmoid"], default: "tanh" },
+    Choice { key: "ganActivation", options: &["leakyRelu", "relu"], default: "leakyRelu" },
+];
 
 impl Range {
     /// Checks one value; the message names the setting, the value and what is allowed.
@@ -131,6 +234,14 @@ impl Config {
         LEARNING_RATE.check(self.learning_rate)?;
         MEANS_SPREAD.check(self.means_spread)?;
         WARMUP.check(self.warmup as f64)?;
+        D_STEPS.check(self.d_steps as f64)?;
+        LABEL_SMOOTHING.check(self.label_smoothing)?;
+        INSTANCE_NOISE.check(self.instance_noise)?;
+        BETA1.check(self.beta1)?;
+        DROPOUT.check(self.dropout)?;
+        MINIBATCH_STD.check(self.minibatch_std as f64)?;
+        EMA.check(self.ema)?;
+        D_LR_SCALE.check(self.d_lr_scale)?;
         SEED.check(self.seed as f64)
     }
 }
@@ -144,6 +255,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_choices_table_names_what_serde_reads() {
+        let c = Config::default();
+        let current = serde_json::to_value(&c).unwrap();
+        for choice in CHOICES {
+            assert_eq!(current[choice.key], choice.default, "{}", choice.key);
+            for option in choice.options {
+                let mut v = current.clone();
+                v[choice.key] = serde_json::Value::from(*option);
+                serde_json::from_value::<Config>(v).unwrap_or_else(|e| panic!("{}: {option}: {e}", choice.key));
+            }
+        }
+    }
+
+    #[test]
+    fn every_setting_a_kind_names_exists_and_gan_settings_are_the_gans() {
+        // Here rather than in kinds.rs: config depends on kinds, not the other way round.
+        let known: Vec<&str> = SETTINGS.iter().map(|r| r.key).chain(CHOICES.iter().map(|c| c.key)).collect();
+        for kind in ModelKind::ALL {
+            let f = kind.facts();
+            for s in f.settings {
+                assert!(known.contains(s), "{kind:?}: {s}");
+            }
+            assert_eq!(f.settings.contains(&"dSteps"), kind.is_adversarial(), "{kind:?}");
+            // Without an encoder there is nothing to fit a Gaussian to.
+            assert_eq!(f.samplers.contains(&"fitted"), f.has_encoder, "{kind:?}");
+        }
+    }
+
+    #[test]
     fn warmup_ramps_beta_linearly() {
         let c = Config { beta: 4.0, warmup: 100, ..Config::default() };
         assert_eq!([c.beta_at(0), c.beta_at(25), c.beta_at(100), c.beta_at(5000)], [0.0, 1.0, 4.0, 4.0]);
@@ -155,7 +295,10 @@ mod tests {
     fn default_is_valid_and_the_table_holds_the_defaults() {
         let c = Config::default();
         c.validate().unwrap();
-        let fields = [c.latent as f64, c.hidden as f64, c.layers as f64, c.beta, c.learning_rate, c.batch as f64, c.seed as f64, c.means_spread, c.warmup as f64];
+        let fields = [
+            c.latent as f64, c.hidden as f64, c.layers as f64, c.beta, c.learning_rate, c.batch as f64, c.seed as f64, c.means_spread, c.warmup as f64,
+            c.d_steps as f64, c.label_smoothing, c.instance_noise, c.beta1, c.dropout, c.minibatch_std as f64, c.ema, c.d_lr_scale,
+        ];
         for (range, value) in SETTINGS.iter().zip(fields) {
             assert_eq!(range.default, value, "{}", range.key);
         }
@@ -174,8 +317,19 @@ mod tests {
             Config { layers: 0, ..Config::default() },
             Config { means_spread: -1.0, ..Config::default() },
             Config { means_spread: 1e6, ..Config::default() },
+            Config { d_steps: 0, ..Config::default() },
+            Config { label_smoothing: 0.2, ..Config::default() },
+            Config { beta1: 1.0, ..Config::default() },
+            Config { dropout: 1.0, ..Config::default() },
+            Config { instance_noise: f64::NAN, ..Config::default() },
+            Config { minibatch_std: 2, ..Config::default() },
+            Config { ema: 1.0, ..Config::default() },
+            Config { d_lr_scale: 0.0, ..Config::default() },
         ];
-        let names = ["latent", "latent", "batch", "beta", "beta", "learningRate", "learningRate", "layers", "meansSpread", "meansSpread"];
+        let names = [
+            "latent", "latent", "batch", "beta", "beta", "learningRate", "learningRate", "layers", "meansSpread", "meansSpread",
+            "dSteps", "labelSmoothing", "beta1", "dropout", "instanceNoise", "minibatchStd", "ema", "dLrScale",
+        ];
         for (cfg, name) in bad.iter().zip(names) {
             let err = cfg.validate().unwrap_err();
             assert!(err.starts_with(name), "{err}");

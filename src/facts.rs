@@ -5,7 +5,7 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::config::SETTINGS;
+use crate::config::{CHOICES, SETTINGS};
 use crate::data::catalog;
 use crate::evaluation::diagnostics::{ACTIVE_THRESHOLD, IW_MAX};
 use crate::kinds::{KindFacts, ModelKind};
@@ -30,6 +30,8 @@ struct Limits {
     iw_max_k: usize,
     active_unit_threshold: f64,
     max_samples_per_call: usize,
+    /// A class drawn less than this share of an even split counts as missing (`generation`).
+    missing_share: f64,
 }
 
 #[derive(serde::Serialize)]
@@ -40,6 +42,9 @@ struct Facts {
     image_side: usize,
     kinds: Ordered<&'static KindFacts>,
     settings: Ordered<crate::config::Range>,
+    /// The settings that are one of a few named options (the GAN's loss, output, activation),
+    /// in the table's order.
+    choices: Ordered<crate::config::Choice>,
     limits: Limits,
     datasets: Ordered<catalog::Named>,
 }
@@ -51,7 +56,8 @@ fn facts() -> Facts {
         image_side: catalog::IMAGE_SIDE,
         kinds: Ordered(ModelKind::ALL.iter().map(|k| (k.key(), k.facts())).collect()),
         settings: Ordered(SETTINGS.iter().map(|r| (r.key, *r)).collect()),
-        limits: Limits { iw_max_k: IW_MAX, active_unit_threshold: ACTIVE_THRESHOLD, max_samples_per_call: crate::data::batch::MAX_SAMPLES_PER_CALL },
+        choices: Ordered(CHOICES.iter().map(|c| (c.key, *c)).collect()),
+        limits: Limits { iw_max_k: IW_MAX, active_unit_threshold: ACTIVE_THRESHOLD, max_samples_per_call: crate::data::batch::MAX_SAMPLES_PER_CALL, missing_share: crate::evaluation::generation::MISSING_SHARE },
         datasets: Ordered(catalog::ALL.iter().map(|d| (d.key, *d)).collect()),
     }
 }
@@ -72,6 +78,9 @@ mod tests {
         }
         for range in crate::config::SETTINGS {
             assert!(js.contains(&format!("\"{}\": {{", range.key)), "{}", range.key);
+        }
+        for choice in crate::config::CHOICES {
+            assert!(js.contains(&format!("\"{}\": {{", choice.key)), "{}", choice.key);
         }
     }
 }

@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 ///   no prior; the seeds' contrast: its codes need not fill N(0, I), so draws from it decode badly.
 /// - `Pca`: the linear autoencoder's optimum, solved exactly (`models::pca`) rather than trained:
 ///   the seeds' "a linear autoencoder is an SVD". Its error is squared, not cross-entropy.
+/// - `Gan`: a generator G with the VAE decoder's layers against a discriminator D with the
+///   encoder's (`models::gan`), z ~ N(0, I); no encoder, no likelihood.
+/// - `Cgan`: the same with the label's one-hot appended to G's and D's inputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelKind {
@@ -23,6 +26,8 @@ pub enum ModelKind {
     Sohn,
     Ae,
     Pca,
+    Gan,
+    Cgan,
 }
 
 /// What a kind is and can do, in the words the page shows and the flags it asks. Text may hold
@@ -58,15 +63,41 @@ pub struct KindFacts {
     /// The held-out figure that judges it: `negElbo`, `crossEntropy` (no KL term) or
     /// `squaredError` (PCA).
     pub objective: &'static str,
-    /// The settings (`config::SETTINGS` keys) that change this kind's model or training.
+    /// The settings (`config::SETTINGS` or `config::CHOICES` keys) that change this kind's model
+    /// or training.
     pub settings: &'static [&'static str],
+    /// The learning rate a new run of this kind starts with (the `learningRate` setting's default
+    /// is the VAE family's; a GAN's two Adams start at 2·10⁻⁴ as in DCGAN).
+    pub learning_rate: f64,
+    /// The figures a training step reports (`models::family::Terms`), in the family's order: the
+    /// page's training loop averages these and its chart draws them. None for a solved kind.
+    pub terms: &'static [&'static str],
+    /// The page has views for this kind: its model menu, an address and a loaded file offer it.
+    /// False for the GANs until their view exists (the page's latent views need an encoder); the
+    /// CLI trains, samples and evaluates them.
+    pub in_page: bool,
 }
 
 const BOTH_SAMPLERS: &[&str] = &["prior", "fitted"];
+/// A VAE's step: reconstruction, KL and the objective minimised (recon + β·KL).
+const ELBO_TERMS: &[&str] = &["recon", "kl", "loss"];
+/// A GAN's step: D's loss (−V with smoothing), G's loss, D's mean output on real and generated
+/// images, the Jensen–Shannon bound (log 4 − D's loss) / 2, and the norm of G's gradient.
+const GAN_TERMS: &[&str] = &["dLoss", "gLoss", "dReal", "dFake", "jsd", "gGradNorm"];
+/// Without an encoder there are no codes to fit a Gaussian to: the prior alone.
+const PRIOR_ONLY: &[&str] = &["prior"];
+/// The figure that judges a kind without a likelihood: the classifier score of its samples
+/// (`evaluation::generation`).
+const CLASSIFIER_SCORE: &str = "classifierScore";
+const VAE_LR: f64 = 1e-3;
+const GAN_SETTINGS: &[&str] = &[
+    "latent", "hidden", "layers", "learningRate", "batch", "seed", "dSteps", "ganLoss", "labelSmoothing", "instanceNoise", "beta1", "dropout",
+    "ganOutput", "ganActivation", "minibatchStd", "ema", "dLrScale",
+];
 
 impl ModelKind {
     /// Every kind, in the page's menu order.
-    pub const ALL: [ModelKind; 5] = [Self::Cvae, Self::Sohn, Self::Vae, Self::Ae, Self::Pca];
+    pub const ALL: [ModelKind; 7] = [Self::Cvae, Self::Sohn, Self::Vae, Self::Ae, Self::Pca, Self::Gan, Self::Cgan];
 
     /// The kind a new page or run starts with.
     pub const DEFAULT: ModelKind = Self::Cvae;
@@ -79,6 +110,8 @@ impl ModelKind {
             Self::Sohn => "sohn",
             Self::Ae => "ae",
             Self::Pca => "pca",
+            Self::Gan => "gan",
+            Self::Cgan => "cgan",
         }
     }
 
@@ -90,6 +123,8 @@ impl ModelKind {
             Self::Vae => &VAE,
             Self::Ae => &AE,
             Self::Pca => &PCA,
+            Self::Gan => &GAN,
+            Self::Cgan => &CGAN,
         }
     }
 
@@ -118,6 +153,11 @@ impl ModelKind {
         !self.facts().trainable
     }
 
+    /// Trained against a discriminator (the GAN family): no encoder, no likelihood.
+    pub fn is_adversarial(self) -> bool {
+        self.facts().objective == CLASSIFIER_SCORE
+    }
+
     /// Hidden layers on each side of a model of this kind with `layers` asked for: none for
     /// PCA, which is linear.
     pub fn hidden_layers(self, layers: usize) -> usize {
@@ -134,7 +174,9 @@ impl std::str::FromStr for ModelKind {
             "sohn" | "standard-cvae" => Ok(Self::Sohn),
             "ae" | "autoencoder" => Ok(Self::Ae),
             "pca" => Ok(Self::Pca),
-            other => Err(format!("unknown model '{other}': use vae, cvae (class means), sohn (the standard CVAE), ae (plain autoencoder) or pca")),
+            "gan" => Ok(Self::Gan),
+            "cgan" | "conditional-gan" => Ok(Self::Cgan),
+            other => Err(format!("unknown model '{other}': use vae, cvae (class means), sohn (the standard CVAE), ae (plain autoencoder), pca, gan or cgan (conditional GAN)")),
         }
     }
 }
@@ -155,6 +197,9 @@ const CVAE: KindFacts = KindFacts {
     samplers: BOTH_SAMPLERS,
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "meansSpread", "warmup"],
+    learning_rate: VAE_LR,
+    terms: ELBO_TERMS,
+    in_page: true,
 };
 
 const SOHN: KindFacts = KindFacts {
@@ -173,6 +218,9 @@ const SOHN: KindFacts = KindFacts {
     samplers: BOTH_SAMPLERS,
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "warmup"],
+    learning_rate: VAE_LR,
+    terms: ELBO_TERMS,
+    in_page: true,
 };
 
 const VAE: KindFacts = KindFacts {
@@ -191,6 +239,9 @@ const VAE: KindFacts = KindFacts {
     samplers: BOTH_SAMPLERS,
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "warmup"],
+    learning_rate: VAE_LR,
+    terms: ELBO_TERMS,
+    in_page: true,
 };
 
 const AE: KindFacts = KindFacts {
@@ -209,6 +260,9 @@ const AE: KindFacts = KindFacts {
     samplers: BOTH_SAMPLERS,
     objective: "crossEntropy",
     settings: &["latent", "hidden", "layers", "learningRate", "batch", "seed"],
+    learning_rate: VAE_LR,
+    terms: ELBO_TERMS,
+    in_page: true,
 };
 
 const PCA: KindFacts = KindFacts {
@@ -227,11 +281,61 @@ const PCA: KindFacts = KindFacts {
     samplers: BOTH_SAMPLERS,
     objective: "squaredError",
     settings: &["latent"],
+    learning_rate: VAE_LR,
+    terms: &[],
+    in_page: true,
+};
+
+const GAN: KindFacts = KindFacts {
+    kind: ModelKind::Gan,
+    name: "GAN",
+    title: "GAN (generator against discriminator)",
+    summary: r"A generator $G$ with the VAE decoder's layers learns to fool a discriminator $D$: $\min_G \max_D\; \mathbb E[\log D(x)] + \mathbb E[\log(1 - D(G(z)))]$. No encoder, no likelihood.",
+    explorer: r"$G(z)$ is one image, not the mean of a distribution: Sample draws $z \sim \mathcal N(0, I)$. Nothing was asked to keep every class, so some may be missing (mode collapse).",
+    views: r"A GAN has no encoder: it cannot map images to codes, reconstruct them or encode a drawing. Only decoding $z$ applies.",
+    has_encoder: false,
+    variational: false,
+    conditional: false,
+    takes_label: false,
+    has_class_means: false,
+    trainable: true,
+    samplers: PRIOR_ONLY,
+    objective: CLASSIFIER_SCORE,
+    settings: GAN_SETTINGS,
+    learning_rate: 2e-4,
+    terms: GAN_TERMS,
+    in_page: true,
+};
+
+const CGAN: KindFacts = KindFacts {
+    kind: ModelKind::Cgan,
+    name: "conditional GAN",
+    title: "conditional GAN (Mirza & Osindero 2014)",
+    summary: r"The class's one-hot joins $G$'s and $D$'s input: $D$ judges whether $x$ is a real image of class $y$, so $G(z, y)$ learns to draw that class.",
+    explorer: r"$G(z, y)$: pick a class, and Sample draws $z \sim \mathcal N(0, I)$ for it; the same $z$ with another class keeps the style where $G$ learned one.",
+    views: r"A GAN has no encoder: it cannot map images to codes, reconstruct them or encode a drawing. Only decoding $z$ applies.",
+    has_encoder: false,
+    variational: false,
+    conditional: true,
+    takes_label: true,
+    has_class_means: false,
+    trainable: true,
+    samplers: PRIOR_ONLY,
+    objective: CLASSIFIER_SCORE,
+    settings: GAN_SETTINGS,
+    learning_rate: 2e-4,
+    terms: GAN_TERMS,
+    in_page: true,
 };
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_kind_is_one_the_page_shows() {
+        assert!(ModelKind::DEFAULT.facts().in_page);
+    }
 
     #[test]
     fn every_kind_has_its_own_row_and_key() {

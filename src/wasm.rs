@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::evaluation::classifier::Classifier;
 use crate::evaluation::explorer::Explorer;
 use crate::evaluation::sampler::Sampling;
-use crate::evaluation::{codes, diagnostics, evaluate, walkthrough};
+use crate::evaluation::{codes, diagnostics, evaluate, generation, walkthrough};
 use crate::files::checkpoint::Precision;
 use crate::models::model::{autoencoder, Model};
 use crate::training::{SettingsChange, Trainer};
@@ -359,6 +359,18 @@ impl Lab {
         let (accuracy, per) = self.explorer.conditional_accuracy(&self.trainer, &clf, how, per_class as usize, refit)?;
         let distribution = how.describe_each_class(self.trainer.config().model);
         to_js(&AccuracyReport { accuracy, per_class: per, classifier_test_accuracy: meta.test_accuracy, distribution })
+    }
+
+    /// `samples` prior draws (τ = 1, a stream seeded by `seed`) scored by the classifier against
+    /// the test images, the same figures for every kind (`evaluation::generation`): `{ samples:
+    /// { images, score, classShares, coverage, greyShare, klToUniform, missing }, real: {…},
+    /// frechet }`. The GAN's measure, and its live per-class histogram.
+    #[wasm_bindgen(js_name = generationReport)]
+    pub fn generation_report(&self, classifier: &[u8], samples: u32, seed: u32) -> Result<JsValue, JsError> {
+        let (clf, _) = Classifier::decode(classifier)?;
+        let model = self.trainer.model();
+        let counts = self.trainer.train_set().class_counts(model.classes());
+        to_js(&generation::compare(model, &clf, &counts, self.trainer.test_set(), samples as usize, seed as u64)?)
     }
 
     /// KL per latent dimension and active units over the test set:

@@ -247,3 +247,22 @@ fn an_impossible_thread_count_is_refused_and_training_goes_on() {
     trainer.train_steps(1).unwrap();
     assert_eq!(trainer.step(), 3);
 }
+
+/// The page's training loop averages and charts the terms a kind's facts name: every trainable
+/// kind's step reports exactly those, in that order (a family that renamed or added one would
+/// leave the chart drawing nothing).
+#[test]
+fn a_training_step_reports_exactly_the_terms_its_kind_names() {
+    let (rows, cols, n) = (6, 6, 120);
+    let labels: Vec<u8> = (0..n).map(|i| (i % 3) as u8).collect();
+    let images = labels.iter().flat_map(|&y| (0..rows * cols).map(move |p| if p % cols == y as usize % cols { 255 } else { 0 })).collect();
+    let (train, test) = vae_lab::Dataset { rows, cols, images, labels }.split_stratified(10);
+    for kind in vae_lab::ModelKind::ALL.into_iter().filter(|k| k.facts().trainable) {
+        let cfg = vae_lab::Config { model: kind, latent: 3, hidden: 16, batch: 8, ..vae_lab::Config::default() };
+        let mut trainer = vae_lab::Trainer::new(cfg, train.clone(), test.clone()).unwrap();
+        let p = trainer.train_steps(2).unwrap();
+        let names: Vec<&str> = p.terms.0.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, kind.facts().terms, "{kind:?}");
+        assert!(p.terms.0.iter().all(|(_, v)| v.is_finite()), "{kind:?}: {:?}", p.terms);
+    }
+}

@@ -32,7 +32,9 @@ window.vaeLabBoot = (() => {
   const sized = ['latent', 'hidden', 'layers', 'meansSpread'].some((k) => named.has(k));
   const facts = import('./state/facts.js').then((m) => m.FACTS);
   const pick = (key, known, fallback) => (Object.hasOwn(known, named.get(key)) ? named.get(key) : fallback);
-  const file = facts.then((F) => `${pick('dataset', F.datasets, Object.keys(F.datasets)[0])}-${pick('model', F.kinds, F.defaultKind)}`);
+  // Only the kinds the page has views for (inPage), as state.js's model menu.
+  const shown = (kinds) => Object.fromEntries(Object.entries(kinds).filter(([, k]) => k.inPage));
+  const file = facts.then((F) => `${pick('dataset', F.datasets, Object.keys(F.datasets)[0])}-${pick('model', shown(F.kinds), F.defaultKind)}`);
   // Any hint, or none readable, may mean an autosave of this kind: the worker then decides.
   const pageShowsShipped = hinted !== null && !sized;
   const shippedModel = pageShowsShipped

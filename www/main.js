@@ -10,7 +10,7 @@ import { makeClient, quiet } from './workers/protocol.js';
 import { typesetAll } from './views/formulas.js';
 import { fitsShipped } from './state/shipped-model.js';
 import { ask } from './lib/ask.js';
-import { $, page, kindOf, datasetOf, say } from './controllers/page.js';
+import { $, page, kindOf, datasetOf, say, showKindParts } from './controllers/page.js';
 import { createExplorer } from './controllers/explorer.js';
 import { createLatentSpace } from './controllers/latent-space.js';
 import { createDiagnostics } from './controllers/diagnostics.js';
@@ -22,6 +22,9 @@ import { Lab } from '../pkg/vae_lab.js';
 
 const start = readHash(location.hash);
 page.values = start.values;
+// A kind starts at its own learning rate (a GAN's at 2·10⁻⁴) unless the address names one.
+if (!start.given.has('learningRate')) page.values.learningRate = kindOf().learningRate;
+showKindParts(kindOf()); // at once, from the address's kind (no layout shift when the model comes)
 window.vaeLab = page; // for the e2e tests and for poking at from the console
 // The wasm is compiled once by boot.js, before this module ran; the training worker is started
 // there too, or here when the first image does not wait for it (see boot.js).
@@ -120,6 +123,7 @@ function ready(d) {
   page.readyMs ??= performance.now();
   page.model = d;
   page.kind = FACTS.kinds[d.config.model];
+  showKindParts(page.kind);
   page.classes = d.classes;
   page.classMeans = d.classMeans;
   page.followClass = null;

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::config::Config;
+use crate::config::{Config, GanActivation, GanLoss, GanOutput};
 use crate::evaluation::classifier::Augment;
 use crate::evaluation::sampler::Sampler;
 use crate::kinds::ModelKind;
@@ -13,7 +13,11 @@ usage:
   vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model cvae|sohn|vae|ae|pca]
                  [--latent N] [--hidden N] [--layers N] [--beta B] [--warmup STEPS] [--means-spread S] [--lr R] [--batch N] [--epochs N] [--seed N]
                  [--init CKPT] [--save CKPT] [--half] [--threads N]
-  vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--iw K] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T] [--json]
+                 GAN (--model gan|cgan): [--d-steps K] [--gan-loss non-saturating|saturating] [--label-smoothing T]
+                 [--instance-noise S] [--beta1 B] [--dropout P] [--gan-output tanh|sigmoid] [--gan-activation leaky-relu|relu]
+                 [--minibatch-std 0|1] [--ema D] [--d-lr-scale S]
+                 [--classifier CLF --eval-every STEPS [--samples N]]
+  vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--iw K] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T] [--samples N] [--json]
   vae-lab sample --checkpoint CKPT [--class Y] [--sampler prior|fitted] [--tau T] [--n N] [--seed N]
                  (prints the codes, classes and images as JSON)
   vae-lab classifier [--dataset mnist|fashion] [--epochs N] [--seed N] [--augment A] --save CLF
@@ -44,6 +48,21 @@ options:
   --iw K         with eval: the importance-weighted bound on −log p(x) with K samples per test image
                  (1 to 5000; Burda et al. use 5000), and its gap to the −ELBO
   --json         with eval: also print the figures unrounded as one JSON line, last
+  --samples N    with --classifier: samples drawn from the prior for the generation figures (classifier score,
+                 Fréchet distance, class coverage, grey pixels) against the test images (default 10000 in eval,
+                 2000 while training)
+  --eval-every S train with --classifier: the generation figures every S steps
+  --d-steps K    GAN: discriminator steps per generator step (default 1)
+  --gan-loss     GAN: G's loss, non-saturating −log D(G(z)) (default) or saturating log(1 − D(G(z)))
+  --label-smoothing T  GAN: D's target for real images (default 0.9; 1 is none)
+  --instance-noise S   GAN: σ of noise on D's inputs, fading to 0 over 5000 steps (default 0)
+  --beta1 B      GAN: Adam's β1 (default 0.5); its learning rate defaults to 2e-4 (--lr)
+  --dropout P    GAN: dropout on D's hidden layers (default 0.3)
+  --minibatch-std 1  GAN: D's output layer also reads the batch's mean standard deviation of its last hidden features (default 0)
+  --ema D        GAN: sample from an average of G's weights, avg ← D·avg + (1 − D)·w each G step (default 0: G's own)
+  --d-lr-scale S GAN: D's learning rate is S times G's (--lr) (default 1)
+  --gan-output   GAN: G's output, tanh (D reads images in [−1, 1], default) or sigmoid (the VAE decoder's)
+  --gan-activation  GAN: G's hidden activation, leaky-relu (default) or relu (the VAE decoder's)
   --tau T        temperature in [0, 1]: z = centre + T·(spread) (default 1 for sample, 0.7 for eval)
   --class Y      the class to sample or decode (sample: default, classes drawn by their frequency)
   --augment A    classifier training images: none (default), shift=N (random shifts of up to N pixels
@@ -83,6 +102,19 @@ pub struct Args {
     pub repeats: Option<usize>,
     pub threads: Option<usize>,
     pub augment: Augment,
+    pub samples: Option<usize>,
+    pub eval_every: Option<u64>,
+    pub d_steps: Option<usize>,
+    pub gan_loss: Option<GanLoss>,
+    pub label_smoothing: Option<f64>,
+    pub instance_noise: Option<f64>,
+    pub beta1: Option<f64>,
+    pub dropout: Option<f64>,
+    pub minibatch_std: Option<usize>,
+    pub ema: Option<f64>,
+    pub d_lr_scale: Option<f64>,
+    pub gan_output: Option<GanOutput>,
+    pub gan_activation: Option<GanActivation>,
 }
 
 pub fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -131,6 +163,31 @@ pub fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> 
             "--repeats" => a.repeats = Some(num(&flag, &v)?),
             "--threads" => a.threads = Some(num(&flag, &v)?),
             "--augment" => a.augment = parse_augment(&v)?,
+            "--samples" => a.samples = Some(num(&flag, &v)?),
+            "--eval-every" => a.eval_every = Some(num(&flag, &v)?),
+            "--d-steps" => a.d_steps = Some(num(&flag, &v)?),
+            "--label-smoothing" => a.label_smoothing = Some(num(&flag, &v)?),
+            "--instance-noise" => a.instance_noise = Some(num(&flag, &v)?),
+            "--beta1" => a.beta1 = Some(num(&flag, &v)?),
+            "--dropout" => a.dropout = Some(num(&flag, &v)?),
+            "--minibatch-std" => a.minibatch_std = Some(num(&flag, &v)?),
+            "--ema" => a.ema = Some(num(&flag, &v)?),
+            "--d-lr-scale" => a.d_lr_scale = Some(num(&flag, &v)?),
+            "--gan-loss" => a.gan_loss = Some(match v.as_str() {
+                "non-saturating" | "nonSaturating" => GanLoss::NonSaturating,
+                "saturating" => GanLoss::Saturating,
+                _ => return Err(format!("--gan-loss: '{v}' is not non-saturating or saturating")),
+            }),
+            "--gan-output" => a.gan_output = Some(match v.as_str() {
+                "tanh" => GanOutput::Tanh,
+                "sigmoid" => GanOutput::Sigmoid,
+                _ => return Err(format!("--gan-output: '{v}' is not tanh or sigmoid")),
+            }),
+            "--gan-activation" => a.gan_activation = Some(match v.as_str() {
+                "leaky-relu" | "leakyRelu" => GanActivation::LeakyRelu,
+                "relu" => GanActivation::Relu,
+                _ => return Err(format!("--gan-activation: '{v}' is not leaky-relu or relu")),
+            }),
             "--z" => a.z = Some(v.split(',').map(|s| num(&flag, s.trim())).collect::<Result<_, _>>()?),
             _ => return Err(format!("unknown option '{flag}'\n{USAGE}")),
         }
@@ -156,7 +213,7 @@ pub fn config_of(a: &Args) -> Result<(Config, usize), String> {
     let (mut c, epochs) = match a.preset.as_deref().unwrap_or("page") {
         "page" => (Config::default(), 5),
         "pytorch-example" => (
-            Config { model: ModelKind::Vae, latent: 20, hidden: 400, layers: 1, beta: 1.0, learning_rate: 1e-3, batch: 128, seed: 1, means_spread: 1.0, warmup: 0 },
+            Config { model: ModelKind::Vae, latent: 20, hidden: 400, layers: 1, beta: 1.0, learning_rate: 1e-3, batch: 128, seed: 1, means_spread: 1.0, warmup: 0, ..Config::default() },
             10,
         ),
         other => return Err(format!("unknown preset '{other}': use page or pytorch-example")),
@@ -166,11 +223,23 @@ pub fn config_of(a: &Args) -> Result<(Config, usize), String> {
     if let Some(v) = a.hidden { c.hidden = v }
     if let Some(v) = a.layers { c.layers = v }
     if let Some(v) = a.beta { c.beta = v }
-    if let Some(v) = a.lr { c.learning_rate = v }
     if let Some(v) = a.batch { c.batch = v }
     if let Some(v) = a.seed { c.seed = v }
     if let Some(v) = a.warmup { c.warmup = v }
     if let Some(v) = a.means_spread { c.means_spread = v }
+    // Each kind starts at its own learning rate unless one is given (a GAN's Adams at 2e-4).
+    c.learning_rate = a.lr.unwrap_or(c.model.facts().learning_rate);
+    if let Some(v) = a.d_steps { c.d_steps = v }
+    if let Some(v) = a.gan_loss { c.gan_loss = v }
+    if let Some(v) = a.label_smoothing { c.label_smoothing = v }
+    if let Some(v) = a.instance_noise { c.instance_noise = v }
+    if let Some(v) = a.beta1 { c.beta1 = v }
+    if let Some(v) = a.dropout { c.dropout = v }
+    if let Some(v) = a.minibatch_std { c.minibatch_std = v }
+    if let Some(v) = a.ema { c.ema = v }
+    if let Some(v) = a.d_lr_scale { c.d_lr_scale = v }
+    if let Some(v) = a.gan_output { c.gan_output = v }
+    if let Some(v) = a.gan_activation { c.gan_activation = v }
     c.validate()?;
     Ok((c, a.epochs.unwrap_or(epochs)))
 }

@@ -13,7 +13,10 @@ use crate::data::datasets;
 use crate::evaluation::classifier::{Classifier, ClassifierMeta};
 use crate::evaluation::explorer::Explorer;
 use crate::evaluation::sampler::{Sampler, Sampling};
-use crate::evaluation::{codes, diagnostics, evaluate};
+use crate::evaluation::{codes, diagnostics, evaluate, generation};
+
+/// The stream the generation figures draw their samples from: the same draws for every model.
+const GENERATION_SEED: u64 = 0x6E4E_0026;
 use crate::files::checkpoint::{self, Precision};
 use crate::kinds::ModelKind;
 use crate::models::model::autoencoder;
@@ -78,36 +81,75 @@ fn train(a: &Args) -> Result<(), String> {
         return save_solved(a, &trainer);
     }
     let spread = if c.model.has_class_means() { format!(", means spread {}", c.means_spread) } else { String::new() };
-    println!("model: {:?}, latent {}, hidden {} × {} layers, β {}, lr {}, batch {}, seed {}{spread}; {epochs} epochs",
-        c.model, c.latent, c.hidden, c.layers, c.beta, c.learning_rate, c.batch, c.seed);
+    let gan = if c.model.is_adversarial() {
+        format!(
+            ", k = {} D steps per G step, {:?} G loss, real target {}, instance noise {}, Adam β1 {}, D dropout {}, G output {:?}, G activation {:?}, minibatch std {}, G average {}, D lr × {}",
+            c.d_steps, c.gan_loss, c.label_smoothing, c.instance_noise, c.beta1, c.dropout, c.gan_output, c.gan_activation, c.minibatch_std, c.ema, c.d_lr_scale
+        )
+    } else {
+        format!(", β {}", c.beta)
+    };
+    println!("model: {:?}, latent {}, hidden {} × {} layers{gan}, lr {}, batch {}, seed {}{spread}; {epochs} epochs",
+        c.model, c.latent, c.hidden, c.layers, c.learning_rate, c.batch, c.seed);
     let steps_per_epoch = (trainer.train_set().len() / c.batch.min(trainer.train_set().len())) as u32;
+    // With --classifier and --eval-every: the generation figures every so many steps.
+    let judge = match (&a.classifier, a.eval_every) {
+        (Some(path), Some(every)) if every > 0 => Some((Classifier::decode(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?.0, every)),
+        (None, None) => None,
+        _ => return Err("train: --classifier and --eval-every (above 0) go together: the generation figures every so many steps".into()),
+    };
     let run_start = Instant::now();
     for epoch in 1..=epochs {
         let start = Instant::now();
-        let (mut recon, mut kl, mut loss) = (0.0, 0.0, 0.0);
+        // The family's figures summed over the epoch's steps, whatever they are named.
+        let mut sum = crate::models::family::Terms::default();
         for done in 1..=steps_per_epoch {
             let p = trainer.train_steps(1).map_err(|e| e.to_string())?;
-            (recon, kl, loss) = (recon + p.term("recon"), kl + p.term("kl"), loss + p.term("loss"));
+            sum.add_weighted(&p.terms, 1.0);
             if done % 20 == 0 || done == steps_per_epoch {
-                progress_bar(epoch, done, steps_per_epoch, loss / done as f64);
+                let (name, value) = sum.0.iter().find(|(n, _)| *n == "loss").or(sum.0.first()).copied().unwrap_or(("loss", 0.0));
+                progress_bar(epoch, done, steps_per_epoch, name, value / done as f64);
+            }
+            if let Some((clf, every)) = &judge {
+                if trainer.step() % every == 0 {
+                    eprint!("\r\x1b[2K");
+                    generation_line(&trainer, clf, a.samples.unwrap_or(2000), run_start.elapsed().as_secs_f64())?;
+                }
             }
         }
         let secs = start.elapsed().as_secs_f64();
         let n = steps_per_epoch as f64;
-        let eval = test_figures(&trainer)?;
         eprint!("\r\x1b[2K");
         let rate = n * c.batch as f64 / secs;
+        let mean = |name: &str| sum.get(name).unwrap_or(0.0) / n;
+        if trainer.model().autoencoder().is_none() {
+            let terms: Vec<String> = sum.0.iter().map(|(name, v)| format!("{name} {:.4}", v / n)).collect();
+            println!("epoch {epoch:>3}  step {}  train: {}  {rate:.0} samples/s", trainer.step(), terms.join(", "));
+            continue;
+        }
+        let eval = test_figures(&trainer)?;
         if c.model.is_variational() {
             println!(
                 "epoch {epoch:>3}  train: loss {:.2} (recon {:.2}, KL {:.2})  test: −ELBO {:.2} (recon {:.2} + KL {:.2})  {rate:.0} samples/s",
-                loss / n, recon / n, kl / n, eval.neg_elbo, eval.recon, eval.kl
+                mean("loss"), mean("recon"), mean("kl"), eval.neg_elbo, eval.recon, eval.kl
             );
         } else {
-            println!("epoch {epoch:>3}  train: reconstruction error {:.2}  test: reconstruction error {:.2}  {rate:.0} samples/s", recon / n, eval.recon);
+            println!("epoch {epoch:>3}  train: reconstruction error {:.2}  test: reconstruction error {:.2}  {rate:.0} samples/s", mean("recon"), eval.recon);
         }
     }
     println!("trained in {:.1} s", run_start.elapsed().as_secs_f64());
     save(a, &trainer)
+}
+
+/// The generation figures of the trainer's model: `samples` prior draws against the test images.
+fn generation_line(trainer: &Trainer, clf: &Classifier, samples: usize, seconds: f64) -> Result<(), String> {
+    let counts = trainer.train_set().class_counts(trainer.model().classes());
+    let g = generation::compare(trainer.model(), clf, &counts, trainer.test_set(), samples, GENERATION_SEED).map_err(|e| e.to_string())?;
+    println!(
+        "step {:>6}  {samples} samples: classifier score {:.2} (test images {:.2}), Fréchet distance {:.1}, coverage {:.3}, grey pixels {:.3} (test images {:.3})  [{seconds:.0} s]",
+        trainer.step(), g.samples.score, g.real.score, g.frechet, g.samples.coverage, g.samples.grey_share, g.real.grey_share
+    );
+    Ok(())
 }
 
 /// PCA: solved when the trainer was built; reports its errors and saves it.
@@ -157,6 +199,30 @@ fn eval(a: &Args) -> Result<(), String> {
     let (trainer, meta) = load_described(a)?;
     println!("checkpoint: {:?} on {}, step {}, {}", meta.config.model, meta.dataset, meta.step, trained_by(&meta));
     let mut explorer = Explorer::new(trainer.config().seed);
+    let classifier = match &a.classifier {
+        Some(path) => Some(Classifier::decode(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?),
+        None => None,
+    };
+    if let Some((clf, meta)) = &classifier {
+        let n = a.samples.unwrap_or(10_000);
+        println!("generation figures: {n} prior samples (τ = 1) against the {} test images, read by a classifier with {:.2} % test accuracy", trainer.test_set().len(), meta.test_accuracy * 100.0);
+        let counts = trainer.train_set().class_counts(trainer.model().classes());
+        let g = generation::compare(trainer.model(), clf, &counts, trainer.test_set(), n, GENERATION_SEED).map_err(|e| e.to_string())?;
+        let shares: Vec<String> = g.samples.class_shares.iter().enumerate().map(|(y, s)| format!("{y}: {:.1}", s * 100.0)).collect();
+        println!("  classifier score   {:.2}   (test images {:.2})", g.samples.score, g.real.score);
+        println!("  Fréchet distance   {:.1}   (penultimate features, samples against test images)", g.frechet);
+        println!("  class coverage     {:.3}  (share of the least-drawn class; test images {:.3})", g.samples.coverage, g.real.coverage);
+        println!("  grey pixels        {:.3}  (share in (0.1, 0.9); test images {:.3})", g.samples.grey_share, g.real.grey_share);
+        println!("  drawn per class %  {}", shares.join(", "));
+    }
+    if trainer.model().autoencoder().is_none() {
+        // No encoder: no bound, no reconstructions, no codes of test images; conditional
+        // accuracy below where the kind has classes.
+        if let (Some((clf, meta)), true) = (&classifier, trainer.config().model.is_conditional()) {
+            conditional_accuracy_lines(a, &trainer, &mut explorer, clf, meta, &[Sampler::Prior])?;
+        }
+        return Ok(());
+    }
     let e = test_figures(&trainer)?;
     let kind = trainer.config().model;
     let bound = if kind.is_conditional() { "−log p(x | y) ≤ −ELBO" } else { "−log p(x) ≤ −ELBO" };
@@ -191,28 +257,12 @@ fn eval(a: &Args) -> Result<(), String> {
             bound_name = if trainer.config().model.is_conditional() { "−log p(x | y)" } else { "−log p(x)" });
         iw_figure = Some(iw);
     }
-    if let Some(path) = &a.classifier {
-        let (clf, meta) = Classifier::decode(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
-        let per_class = a.per_class.unwrap_or(1000);
-        let taus = [1.0, a.tau.unwrap_or(0.7)];
+    if let (Some((clf, meta)), true) = (&classifier, kind.is_conditional()) {
         let samplers = match a.sampler {
             Some(s) => vec![s],
             None => vec![Sampler::Prior, Sampler::Fitted],
         };
-        println!("conditional accuracy: {per_class} draws per class, labelled by a classifier with {:.2} % test accuracy", meta.test_accuracy * 100.0);
-        for sampler in samplers {
-            for (k, &tau) in taus.iter().enumerate() {
-                if k == 1 && tau == taus[0] {
-                    continue;
-                }
-                let sampling = Sampling::new(sampler, tau).map_err(|e| e.to_string())?;
-                let (acc, per) = explorer.conditional_accuracy(&trainer, &clf, sampling, per_class, false).map_err(|e| e.to_string())?;
-                let per: Vec<String> = per.iter().enumerate().map(|(y, p)| format!("{y}: {:.1}", p * 100.0)).collect();
-                let kind = trainer.config().model;
-                println!("  {:<6} τ = {tau:<4} {:6.2} %   {}", format!("{sampler:?}").to_lowercase(), acc * 100.0, plain(&sampling.describe_each_class(kind)));
-                println!("                       per class: {}", per.join(", "));
-            }
-        }
+        conditional_accuracy_lines(a, &trainer, &mut explorer, clf, meta, &samplers)?;
     }
     if a.json {
         // Unrounded, for other programs (tests/python and python/tests compare PyTorch's figures).
@@ -221,6 +271,27 @@ fn eval(a: &Args) -> Result<(), String> {
             "evaluation": e, "latent": latent, "iw": iw_figure,
         });
         println!("{figures}");
+    }
+    Ok(())
+}
+
+/// Conditional accuracy for each sampler at τ = 1 and at --tau.
+fn conditional_accuracy_lines(a: &Args, trainer: &Trainer, explorer: &mut Explorer, clf: &Classifier, meta: &ClassifierMeta, samplers: &[Sampler]) -> Result<(), String> {
+    let per_class = a.per_class.unwrap_or(1000);
+    let taus = [1.0, a.tau.unwrap_or(0.7)];
+    println!("conditional accuracy: {per_class} draws per class, labelled by a classifier with {:.2} % test accuracy", meta.test_accuracy * 100.0);
+    for &sampler in samplers {
+        for (k, &tau) in taus.iter().enumerate() {
+            if k == 1 && tau == taus[0] {
+                continue;
+            }
+            let sampling = Sampling::new(sampler, tau).map_err(|e| e.to_string())?;
+            let (acc, per) = explorer.conditional_accuracy(trainer, clf, sampling, per_class, false).map_err(|e| e.to_string())?;
+            let per: Vec<String> = per.iter().enumerate().map(|(y, p)| format!("{y}: {:.1}", p * 100.0)).collect();
+            let kind = trainer.config().model;
+            println!("  {:<6} τ = {tau:<4} {:6.2} %   {}", format!("{sampler:?}").to_lowercase(), acc * 100.0, plain(&sampling.describe_each_class(kind)));
+            println!("                       per class: {}", per.join(", "));
+        }
     }
     Ok(())
 }
@@ -315,10 +386,10 @@ fn write_atomically(path: &PathBuf, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path)).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn progress_bar(epoch: usize, done: u32, total: u32, loss: f64) {
+fn progress_bar(epoch: usize, done: u32, total: u32, name: &str, value: f64) {
     const WIDTH: u32 = 30;
     let filled = (done * WIDTH / total.max(1)) as usize;
-    eprint!("\repoch {epoch:>3} [{}{}] {done}/{total} loss {loss:.2}", "#".repeat(filled), "-".repeat(WIDTH as usize - filled));
+    eprint!("\repoch {epoch:>3} [{}{}] {done}/{total} {name} {value:.3}", "#".repeat(filled), "-".repeat(WIDTH as usize - filled));
     let _ = std::io::stderr().flush();
 }
 

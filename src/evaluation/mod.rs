@@ -4,6 +4,8 @@
 //! - `evaluate`: −ELBO and squared error on held-out images;
 //! - `codes`: decode z, encode images, reconstructions, interpolation;
 //! - `sampler`: each kind's prior, the fitted Gaussians, τ, conditional accuracy;
+//! - `generation`: samples scored against the test images (classifier score, Fréchet distance,
+//!   class coverage, sharpness), for every kind alike;
 //! - `explorer`: the sample stream and the fitted Gaussians kept for one model;
 //! - `diagnostics`: KL per dimension, active units, the importance-weighted bound;
 //! - `walkthrough`: one image through the objective, stage by stage;
@@ -14,5 +16,6 @@ pub mod codes;
 pub mod diagnostics;
 pub mod evaluate;
 pub mod explorer;
+pub mod generation;
 pub mod sampler;
 pub mod walkthrough;

@@ -103,6 +103,9 @@ impl Sampling {
     fn describe_unconditional(&self, kind: ModelKind) -> String {
         let scale = self.scale();
         let prior = format!(r"$z \sim \mathcal N(0, {scale}I)$");
+        if kind.is_adversarial() {
+            return format!("{prior}, the generator's input distribution");
+        }
         match (kind.is_variational(), kind.is_solved(), self.sampler) {
             (true, _, Sampler::Prior) => format!("{prior}, the prior"),
             (false, true, Sampler::Prior) => format!("{prior}, a VAE's prior; PCA's codes spread as wide as their directions' variances, not 1"),

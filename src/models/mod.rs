@@ -7,11 +7,13 @@
 //! - `loss`, `label_input`: the objective's terms and the standard CVAE's label input;
 //! - `gradient`: the VAE objective's gradient by hand (checked against autograd in tests);
 //! - `vae`: the VAE family (VAE / β-VAE, both CVAEs, the autoencoder, PCA) and its training step;
-//! - `pca`: PCA solved exactly (the linear autoencoder's optimum).
+//! - `pca`: PCA solved exactly (the linear autoencoder's optimum);
+//! - `gan`: the GAN family (GAN and conditional GAN): G against D, two Adams, autograd.
 //!
 //! A new family is a module here and one line in [`family_for`].
 
 pub mod family;
+pub mod gan;
 pub mod gradient;
 pub mod label_input;
 pub mod loss;
@@ -36,6 +38,7 @@ use crate::rng::Rng;
 pub fn family_for(kind: ModelKind) -> &'static FamilyDef {
     match kind {
         ModelKind::Vae | ModelKind::Cvae | ModelKind::Sohn | ModelKind::Ae | ModelKind::Pca => &vae::FAMILY,
+        ModelKind::Gan | ModelKind::Cgan => &gan::FAMILY,
     }
 }
 

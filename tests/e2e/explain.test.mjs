@@ -12,7 +12,7 @@ after(async () => { await browser?.close(); server?.stop(); });
 
 test('the chart says what a good loss is for this data set and model, and shows values at the pointer', async () => {
   const { page, problems } = await openPage(browser, server.url);
-  assert.match(await text(page, 'reference'), /shipped CVAE reaches a test −ELBO of 107\.53 nats after 40 epochs .* 102\.32/);
+  assert.match(await text(page, 'reference'), /shipped class-mean CVAE reaches a test −ELBO of 107\.53 nats after 40 epochs .* 102\.32/);
   // The legend follows the pointer over the plot: the step under it, not the latest.
   await waitFor('the chart', () => page.$('#chart .u-over'));
   await (await page.$('#chart .u-over')).scrollIntoViewIfNeeded();

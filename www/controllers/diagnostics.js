@@ -42,6 +42,7 @@ export function createDiagnostics({ client, onLatent, onBound }) {
 
   function requestLatent() {
     latentAt = performance.now();
+    if (!kindOf().hasEncoder) return; // nothing to encode with: the panel says so (page.js showKindParts)
     client.latent().then((d) => {
       if (kindOf().variational && d.klPerDim.length) showKl(d);
       else showActivity(d);

@@ -10,6 +10,7 @@ import { OneInFlight } from '../lib/one-in-flight.js';
 import { quiet } from '../workers/protocol.js';
 import { BY_KEY, coerce } from '../state/state.js';
 import { renderText } from '../views/formulas.js';
+import { FACTS } from '../state/facts.js';
 import { $, page, kindOf, datasetOf, say, showText } from './page.js';
 
 const SAMPLE_COUNT = 8;
@@ -18,6 +19,12 @@ const SAMPLE_COUNT = 8;
 const ACCURACY_DRAWS = 100;
 const ACCURACY_EVERY_MS = 20000;
 const SAMPLES_EVERY_MS = 3000; // the samples strip follows a training model this often
+// The histogram of a kind that takes no class: prior draws read by the classifier (with the test
+// images, a few hundred ms of the training worker), and its full height as a multiple of an even
+// share (2.5: a class drawn two and a half times as often as it should fills the bar).
+const HISTOGRAM_DRAWS = 500;
+const HISTOGRAM_EVERY_MS = 5000;
+const HISTOGRAM_TOP = 2.5;
 
 export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
   const sliderImage = new SliderImage($('decoded'), wasmModule);
@@ -109,7 +116,8 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     if (!page.model) return; // not ready yet
     state.samplesAt = performance.now();
     const cls = kindOf().conditional ? page.cls : null;
-    const { sampler, tau } = page.values;
+    const { tau } = page.values;
+    const sampler = samplerInUse();
     client.sample({ cls, n: SAMPLE_COUNT, sampler, tau }).then(showSamples, quiet((e) => say(`Sample: ${e.message}`, 'error')));
   }
   function showSamples(d) {
@@ -138,11 +146,14 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     }, () => {}); // the samples stay without their reading (no classifier)
   }
 
-  // ---- Conditional accuracy per class, for the sampler and τ chosen; one request at a time.
+  // ---- Conditional accuracy per class, for the sampler and τ chosen; for a kind that takes no
+  // class, what its prior's draws show (the per-class histogram); one request at a time.
   const accuracyFlight = new OneInFlight(() => {
-    if (!page.model || !kindOf().conditional || !datasetOf(page.values.dataset)) return false;
+    if (!page.model || !datasetOf(page.values.dataset)) return false;
     state.accuracyAt = performance.now();
-    const { sampler, tau } = page.values;
+    if (!kindOf().conditional) return requestHistogram();
+    const { tau } = page.values;
+    const sampler = samplerInUse();
     const gen = client.gen;
     client.accuracy({ perClass: state.accuracyDraws, sampler, tau }).then((d) => {
       accuracyFlight.answered();
@@ -162,6 +173,39 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
   });
   const requestAccuracy = () => accuracyFlight.request();
 
+  /// The classes of HISTOGRAM_DRAWS prior draws as the classifier reads them (the same z each time,
+  /// so the bars follow the model, not the noise), with the KL to an even split and the classes
+  /// missing: mode collapse made visible.
+  function requestHistogram() {
+    const gen = client.gen;
+    client.generation({ samples: HISTOGRAM_DRAWS, seed: 1 }).then((d) => {
+      accuracyFlight.answered();
+      showHistogram(d);
+      explorer.onHistogram?.(d);
+    }, (e) => {
+      accuracyFlight.failed();
+      if (e.stale || gen !== client.gen) return;
+      showAccuracy(null, e.message);
+      say(`histogram: ${e.message}`, 'error');
+    });
+  }
+
+  function showHistogram(d) {
+    const box = $('class-accuracy');
+    const shares = d.samples.classShares;
+    const top = HISTOGRAM_TOP / shares.length;
+    paintBars(box, shares.map((p, y) => ({ height: p / top, colour: CLASS_COLOURS[y % 10], label: String(y), title: `${className(y)}: ${(p * 100).toFixed(1)} % of the draws`, cls: y })),
+      `share of each class among ${d.samples.images} samples: ${shares.map((p, y) => `${className(y)}: ${(p * 100).toFixed(1)} %`).join(', ')}`);
+    box.dataset.klToUniform = String(d.samples.klToUniform);
+    box.dataset.missing = d.samples.missing.join(',');
+    delete box.dataset.accuracy;
+    const missing = d.samples.missing.length === 0 ? 'every class is drawn'
+      : `missing (under ${(100 * FACTS.limits.missingShare / shares.length).toFixed(0)} % of the draws): ${d.samples.missing.map(className).join(', ')}, so G has dropped classes (mode collapse)`;
+    renderText($('accuracy-caption'), `What ${d.samples.images.toLocaleString()} draws $z \\sim \\mathcal N(0, I)$ show, as the independent classifier reads them `
+      + `(bars: share of each class, full height = ${(100 * top).toFixed(0)} %; an even split is ${(100 / shares.length).toFixed(0)} %): ${missing}; `
+      + `KL to an even split ${d.samples.klToUniform.toFixed(3)} nats. Step ${d.step.toLocaleString()}.`);
+  }
+
   /// The per-class bars (`d`: an accuracy reply, or null to clear them, with `why` in place).
   function showAccuracy(d, why = null) {
     const box = $('class-accuracy');
@@ -170,9 +214,10 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
       delete box.dataset.accuracy;
       box.setAttribute('aria-label', 'conditional accuracy per class: not measured');
       const kind = kindOf();
-      $('accuracy-caption').textContent = why ?? (kind.conditional
-        ? 'How often a draw for each class shows that class, as an independent classifier judges it: measuring…'
-        : `The ${kind.name} has no classes to generate: choose a conditional model to measure how often a class comes out as asked.`);
+      $('accuracy-caption').textContent = why ?? (!datasetOf(page.values.dataset)
+        ? 'No classifier for your own data: the classes of the samples cannot be read.'
+        : kind.conditional ? 'How often a draw for each class shows that class, as an independent classifier judges it: measuring…'
+        : 'Which classes the model’s draws show, as an independent classifier reads them: measuring…');
       return;
     }
     paintBars(box, d.perClass.map((p, y) => ({ height: p, colour: CLASS_COLOURS[y % 10], label: String(y), title: `class ${className(y)}: ${(p * 100).toFixed(0)} %` })),
@@ -183,9 +228,12 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
       + `(${(d.classifierTestAccuracy * 100).toFixed(1)} % on real test images).`);
   }
 
-  // ---- The sampler controls.
+  // ---- The sampler controls: the setting's sampler where the kind has it, else its first (a GAN,
+  // without an encoder, has no codes to fit a Gaussian to: its prior alone).
+  const samplerInUse = () => (kindOf().samplers.includes(page.values.sampler) ? page.values.sampler : kindOf().samplers[0]);
   function showSampler() {
-    $('sampler').value = page.values.sampler;
+    for (const option of $('sampler').options) option.disabled = !kindOf().samplers.includes(option.value);
+    $('sampler').value = samplerInUse();
     $('tau').value = String(page.values.tau);
     $('tau-out').textContent = Number(page.values.tau).toFixed(2);
   }
@@ -256,6 +304,7 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     ready(d) {
       const kind = kindOf();
       showText($('explore-kind'), kind.explorer);
+      showSampler();
       if (!d.classesPresent.includes(page.values.class)) page.values.class = d.classesPresent[0] ?? 0;
       if (sliders.inputs.length !== d.latent || state.pendingZ) sizeSliders(d.latent);
       classButtons.build(d.classesPresent, kind.conditional, kind);
@@ -280,7 +329,8 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
       else showReadout();
       const now = performance.now();
       if (!d.running || now - state.samplesAt >= SAMPLES_EVERY_MS) requestSamples();
-      if (!d.running || now - state.accuracyAt >= ACCURACY_EVERY_MS) requestAccuracy();
+      const every = kindOf().conditional ? ACCURACY_EVERY_MS : HISTOGRAM_EVERY_MS;
+      if (!d.running || now - state.accuracyAt >= every) requestAccuracy();
     },
     showReadout,
   };

@@ -109,13 +109,15 @@ export function createLatentSpace({ client, startWorker, explorer }) {
 
   const overlay = () => ({ cls: page.cls, kind: kindOf(), fitted: page.fitted });
   function requestFitted() {
-    if (!page.classes) return;
+    if (!page.classes || !kindOf().hasEncoder) return;
     state.fittedAt = performance.now();
     client.fitted().then((d) => { page.fitted = d.fitted; latentMap.set({ overlay: overlay() }); }, fail('fitted'));
   }
 
-  /// The views that follow the model as it trains.
+  /// The views that follow the model as it trains (those that encode: none for a kind without an
+  /// encoder, whose panel says so; the grid follows z and the weights).
   function refresh() {
+    if (!kindOf().hasEncoder) return;
     client.reconstructions({ perClass: 1 }).then((d) => {
       const both = new Float32Array(d.originals.length * 2);
       both.set(d.originals);

@@ -41,3 +41,16 @@ export const pngName = () => `vae-lab-${slug(page.values.dataset)}-${page.values
 
 /// Shows `text` in `el`, its inline TeX between `$…$` typeset (FACTS' words may hold some).
 export const showText = (el, text) => renderText(el, text);
+
+/// The parts of the page that need what a kind may lack (`data-needs="encoder"`: the map,
+/// reconstructions, drawing, diagnostics and walkthrough need an encoder) are shown or hidden for
+/// `kind`, and where they are hidden a line says why (`data-needs-not`, the kind's `views` words).
+export function showKindParts(kind) {
+  const has = { encoder: kind.hasEncoder };
+  for (const el of document.querySelectorAll('[data-needs]')) el.hidden = !has[el.dataset.needs];
+  for (const el of document.querySelectorAll('[data-needs-not]')) {
+    el.hidden = has[el.dataset.needsNot];
+    if (el.hidden) el.textContent = '';
+    else showText(el, kind.views);
+  }
+}

@@ -6,6 +6,7 @@ import { PARAMS, readHash, writeHash } from '../state/state.js';
 import { SettingsForm } from '../views/settings.js';
 import { HIDEABLE, applyHidden, copyLink } from '../state/teacher.js';
 import { quiet } from '../workers/protocol.js';
+import { FACTS } from '../state/facts.js';
 import { $, page, kindOf, say, showText } from './page.js';
 
 const TRAINING = ['beta', 'learningRate', 'warmup'];
@@ -15,7 +16,8 @@ export function createSettings({ client, change, explorer, controls }) {
   summary.id = 'model-summary';
   summary.className = 'note';
   summary.setAttribute('aria-live', 'polite');
-  const showSummary = () => showText(summary, kindOf().summary);
+  /// The kind's one line under the menu, and only the settings it has.
+  const showSummary = () => { showText(summary, kindOf().summary); form.showFor(kindOf()); };
 
   let hashTimer = 0;
   function saveHashSoon() {
@@ -50,7 +52,9 @@ export function createSettings({ client, change, explorer, controls }) {
     const previous = page.values[param.key];
     const switching = param.key === 'model' || param.key === 'dataset';
     const wanted = switching ? {} : Object.fromEntries(PARAMS.filter((p) => p.restart && p.key !== 'dataset').map((p) => [p.key, p.key === param.key ? value : page.values[p.key]]));
-    change({ why: `${param.label} changed`, values: { [param.key]: value }, wanted, switching }).then((done) => {
+    // A new kind starts at its own learning rate (a GAN's Adams at 2·10⁻⁴) unless another was chosen.
+    const rate = param.key === 'model' && page.values.learningRate === kindOf().learningRate ? { learningRate: FACTS.kinds[value].learningRate } : {};
+    change({ why: `${param.label} changed`, values: { [param.key]: value, ...rate }, wanted, switching }).then((done) => {
       if (done) return;
       page.values[param.key] = previous; // asked and cancelled: the control goes back
       form.set(page.values);

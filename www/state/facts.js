@@ -6,7 +6,9 @@ export const FACTS = {
     "sohn",
     "vae",
     "ae",
-    "pca"
+    "pca",
+    "gan",
+    "cgan"
   ],
   "defaultKind": "cvae",
   "imageSide": 28,
@@ -39,7 +41,14 @@ export const FACTS = {
         "seed",
         "meansSpread",
         "warmup"
-      ]
+      ],
+      "learningRate": 0.001,
+      "terms": [
+        "recon",
+        "kl",
+        "loss"
+      ],
+      "inPage": true
     },
     "sohn": {
       "kind": "sohn",
@@ -68,7 +77,14 @@ export const FACTS = {
         "batch",
         "seed",
         "warmup"
-      ]
+      ],
+      "learningRate": 0.001,
+      "terms": [
+        "recon",
+        "kl",
+        "loss"
+      ],
+      "inPage": true
     },
     "vae": {
       "kind": "vae",
@@ -97,7 +113,14 @@ export const FACTS = {
         "batch",
         "seed",
         "warmup"
-      ]
+      ],
+      "learningRate": 0.001,
+      "terms": [
+        "recon",
+        "kl",
+        "loss"
+      ],
+      "inPage": true
     },
     "ae": {
       "kind": "ae",
@@ -124,7 +147,14 @@ export const FACTS = {
         "learningRate",
         "batch",
         "seed"
-      ]
+      ],
+      "learningRate": 0.001,
+      "terms": [
+        "recon",
+        "kl",
+        "loss"
+      ],
+      "inPage": true
     },
     "pca": {
       "kind": "pca",
@@ -146,7 +176,104 @@ export const FACTS = {
       "objective": "squaredError",
       "settings": [
         "latent"
-      ]
+      ],
+      "learningRate": 0.001,
+      "terms": [],
+      "inPage": true
+    },
+    "gan": {
+      "kind": "gan",
+      "name": "GAN",
+      "title": "GAN (generator against discriminator)",
+      "summary": "A generator $G$ with the VAE decoder's layers learns to fool a discriminator $D$: $\\min_G \\max_D\\; \\mathbb E[\\log D(x)] + \\mathbb E[\\log(1 - D(G(z)))]$. No encoder, no likelihood.",
+      "explorer": "$G(z)$ is one image, not the mean of a distribution: Sample draws $z \\sim \\mathcal N(0, I)$. Nothing was asked to keep every class, so some may be missing (mode collapse).",
+      "views": "A GAN has no encoder: it cannot map images to codes, reconstruct them or encode a drawing. Only decoding $z$ applies.",
+      "hasEncoder": false,
+      "variational": false,
+      "conditional": false,
+      "takesLabel": false,
+      "hasClassMeans": false,
+      "trainable": true,
+      "samplers": [
+        "prior"
+      ],
+      "objective": "classifierScore",
+      "settings": [
+        "latent",
+        "hidden",
+        "layers",
+        "learningRate",
+        "batch",
+        "seed",
+        "dSteps",
+        "ganLoss",
+        "labelSmoothing",
+        "instanceNoise",
+        "beta1",
+        "dropout",
+        "ganOutput",
+        "ganActivation",
+        "minibatchStd",
+        "ema",
+        "dLrScale"
+      ],
+      "learningRate": 0.0002,
+      "terms": [
+        "dLoss",
+        "gLoss",
+        "dReal",
+        "dFake",
+        "jsd",
+        "gGradNorm"
+      ],
+      "inPage": true
+    },
+    "cgan": {
+      "kind": "cgan",
+      "name": "conditional GAN",
+      "title": "conditional GAN (Mirza & Osindero 2014)",
+      "summary": "The class's one-hot joins $G$'s and $D$'s input: $D$ judges whether $x$ is a real image of class $y$, so $G(z, y)$ learns to draw that class.",
+      "explorer": "$G(z, y)$: pick a class, and Sample draws $z \\sim \\mathcal N(0, I)$ for it; the same $z$ with another class keeps the style where $G$ learned one.",
+      "views": "A GAN has no encoder: it cannot map images to codes, reconstruct them or encode a drawing. Only decoding $z$ applies.",
+      "hasEncoder": false,
+      "variational": false,
+      "conditional": true,
+      "takesLabel": true,
+      "hasClassMeans": false,
+      "trainable": true,
+      "samplers": [
+        "prior"
+      ],
+      "objective": "classifierScore",
+      "settings": [
+        "latent",
+        "hidden",
+        "layers",
+        "learningRate",
+        "batch",
+        "seed",
+        "dSteps",
+        "ganLoss",
+        "labelSmoothing",
+        "instanceNoise",
+        "beta1",
+        "dropout",
+        "ganOutput",
+        "ganActivation",
+        "minibatchStd",
+        "ema",
+        "dLrScale"
+      ],
+      "learningRate": 0.0002,
+      "terms": [
+        "dLoss",
+        "gLoss",
+        "dReal",
+        "dFake",
+        "jsd",
+        "gGradNorm"
+      ],
+      "inPage": true
     }
   },
   "settings": {
@@ -202,16 +329,83 @@ export const FACTS = {
       "integer": true,
       "default": 0.0
     },
+    "dSteps": {
+      "min": 1.0,
+      "max": 10.0,
+      "integer": true,
+      "default": 1.0
+    },
+    "labelSmoothing": {
+      "min": 0.5,
+      "max": 1.0,
+      "default": 0.9
+    },
+    "instanceNoise": {
+      "min": 0.0,
+      "max": 2.0,
+      "default": 0.0
+    },
+    "beta1": {
+      "min": 0.0,
+      "max": 0.999,
+      "default": 0.5
+    },
+    "dropout": {
+      "min": 0.0,
+      "max": 0.9,
+      "default": 0.3
+    },
+    "minibatchStd": {
+      "min": 0.0,
+      "max": 1.0,
+      "integer": true,
+      "default": 0.0
+    },
+    "ema": {
+      "min": 0.0,
+      "max": 0.9999,
+      "default": 0.0
+    },
+    "dLrScale": {
+      "min": 0.0,
+      "minExclusive": true,
+      "max": 10.0,
+      "default": 1.0
+    },
     "tau": {
       "min": 0.0,
       "max": 1.0,
       "default": 0.7
     }
   },
+  "choices": {
+    "ganLoss": {
+      "options": [
+        "nonSaturating",
+        "saturating"
+      ],
+      "default": "nonSaturating"
+    },
+    "ganOutput": {
+      "options": [
+        "tanh",
+        "sigmoid"
+      ],
+      "default": "tanh"
+    },
+    "ganActivation": {
+      "options": [
+        "leakyRelu",
+        "relu"
+      ],
+      "default": "leakyRelu"
+    }
+  },
   "limits": {
     "iwMaxK": 5000,
     "activeUnitThreshold": 0.01,
-    "maxSamplesPerCall": 1024
+    "maxSamplesPerCall": 1024,
+    "missingShare": 0.2
   },
   "datasets": {
     "mnist": {

@@ -1,6 +1,8 @@
 // "What is a good loss?": the project's own measured figures (docs/results.md, printed by the
 // CLI) for the data set and model kind shown, so a person can judge a curve against them.
 
+import { FACTS } from './facts.js';
+
 // Shipped models (latent 8, two hidden layers of 400): test −ELBO (or, for the autoencoders, the
 // reconstruction error) and the importance-weighted bound, after `epochs`.
 const SHIPPED = {
@@ -23,11 +25,12 @@ export function referenceText(dataset, config) {
   const d = SHIPPED[dataset];
   if (!d) return '';
   const r = d[config.model];
+  if (!r) return ''; // a kind without shipped figures here (the GANs: their measure is the classifier's)
   const size = config.latent === 8 ? '' : ` (measured at latent 8; this model has ${config.latent})`;
   // An untrained decoder outputs ½ for every pixel: 784·ln 2 nats, whatever the image.
   const start = 'A fresh model starts near 543 nats (784 · ln 2: every pixel ½).';
   if (r.elbo) {
-    return `What is a good value? The shipped ${config.model.toUpperCase()} reaches a test −ELBO of ${r.elbo} nats after ${d.epochs} epochs `
+    return `What is a good value? The shipped ${FACTS.kinds[config.model].name} reaches a test −ELBO of ${r.elbo} nats after ${d.epochs} epochs `
       + `(${d.steps.toLocaleString()} steps), and the importance-weighted bound puts −log p(x) at ${r.iw}${size}; ${d.more}. ${start}`;
   }
   if (r.recon) return `What is a good value? The shipped autoencoder's test reconstruction error is ${r.recon} nats after ${d.epochs} epochs${size}; it has no ELBO. ${start}`;

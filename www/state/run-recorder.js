@@ -46,8 +46,8 @@ export class RunRecorder {
     const isRun = r.step > r.startStep || solved(r.model) || r.recorded;
     if (!isRun || (!now && performance.now() - this.savedAt < SAVE_EVERY_MS)) return;
     r.recorded = true;
-    const d = this.chart.data;
-    if (d[0].length) r.curve = thinCurve(d[0], d[3], d[4]);
+    const h = this.chart.headline();
+    if (h.step.length) r.curve = { ...thinCurve(h.step, h.loss, h.test), term: h.term };
     this.savedAt = performance.now();
     putRun(structuredClone(r)).then(() => this.refresh(), (e) => {
       if (!this.failed) this.onProblem(`The runs log could not be saved (${e?.message ?? e}); runs are not recorded in this tab.`);

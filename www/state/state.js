@@ -14,11 +14,13 @@ const range = (key) => {
 };
 const titles = (table, field) => Object.fromEntries(Object.entries(table).map(([k, v]) => [k, v[field]]));
 const inOrder = (order, table) => Object.fromEntries(order.map((k) => [k, table[k]]));
+/// The kinds the page has views for (FACTS.kinds[k].inPage), in the menu's order.
+export const PAGE_KINDS = FACTS.order.filter((k) => FACTS.kinds[k].inPage);
 
 export const PARAMS = [
   { key: 'dataset', group: 'data', label: 'Data', kind: 'enum', options: titles(FACTS.datasets, 'name'), fallback: Object.keys(FACTS.datasets)[0], restart: true,
     help: 'MNIST: 10,000 handwritten digits. Fashion-MNIST: 70,000 clothing images (a larger download).' },
-  { key: 'model', group: 'model', label: 'Model', kind: 'enum', options: inOrder(FACTS.order, titles(FACTS.kinds, 'title')), fallback: FACTS.defaultKind, restart: true,
+  { key: 'model', group: 'model', label: 'Model', kind: 'enum', options: inOrder(PAGE_KINDS, titles(FACTS.kinds, 'title')), fallback: FACTS.defaultKind, restart: true,
     help: 'The model family; the line under the menu says what the chosen one is.' },
   { key: 'beta', group: 'training', label: 'β (KL weight)', ...range('beta'), step: 0.1,
     help: 'β = 1 is the plain VAE; β > 1 trades reconstruction for a more regular latent space.' },
@@ -36,6 +38,32 @@ export const PARAMS = [
     help: 'Adam step size.' },
   { key: 'batch', group: 'training', label: 'Batch size', ...range('batch'), step: 8, restart: true,
     help: 'Samples per step.' },
+  // The GANs' own (FACTS.kinds[k].settings says which kinds have which): the recipe's knobs.
+  { key: 'dSteps', group: 'training', label: 'D steps per G step', ...range('dSteps'), step: 1, restart: true,
+    help: 'k: the discriminator takes this many steps for each step of the generator (the original GAN paper’s k).' },
+  { key: 'ganLoss', group: 'training', label: 'G’s loss', kind: 'enum', options: { nonSaturating: 'non-saturating: −log D(G(z))', saturating: 'saturating: log(1 − D(G(z)))' },
+    fallback: FACTS.choices.ganLoss.default, restart: true,
+    help: 'The saturating loss is the minimax game’s own; its gradient vanishes while D easily rejects G’s images, so G learns slowly at first. The non-saturating loss has the same fixed point and a strong early gradient.' },
+  { key: 'labelSmoothing', group: 'training', label: 'Real label (smoothing)', ...range('labelSmoothing'), step: 0.05, restart: true,
+    help: 'One-sided label smoothing: D is trained to say this (not 1) for real images, so it never becomes certain; 1 turns it off.' },
+  { key: 'instanceNoise', group: 'training', label: 'Instance noise', ...range('instanceNoise'), step: 0.05, restart: true,
+    help: 'Gaussian noise of this standard deviation added to D’s inputs, real and generated, fading to 0 over training; 0 turns it off.' },
+  { key: 'dropout', group: 'model', label: 'D’s dropout', ...range('dropout'), step: 0.05, restart: true,
+    help: 'Dropout in the discriminator’s hidden layers while training.' },
+  { key: 'beta1', group: 'training', label: 'Adam β₁', ...range('beta1'), step: 0.05, restart: true,
+    help: 'Adam’s momentum for both players (0.5 as in DCGAN; 0.9 is Adam’s usual default).' },
+  { key: 'ganOutput', group: 'model', label: 'G’s output', kind: 'enum', options: { tanh: 'tanh (images in [−1, 1] for D)', sigmoid: 'sigmoid (images in [0, 1])' },
+    fallback: FACTS.choices.ganOutput.default, restart: true,
+    help: 'The generator’s last activation. With sigmoid outputs D wins early here and G saturates to black images.' },
+  { key: 'ganActivation', group: 'model', label: 'G’s hidden activation', kind: 'enum', options: { leakyRelu: 'LeakyReLU 0.2', relu: 'ReLU' },
+    fallback: FACTS.choices.ganActivation.default, restart: true,
+    help: 'The activation after G’s hidden layers (D always uses LeakyReLU 0.2).' },
+  { key: 'dLrScale', group: 'training', label: 'D’s rate × G’s', ...range('dLrScale'), step: 0.5, restart: true,
+    help: 'D’s learning rate as a multiple of G’s (the two time-scale update rule); 1: the same rate.' },
+  { key: 'minibatchStd', group: 'model', label: 'Minibatch std in D', ...range('minibatchStd'), step: 1, restart: true,
+    help: '1: D also sees how much its batch varies (the minibatch standard deviation), so a batch of near-identical images gives G away and collapse costs it; 0: off.' },
+  { key: 'ema', group: 'training', label: 'G’s weight average', ...range('ema'), step: 0.001, restart: true,
+    help: 'Samples come from an exponential moving average of G’s weights with this decay (e.g. 0.999); 0: G’s own weights.' },
   // The explorer's own controls (not the model's settings): how Sample draws z, and the class.
   { key: 'sampler', label: 'Sampler', kind: 'enum', options: { fitted: 'fitted Gaussian', prior: 'prior' }, fallback: 'fitted', place: 'explorer',
     help: 'prior: the model\'s own prior. fitted: a full-covariance Gaussian fitted to the encoder\'s means of each class\'s training images.' },

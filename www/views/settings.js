@@ -38,6 +38,13 @@ export class SettingsForm {
     }
   }
 
+  /// Shows the rows of the settings `kind` has (FACTS: its `settings`), and the data set and kind.
+  showFor(kind) {
+    for (const [key, input] of Object.entries(this.inputs)) {
+      input.closest('.field').hidden = !(key === 'dataset' || key === 'model' || kind.settings.includes(key));
+    }
+  }
+
   set(values) {
     for (const [k, v] of Object.entries(values)) {
       const input = this.inputs[k];

@@ -58,7 +58,9 @@ function problemWith(record) {
   if (!(record.checkpoint instanceof Uint8Array) || record.checkpoint.length === 0) return 'the saved record has no model';
   if (typeof record.dataset !== 'string' || !Number.isFinite(record.savedAt)) return 'the saved record lacks its data set or time';
   const h = record.history;
-  if (!h || !['step', 'recon', 'kl', 'loss'].every((k) => isSeries(h[k]) && h[k].length === h.step.length)) {
+  // The steps, and a column per figure of the kind's step (the test curve is checked below).
+  const columns = h && typeof h === 'object' ? Object.keys(h).filter((k) => k !== 'test') : [];
+  if (!h || !isSeries(h.step) || columns.length < 2 || !columns.every((k) => isSeries(h[k]) && h[k].length === h.step.length)) {
     return 'the saved loss history is damaged';
   }
   // The test curve (absent in records saved before it existed): a number or null per step.

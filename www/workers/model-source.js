@@ -2,6 +2,7 @@
 // the shipped pretrained one, fresh random weights, a checkpoint file, or the user's own IDX files.
 // Each builds a Lab and installs it (model.js) as a new generation.
 import { training, oneThreadLab } from './wasm-for-training.js';
+import { FACTS } from '../state/facts.js';
 import { loadAutosave, autosaveKey } from './autosave.js';
 import { shippedModelUrl, fitsShipped } from '../state/shipped-model.js';
 import { loadData, keepData, pairUp, isShipped } from './data.js';
@@ -156,6 +157,8 @@ export async function build({ config, dataset, source = 'auto', wanted = {} }) {
 export async function loadFile({ bytes, name }) {
   await ready();
   const meta = wasm.Lab.describeCheckpoint(bytes); // throws with the reason on a bad file
+  const kind = FACTS.kinds[meta.config.model];
+  if (!kind?.inPage) throw new Error(`this file holds a ${kind?.name ?? meta.config.model}, which the page cannot show yet (the command line trains, samples and evaluates it); nothing was changed`);
   const target = isShipped(meta.dataset) ? meta.dataset : model.lab.dataset;
   const next = target === model.lab.dataset ? model.lab : await newLab(meta.config, target);
   if (next === model.lab) await autosave(); // the model it replaces, as it stood

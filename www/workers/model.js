@@ -3,10 +3,12 @@
 // and how many steps it trained here since it was last loaded, shipped or saved to a file (the
 // page asks before replacing such work).
 import { halve } from '../lib/series.js';
+import { FACTS } from '../state/facts.js';
 
 const HISTORY_MAX = 4000; // loss points kept (and autosaved); past it every other one is dropped
 
-export const emptyHistory = () => ({ step: [], recon: [], kl: [], loss: [], test: [] });
+/// A loss curve: steps, one column per figure the kind's step reports, and the test −ELBO.
+export const emptyHistory = (terms = ['recon', 'kl', 'loss']) => ({ step: [], ...Object.fromEntries(terms.map((t) => [t, []])), test: [] });
 export const newRun = () => ({ id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, trainMs: 0 });
 
 export const model = {
@@ -37,18 +39,19 @@ export function install(next, { from, history = null, run = null, ownSteps = 0, 
   model.gen += 1;
   next.setThreads(threads);
   model.from = from;
-  model.history = history ?? emptyHistory();
+  model.history = history ?? emptyHistory(FACTS.kinds[next.config().model].terms);
   model.run = run?.id ? { id: String(run.id), trainMs: Number(run.trainMs) || 0 } : newRun();
   model.ownSteps = ownSteps;
   if (weightsSent) model.weightsStep = next.step;
   else sendWeights(true);
 }
 
-/// One point of the loss curve; `test` holds the test −ELBO where one was measured, else null.
+/// One point of the loss curve (each of its columns from `p`'s figure of that name); `test` holds
+/// the test −ELBO where one was measured, else null.
 export function record(p) {
   const h = model.history;
   h.test ??= h.step.map(() => null); // saved before the test curve existed
-  h.step.push(p.step); h.recon.push(p.recon); h.kl.push(p.kl); h.loss.push(p.loss); h.test.push(p.test);
+  for (const [key, column] of Object.entries(h)) column.push(p[key] ?? null);
   if (h.step.length > HISTORY_MAX) halve(Object.values(h));
 }
 

@@ -1,8 +1,10 @@
 // The training loop: short slices of steps with a yield between them, so that pause, settings and
-// the views' requests are answered while it trains; progress five times a second, the test −ELBO
-// on a fixed subset every TEST_EVERY_MS, and a stop condition (a step or an epoch).
+// the views' requests are answered while it trains; progress five times a second (the figures
+// the kind's step reports, averaged), the test −ELBO on a fixed subset every TEST_EVERY_MS, and a
+// stop condition (a step or an epoch).
 import { model, record, sendWeights } from './model.js';
 import { touched, autosaveSoon } from './autosaver.js';
+import { FACTS } from '../state/facts.js';
 
 const SLICE_MS = 15; // work per slice: short enough that a slider's decode waits at most this long
 const REPORT_MS = 200; // progress messages (and chart points) five times a second
@@ -26,7 +28,9 @@ let wake = null;
 channel.port1.onmessage = () => wake?.();
 export const yieldToEvents = () => new Promise((resolve) => { wake = resolve; channel.port2.postMessage(0); });
 
-const resetWindow = () => { loop.window = { start: performance.now(), steps: 0, samples: 0, recon: 0, kl: 0, loss: 0, last: null }; };
+const resetWindow = () => { loop.window = { start: performance.now(), steps: 0, samples: 0, sums: {}, last: null }; };
+/// The model's kind's facts: the figures its step reports (`terms`), whether it has a test −ELBO.
+const kind = () => FACTS.kinds[model.lab.config().model];
 
 export function reached() {
   const { until } = loop;
@@ -58,9 +62,7 @@ function trainSlice() {
   const w = loop.window;
   w.steps += p.steps;
   w.samples += p.steps * lab.config().batch;
-  w.recon += p.recon * p.steps;
-  w.kl += p.kl * p.steps;
-  w.loss += p.loss * p.steps;
+  for (const t of kind().terms) w.sums[t] = (w.sums[t] ?? 0) + p[t] * p.steps;
   w.last = p;
 }
 
@@ -69,9 +71,10 @@ function report(stopped = null) {
   const w = loop.window;
   const seconds = (performance.now() - w.start) / 1000;
   const p = w.last;
-  const mean = { step: p.step, recon: w.recon / w.steps, kl: w.kl / w.steps, loss: w.loss / w.steps, test: null };
+  const mean = { step: p.step, ...Object.fromEntries(kind().terms.map((t) => [t, w.sums[t] / w.steps])), test: null };
   let testMs = null;
-  if (loop.running && performance.now() - loop.testAt >= TEST_EVERY_MS) {
+  // A kind without an encoder (a GAN) has no −ELBO to measure: its figures come from the classifier.
+  if (loop.running && kind().hasEncoder && performance.now() - loop.testAt >= TEST_EVERY_MS) {
     const t0 = performance.now();
     mean.test = lab.evaluateFirst(TEST_IMAGES).negElbo;
     loop.testAt = performance.now();

@@ -157,6 +157,15 @@ const handlers = {
   evaluate() {
     return { ...lab().evaluate(), step: lab().step };
   },
+  async generation({ samples = 500, seed = 1 }) {
+    // `samples` prior draws read by the classifier beside the real test images: the same figures
+    // for every kind, and a GAN's only measure (it has no likelihood). A fixed seed: while it
+    // trains, the histogram follows the same z through the changing G.
+    const clf = await classifier(lab().dataset);
+    const t0 = performance.now();
+    const report = lab().generationReport(clf, samples, seed);
+    return { ...report, step: lab().step, ms: performance.now() - t0 };
+  },
   evaluateFirst({ n }) {
     return { ...lab().evaluateFirst(n), step: lab().step };
   },
@@ -178,7 +187,8 @@ const handlers = {
 // worker's address carries the page's, whose data set and kind name it.
 const address = new URLSearchParams(self.location.hash.slice(1));
 const named = (key, known, fallback) => (Object.hasOwn(known, address.get(key)) ? address.get(key) : fallback);
-readEarly(autosaveKey(named('dataset', FACTS.datasets, Object.keys(FACTS.datasets)[0]), named('model', FACTS.kinds, FACTS.defaultKind)));
+const pageKinds = Object.fromEntries(Object.entries(FACTS.kinds).filter(([, k]) => k.inPage)); // as state.js's model menu
+readEarly(autosaveKey(named('dataset', FACTS.datasets, Object.keys(FACTS.datasets)[0]), named('model', pageKinds, FACTS.defaultKind)));
 
 serve(handlers, () => model.gen, (data) => {
   if (takeModule(data)) return true;

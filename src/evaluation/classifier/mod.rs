@@ -117,6 +117,30 @@ impl Classifier {
 
     /// x (batch, 784) in [0, 1] → class logits (batch, classes); with `drop`, dropout as in training.
     fn forward(&self, x: &Tensor, drop: Option<&mut Rng>) -> Result<Tensor> {
+        let h = self.penultimate(x)?;
+        let h = match drop {
+            Some(rng) => dropout(&h, DROPOUT, rng)?,
+            None => h,
+        };
+        self.head(&h)
+    }
+
+    /// The last layer: penultimate features → class logits.
+    fn head(&self, h: &Tensor) -> Result<Tensor> {
+        Ok(h.matmul(&self.fc2.0.t()?)?.broadcast_add(&self.fc2.1)?)
+    }
+
+    /// The penultimate layer's features (batch, 128) and the class logits (batch, classes) of x
+    /// in [0, 1], without dropout: what the Fréchet distance and the classifier score read
+    /// (`evaluation::generation`).
+    pub fn features_and_logits(&self, x: &Tensor) -> Result<(Tensor, Tensor)> {
+        let h = self.penultimate(x)?;
+        let logits = self.head(&h)?;
+        Ok((h, logits))
+    }
+
+    /// x (batch, 784) → the dense layer's activations after its ReLU (batch, 128).
+    fn penultimate(&self, x: &Tensor) -> Result<Tensor> {
         let b = x.dim(0)?;
         let side1 = SIDE - KERNEL + 1;
         let h = self.conv1.forward_input(&x.reshape((b, SIDE * SIDE, 1))?)?;
@@ -124,12 +148,7 @@ impl Classifier {
         let h = max_pool2(&h, side1)?.relu()?;
         let h = self.conv2.forward(&h)?;
         let h = max_pool2(&h, side1 / 2 - KERNEL + 1)?.relu()?.flatten_from(1)?;
-        let h = h.matmul(&self.fc1.0.t()?)?.broadcast_add(&self.fc1.1)?.relu()?;
-        let h = match drop {
-            Some(rng) => dropout(&h, DROPOUT, rng)?,
-            None => h,
-        };
-        Ok(h.matmul(&self.fc2.0.t()?)?.broadcast_add(&self.fc2.1)?)
+        Ok(h.matmul(&self.fc1.0.t()?)?.broadcast_add(&self.fc1.1)?.relu()?)
     }
 
     pub fn classes(&self) -> usize {
