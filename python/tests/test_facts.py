@@ -18,8 +18,11 @@ def test_facts_are_the_cli_s():
 
 
 def test_defaults_are_the_cli_s():
-    assert default_config() == {"model": "cvae", "latent": 8, "hidden": 400, "layers": 2, "beta": 1.0, "learningRate": 0.001,
-                                "batch": 64, "seed": 1, "meansSpread": 1.0, "warmup": 0}
+    c = default_config()
+    assert {k: c[k] for k in ["model", "latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "meansSpread", "warmup"]} == {
+        "model": "cvae", "latent": 8, "hidden": 400, "layers": 2, "beta": 1.0, "learningRate": 0.001, "batch": 64, "seed": 1, "meansSpread": 1.0, "warmup": 0}
+    # The GAN's settings, carried at the CLI's defaults.
+    assert (c["dSteps"], c["ganLoss"], c["labelSmoothing"], c["dropout"], c["ganOutput"]) == (1, "nonSaturating", 0.9, 0.3, "tanh")
 
 
 @pytest.mark.parametrize("key,value,message", [
@@ -39,7 +42,14 @@ def test_settings_are_refused_with_the_cli_s_words(key, value, message):
 
 
 def test_unknown_kind_and_keys_are_refused():
-    with pytest.raises(ConfigError, match="unknown model kind 'gan'"):
+    with pytest.raises(ConfigError, match="unknown model kind 'nope'"):
+        validate_config({"model": "nope"})
+    # A GAN is a kind of the lab's, but not one this package builds: refused with the reason.
+    with pytest.raises(ConfigError, match="model kind 'gan' has no encoder: vae_lab_torch builds cvae, sohn, vae, ae, pca"):
         validate_config({"model": "gan"})
     with pytest.raises(ConfigError, match="unknown configuration field"):
-        validate_config({"model": "vae", "dropout": 0.5})
+        validate_config({"model": "vae", "wings": 2})
+    # The GAN's settings ride along in every configuration the CLI writes, at their defaults.
+    assert validate_config({"model": "vae", "dropout": 0.3, "ganLoss": "nonSaturating"})["dropout"] == 0.3
+    with pytest.raises(ConfigError, match="ganLoss = sideways is not one of nonSaturating, saturating"):
+        validate_config({"model": "vae", "ganLoss": "sideways"})

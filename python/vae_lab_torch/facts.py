@@ -11,8 +11,17 @@ KINDS = FACTS["kinds"]
 SETTINGS = FACTS["settings"]
 DATASETS = FACTS["datasets"]
 
-# A checkpoint's configuration: its keys in Config's order (src/config.rs), and which are whole numbers.
-CONFIG_KEYS = ["model", "latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "meansSpread", "warmup"]
+CHOICES = FACTS.get("choices", {})
+# A checkpoint's configuration: its keys in Config's order (src/config.rs): every setting of the
+# facts but the explorer's τ, then the named-option settings (the GAN's), which a configuration of
+# any kind carries at their defaults.
+CONFIG_KEYS = ["model", *[k for k in SETTINGS if k != "tau"], *CHOICES]
+# The kinds this package builds: those with an encoder and a decoder (the VAE family, the
+# autoencoder, PCA). The GANs train in the CLI and the page; their checkpoints are refused here.
+BUILT = [k for k in FACTS["order"] if KINDS[k]["hasEncoder"]]
+# The settings of the kinds built here, in Config's order: what this package writes in a
+# checkpoint's configuration (Rust gives the rest their defaults when it reads one).
+WRITTEN_KEYS = ["model", *[k for k in CONFIG_KEYS[1:] if any(k in KINDS[b]["settings"] for b in BUILT)]]
 # The CLI's flag for each setting (src/cli/args.rs).
 FLAGS = {"latent": "--latent", "hidden": "--hidden", "layers": "--layers", "beta": "--beta", "learningRate": "--lr",
          "batch": "--batch", "seed": "--seed", "meansSpread": "--means-spread", "warmup": "--warmup"}
@@ -29,6 +38,10 @@ def _number(x):
 
 def check_setting(key, value):
     """Range::check: the message names the setting, the value and what is allowed."""
+    if key in CHOICES:
+        if value not in CHOICES[key]["options"]:
+            raise ConfigError(f"{key} = {value} is not one of {', '.join(CHOICES[key]['options'])}")
+        return
     r = SETTINGS[key]
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if ok:
@@ -45,8 +58,8 @@ def check_setting(key, value):
 
 def default_config(model=None):
     """The page's (and the CLI's) defaults."""
-    c = {k: SETTINGS[k]["default"] for k in CONFIG_KEYS[1:]}
-    c = {k: int(v) if SETTINGS[k].get("integer") else float(v) for k, v in c.items()}
+    c = {k: CHOICES[k]["default"] if k in CHOICES else SETTINGS[k]["default"] for k in CONFIG_KEYS[1:]}
+    c = {k: v if k in CHOICES else int(v) if SETTINGS[k].get("integer") else float(v) for k, v in c.items()}
     return {"model": model or FACTS["defaultKind"], **c}
 
 
@@ -57,6 +70,7 @@ def validate_config(config):
     Returns the full configuration with whole numbers as int."""
     if not isinstance(config, dict):
         raise ConfigError("the configuration is not an object")
+    kind(config.get("model", FACTS["defaultKind"]))
     unknown = [k for k in config if k not in CONFIG_KEYS]
     if unknown:
         raise ConfigError(f"unknown configuration field(s) {', '.join(unknown)}: this lab knows {', '.join(CONFIG_KEYS)}")
@@ -67,6 +81,8 @@ def validate_config(config):
         raise ConfigError(f"unknown model kind '{out['model']}': this lab builds {', '.join(FACTS['order'])}")
     for key in CONFIG_KEYS[1:]:
         check_setting(key, out[key])
+        if key in CHOICES:
+            continue
         if SETTINGS[key].get("integer"):
             if isinstance(out[key], float) and key in config:
                 raise ConfigError(f"{key} = {out[key]} must be written as a whole number")
@@ -77,7 +93,11 @@ def validate_config(config):
 
 
 def kind(name):
-    """A kind's facts (variational, hasClassMeans, takesLabel, trainable, …)."""
+    """A kind's facts (variational, hasClassMeans, takesLabel, trainable, …), for a kind this
+    package builds."""
     if name not in KINDS:
         raise ConfigError(f"unknown model kind '{name}': this lab builds {', '.join(FACTS['order'])}")
+    if name not in BUILT:
+        raise ConfigError(f"model kind '{name}' has no encoder: vae_lab_torch builds {', '.join(BUILT)}; "
+                          f"train and open the {KINDS[name]['name']} with the CLI or the page")
     return KINDS[name]
