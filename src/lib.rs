@@ -11,6 +11,7 @@
 //! - `files`: checkpoints (safetensors) and their tensor bytes;
 //! - `training`: the step loop over a family, its divergence guard, the matmul benchmark;
 //! - `evaluation`: held-out figures, codes, samplers, diagnostics, the walkthrough, the classifier;
+//! - `shipped`: the pretrained models in `models/` (which file has which data set, kind and sizes);
 //! - `facts`: what the page is told (`www/state/facts.js`);
 //! - the two faces, which convert and forward: `cli` (native) and `wasm` (the page's worker).
 
@@ -25,6 +26,7 @@ pub mod models;
 pub mod optim;
 mod parallel;
 pub mod rng;
+pub mod shipped;
 mod tensor_values;
 pub mod training;
 

@@ -24,21 +24,19 @@ window.vaeLabBoot = (() => {
     try { localStorage.setItem(HINT, JSON.stringify([...new Set([...(hinted ?? []), `${dataset}-${kind}`])])); } catch { /* no storage: no early image */ }
   };
 
-  // The address's data set and model kind, as state.js reads them (FACTS' defaults when not
-  // named, or not known); main.js checks the file against the settings before painting it. The
-  // shipped models have the default sizes, which addresses leave out (state.js writeHash): one
-  // that names a size would not fit, and the worker builds its model.
-  const named = new URLSearchParams(location.hash.slice(1));
-  const sized = ['latent', 'hidden', 'layers', 'meansSpread'].some((k) => named.has(k));
-  const facts = import('./state/facts.js').then((m) => m.FACTS);
-  const pick = (key, known, fallback) => (Object.hasOwn(known, named.get(key)) ? named.get(key) : fallback);
-  // Only the kinds the page has views for (inPage), as state.js's model menu.
-  const shown = (kinds) => Object.fromEntries(Object.entries(kinds).filter(([, k]) => k.inPage));
-  const file = facts.then((F) => `${pick('dataset', F.datasets, Object.keys(F.datasets)[0])}-${pick('model', shown(F.kinds), F.defaultKind)}`);
-  // Any hint, or none readable, may mean an autosave of this kind: the worker then decides.
-  const pageShowsShipped = hinted !== null && !sized;
-  const shippedModel = pageShowsShipped
-    ? Promise.all([file, painted]).then(([f]) => (hinted.includes(f) ? null : fetch(`models/${f}.safetensors`)))
+  // The shipped model for the address's settings, read by state.js's own rules (its data set,
+  // kind and sizes: the defaults where the address names none), from the one list of shipped
+  // files (shipped-model.js); none when no shipped file has those sizes, and the worker builds
+  // the model. main.js checks the file against the settings before painting it.
+  const shipped = Promise.all([import('./state/state.js'), import('./state/shipped-model.js')])
+    .then(([{ readHash, modelConfig }, { shippedFor }]) => {
+      const { values } = readHash(location.hash);
+      return shippedFor(values.dataset, modelConfig(values));
+    }).catch(() => null);
+  // Any hint, or none readable, may mean an autosave of this data set and kind: the worker then decides.
+  const mayShowShipped = hinted !== null;
+  const shippedModel = mayShowShipped
+    ? Promise.all([shipped, painted]).then(([s]) => (s && !hinted.includes(`${s.dataset}-${s.model}`) ? fetch(`models/${s.file}.safetensors`) : null))
       .then((r) => (r?.ok ? r.arrayBuffer() : null)).catch(() => null)
     : Promise.resolve(null);
 
@@ -48,6 +46,7 @@ window.vaeLabBoot = (() => {
   let worker = null;
   // Its address carries the page's, so that it can read the right autosave at once.
   const trainingWorker = () => (worker ??= startWorker(`www/workers/worker.js${location.hash}`));
-  if (!pageShowsShipped) trainingWorker();
+  if (!mayShowShipped) trainingWorker();
+  else shipped.then((s) => { if (!s) trainingWorker(); });
   return { wasmModule, startWorker, trainingWorker, shippedModel, noteAutosave };
 })();

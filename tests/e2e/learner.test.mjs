@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import { startServer, launchBrowser, openPage, watch, waitReady, waitFor } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { startServer, launchBrowser, openPage, watch, waitReady, waitFor, stepCount } from './harness.mjs';
 
 let server;
 let browser;
@@ -121,15 +122,78 @@ test('a lesson link lands with the walkthrough heading below the top bar, says w
   await page.close();
 });
 
-test('Fashion-MNIST: the class buttons, the map key and the walkthrough name the garments', async () => {
+/// What the per-class accuracy bars and the sample strip's labels say: each one's text and title.
+const classWords = (page) => page.evaluate(() => {
+  const words = (sel) => [...document.querySelectorAll(sel)].map((e) => ({ text: e.textContent, title: e.title || e.parentElement.title }));
+  return { bars: words('#class-accuracy .bar b'), samples: words('#sample-labels span') };
+});
+const waitClassWords = (page) => waitFor('the accuracy bars and the samples\' labels', async () => {
+  const w = await classWords(page);
+  return w.bars.length === 10 && w.samples.length > 0;
+}, 60_000);
+
+test('Fashion-MNIST: the class buttons, the map key, the accuracy bars, the samples\' labels and the walkthrough name the garments', async () => {
   const { page, problems } = await openPage(browser, `${server.url}#dataset=fashion`);
   const garments = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
   assert.deepEqual(await page.$$eval('#classes [role=radio]', (bs) => bs.map((b) => b.textContent)), garments);
   await waitFor('the map key', () => page.$$eval('.map-key li', (lis) => lis.length === 10));
   assert.match(await page.$eval('.map-key', (k) => k.textContent), /9 Ankle boot/);
+  // Every bar names its garment (title too: "class Trouser: 97 %"); so does every sample's reading.
+  await waitClassWords(page);
+  const { bars, samples } = await classWords(page);
+  assert.deepEqual(bars.map((b) => b.text), garments);
+  bars.forEach((b, y) => assert.ok(b.title.startsWith(`class ${garments[y]}: `), `bar ${y}'s title: ${b.title}`));
+  assert.match(await page.$eval('#class-accuracy', (e) => e.getAttribute('aria-label')), /T-shirt\/top: \d+ %, Trouser: \d+ %/);
+  for (const s of samples) {
+    assert.ok(garments.includes(s.text), `a sample labelled '${s.text}'`);
+    assert.match(s.title, new RegExp(`the classifier reads ${s.text.replace('/', '\\/')}$`));
+  }
   await page.click('#walk-start');
   await waitFor('the walk', async () => (await walkData(page)).total !== undefined);
   assert.match(await page.$eval('#walk-text', (e) => e.textContent), new RegExp(`of class (${garments.map((g) => g.replace('/', '\\/')).join('|')})\\.`));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// A lesson on the whole latent space: latent 2 of a conditional kind opens on its shipped latent-2
+// model (src/shipped.rs), fetched and painted by the page at once, never on random weights.
+const SHIPPED_STEPS = (file) => JSON.parse(readFileSync(new URL(`../../models/${file}.history.json`, import.meta.url), 'utf8')).step.at(-1);
+for (const kind of ['cvae', 'sohn']) {
+  test(`the lesson link #model=${kind}&latent=2 shows the shipped latent-2 model at once, its map the whole latent space`, async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems = watch(page, server.url);
+    const models = [];
+    page.on('request', (r) => { const m = /\/models\/([^/]+)\.safetensors$/.exec(r.url()); if (m && !m[1].endsWith('-classifier')) models.push(m[1]); });
+    await page.goto(`${server.url}#model=${kind}&latent=2`);
+    await waitReady(page, 'the pretrained model');
+    const status = await page.$eval('#status', (e) => e.textContent);
+    assert.match(status, /with 2 latent dimensions on 9,003 training/);
+    assert.equal(await stepCount(page), SHIPPED_STEPS(`mnist-${kind}-latent2`));
+    assert.deepEqual(models, [`mnist-${kind}-latent2`], 'the latent-2 file, once, and no other model');
+    assert.equal(await page.evaluate(() => window.vaeLab.shownShipped), true, 'the page painted the file boot.js fetched');
+    assert.equal((await page.$$('#sliders input')).length, 2);
+    // The map: every test image's code on both dimensions there are.
+    await waitFor('the map', () => page.$eval('#map', (c) => Number(c.dataset.points) === 997));
+    const codes = await page.evaluate(() => window.vaeLab.mapCodes());
+    assert.equal(codes.mu.length, 2);
+    assert.deepEqual(codes.axes, [0, 1]);
+    assert.equal(await page.$$eval('#grid-x option', (os) => os.length), 2);
+    // The pretrained model is shown: no button offers it.
+    assert.equal(await page.$eval('#use-pretrained', (b) => b.hidden), true);
+    // MNIST keeps its digits: bars and samples' readings are numbers.
+    await waitClassWords(page);
+    const { bars, samples } = await classWords(page);
+    assert.deepEqual(bars.map((b) => b.text), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.ok(samples.every((s) => /^\d$/.test(s.text)), samples.map((s) => s.text).join(' '));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+test('at a latent size nothing is shipped for, the page says random weights and offers no pretrained model', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}#model=cvae&latent=3`);
+  await waitReady(page, 'random weights');
+  assert.equal(await page.$eval('#use-pretrained', (b) => b.hidden), true);
   assert.deepEqual(problems, []);
   await page.close();
 });

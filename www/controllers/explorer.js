@@ -3,8 +3,8 @@
 // of the model shown: on a new generation it is cleared and asked for again.
 import { LatentSliders, ClassButtons, Z_RANGE } from '../views/latent.js';
 import { SliderImage } from '../views/slider-image.js';
-import { paintImages } from '../views/digits.js';
-import { paintBars } from '../views/bars.js';
+import { paintImages, labelSamples } from '../views/digits.js';
+import { paintClassBars } from '../views/bars.js';
 import { CLASS_COLOURS } from '../views/palette.js';
 import { OneInFlight } from '../lib/one-in-flight.js';
 import { quiet } from '../workers/protocol.js';
@@ -84,7 +84,9 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     saveHashSoon();
   }
 
-  const className = (y) => datasetOf(page.values.dataset)?.classNames[y] ?? String(y);
+  /// The data set's class names (Fashion-MNIST's garments, MNIST's digits); none for the user's own files.
+  const classNames = () => datasetOf(page.values.dataset)?.classNames ?? null;
+  const className = (y) => classNames()?.[y] ?? String(y);
 
   /// One line under the class buttons: why samples of the chosen class may show another one.
   function showReadout() {
@@ -134,15 +136,7 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     client.classify({ pixels: d.images, id }).then((r) => {
       if (id !== state.samplesId) return; // the reading of samples since replaced
       page.sampleLabels = Array.from(r.labels);
-      const asked = d.labels ?? [];
-      $('sample-labels').replaceChildren(...page.sampleLabels.map((y, i) => {
-        const mark = document.createElement('span');
-        mark.textContent = String(y);
-        mark.style.color = CLASS_COLOURS[y % 10];
-        if (asked.length) mark.className = asked[i] === y ? 'right' : 'wrong';
-        mark.title = asked.length ? `drawn for class ${className(asked[i])}, the classifier reads ${className(y)}` : `the classifier reads ${className(y)}`;
-        return mark;
-      }));
+      labelSamples($('sample-labels'), page.sampleLabels, d.labels ?? [], CLASS_COLOURS, classNames());
     }, () => {}); // the samples stay without their reading (no classifier)
   }
 
@@ -220,8 +214,11 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
         : 'Which classes the model’s draws show, as an independent classifier reads them: measuring…');
       return;
     }
-    paintBars(box, d.perClass.map((p, y) => ({ height: p, colour: CLASS_COLOURS[y % 10], label: String(y), title: `class ${className(y)}: ${(p * 100).toFixed(0)} %` })),
-      `conditional accuracy per class: ${d.perClass.map((p, y) => `${className(y)}: ${Math.round(p * 100)} %`).join(', ')}`);
+    paintClassBars(box, d.perClass, CLASS_COLOURS, {
+      title: (y, p) => `class ${className(y)}: ${(p * 100).toFixed(0)} %`,
+      ariaLabel: `conditional accuracy per class: ${d.perClass.map((p, y) => `${className(y)}: ${Math.round(p * 100)} %`).join(', ')}`,
+      names: classNames(),
+    });
     box.dataset.accuracy = String(d.accuracy);
     renderText($('accuracy-caption'), `${(d.accuracy * 100).toFixed(1)} % of ${d.perClassDraws} draws per class show their class `
       + `(bars: per class, full height = 100 %), drawn as ${d.distribution}; step ${d.step.toLocaleString()}, judged by an independent classifier `

@@ -4,6 +4,7 @@
 import { BY_KEY, coerce, modelConfig } from '../state/state.js';
 import { downloadBlob } from '../lib/files.js';
 import { quiet } from '../workers/protocol.js';
+import { shippedFor } from '../state/shipped-model.js';
 import { $, page, kindOf, datasetOf, say, slug } from './page.js';
 
 export function createRunControls({ client, change, noteAutosave }) {
@@ -131,8 +132,11 @@ export function createRunControls({ client, change, noteAutosave }) {
       $('train').title = kind.trainable ? '' : `${kind.name} is solved exactly when it is built: there is nothing to train`;
       $('status').textContent = `Ready: ${kind.name} with ${d.latent} latent dimensions on `
         + `${d.trainSize.toLocaleString()} training and ${d.testSize.toLocaleString()} test images; ${origin(d)}.`;
-      // The pretrained model is one click away whenever another one of its kind is shown.
-      $('use-pretrained').hidden = !kind.trainable || d.from?.kind === 'pretrained' || !datasetOf(d.dataset);
+      // The pretrained model is one click away whenever another one of its kind and sizes is
+      // shown and one is shipped (at other sizes the button would bring random weights).
+      const shipped = datasetOf(d.dataset) ? shippedFor(d.dataset, d.config) : null;
+      $('use-pretrained').hidden = !kind.trainable || d.from?.kind === 'pretrained' || !shipped;
+      if (shipped) $('use-pretrained').title = `the shipped ${kind.name} with ${shipped.latent} latent dimensions on ${datasetOf(d.dataset).name}, trained by the CLI`;
     },
     progress(d) {
       page.ownSteps = d.ownSteps;

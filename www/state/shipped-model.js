@@ -1,16 +1,27 @@
-// The pretrained models shipped in models/ (trained by the CLI, scripts/train-models.sh), one per data set and
-// model kind: which file, and whether it fits a configuration. (boot.js names the file too, to
-// fetch it before any module has run.)
+// The pretrained models shipped in models/ (trained by the CLI, scripts/train-models.sh): FACTS.shipped
+// lists them (Rust's src/shipped.rs: file, data set, kind and sizes; one per data set and kind at
+// the default sizes, and latent-2 ones of the conditional kinds), and this picks the one that
+// fits a configuration. boot.js asks it too, to fetch the file before the page's modules run.
 
 import { FACTS } from './facts.js';
 
-export const shippedModelUrl = (dataset, model) => new URL(`../../models/${dataset}-${model}.safetensors`, import.meta.url);
-
-/// Whether a shipped checkpoint (`meta` as Lab.describeCheckpoint gives it) has the sizes `config`
-/// asks for: those of the sizes its kind has (FACTS: PCA has a latent size alone, only the
+/// The sizes a configuration of `model` has (FACTS: PCA has a latent size alone, only the
 /// class-mean CVAE the class means' starting spread).
 const SIZES = ['latent', 'hidden', 'layers', 'meansSpread'];
+const sizesOf = (model) => FACTS.kinds[model]?.settings.filter((k) => SIZES.includes(k)) ?? [];
+
+/// The shipped model of `dataset` with `config`'s kind and sizes ({file, dataset, model, latent,
+/// …}), or null when there is none (another size, or the user's own data).
+export function shippedFor(dataset, config) {
+  const keys = sizesOf(config.model);
+  return FACTS.shipped.find((s) => s.dataset === dataset && s.model === config.model && keys.every((k) => s[k] === config[k])) ?? null;
+}
+
+/// A shipped model's file (`ext`: 'safetensors', or 'history.json' for its loss curve).
+export const shippedUrl = (shipped, ext = 'safetensors') => new URL(`../../models/${shipped.file}.${ext}`, import.meta.url);
+
+/// Whether a shipped checkpoint (`meta` as Lab.describeCheckpoint gives it) has the kind and the
+/// sizes `config` asks for.
 export function fitsShipped(meta, config) {
-  const keys = FACTS.kinds[config.model].settings.filter((k) => SIZES.includes(k));
-  return meta.config.model === config.model && keys.every((k) => meta.config[k] === config[k]);
+  return meta.config.model === config.model && sizesOf(config.model).every((k) => meta.config[k] === config[k]);
 }

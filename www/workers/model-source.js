@@ -4,7 +4,7 @@
 import { training, oneThreadLab } from './wasm-for-training.js';
 import { FACTS } from '../state/facts.js';
 import { loadAutosave, autosaveKey } from './autosave.js';
-import { shippedModelUrl, fitsShipped } from '../state/shipped-model.js';
+import { shippedFor, shippedUrl, fitsShipped } from '../state/shipped-model.js';
 import { loadData, keepData, pairUp, isShipped } from './data.js';
 import { model, install, postWeights } from './model.js';
 import { autosave, reset as resetAutosave } from './autosaver.js';
@@ -74,17 +74,17 @@ async function restore(dataset, wanted) {
   }
 }
 
-/// The shipped model for this data set and kind, if one exists and has the requested sizes; at
-/// load the page's copy when it is that file.
-async function pretrainedFor(config, dataset, early) {
+/// The bytes of `shipped` (the shipped model that has `config`'s kind and sizes, from
+/// shipped-model.js), checked to fit; at load the page's copy when it is that file.
+async function pretrainedBytes(shipped, config, dataset, early) {
   const given = early ? await shippedFromPage : null;
   let bytes = null;
   if (given) {
     const meta = await describeCheckpoint(given);
-    if (meta.dataset === dataset && meta.config.model === config.model) bytes = given;
+    if (meta.dataset === dataset && fitsShipped(meta, config)) bytes = given;
   }
   if (!bytes) {
-    const res = await fetch(shippedModelUrl(dataset, config.model));
+    const res = await fetch(shippedUrl(shipped));
     if (!res.ok) return null;
     bytes = new Uint8Array(await res.arrayBuffer());
   }
@@ -93,9 +93,9 @@ async function pretrainedFor(config, dataset, early) {
 
 /// The shipped model's loss curve (one point per epoch, scripts/history-from-logs.mjs), if it is
 /// there and ends at the model's step; else none (the chart then starts empty).
-async function historyFor(dataset, kind, step) {
+async function historyFor(shipped, step) {
   try {
-    const res = await fetch(new URL(`../../models/${dataset}-${kind}.history.json`, import.meta.url));
+    const res = await fetch(shippedUrl(shipped, 'history.json'));
     if (!res.ok) return null;
     const h = await res.json();
     const keys = ['step', 'recon', 'kl', 'loss', 'test'];
@@ -115,7 +115,8 @@ export async function build({ config, dataset, source = 'auto', wanted = {} }) {
   // The shipped model is fetched while the autosave is looked up (opening IndexedDB takes a while);
   // a failure is met below, if what failed is needed at all. So is the data, except at page load
   // when the shipped weights are to be the first image: then it waits until they are on screen.
-  const shipped = source !== 'fresh' && isShipped(dataset) ? pretrainedFor(config, dataset, early) : Promise.resolve(null);
+  const entry = source !== 'fresh' && isShipped(dataset) ? shippedFor(dataset, config) : null;
+  const shipped = entry ? pretrainedBytes(entry, config, dataset, early) : Promise.resolve(null);
   shipped.catch(() => {});
   if (isShipped(dataset) && !(early && source !== 'fresh')) loadData(dataset).catch(() => {});
   const notices = [];
@@ -145,7 +146,7 @@ export async function build({ config, dataset, source = 'auto', wanted = {} }) {
   if (bytes) {
     const meta = next.loadCheckpoint(bytes);
     from = { kind: 'pretrained', step: meta.step };
-    history = await historyFor(dataset, config.model, meta.step);
+    history = await historyFor(entry, meta.step);
   }
   // A fresh model is autosaved once it trains, not before: until then the autosave keeps the
   // last one of its kind that did.
