@@ -26,7 +26,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.numpy import save as st_save
 
-from .facts import WRITTEN_KEYS, ConfigError, validate_config
+from .facts import CONFIG_KEYS, WRITTEN_KEYS, ConfigError, validate_config
 from .model import parameter_shapes
 
 FORMAT = "vae-lab/1"
@@ -232,7 +232,9 @@ def encode(tensors, meta, half=False, training=None):
         if not np.isfinite(a).all():
             raise CheckpointError(f"checkpoint: tensor '{name}' holds NaN or infinite values: not saved")
         arrays[name] = np.ascontiguousarray(a.astype(dtype))
-    description = {"config": {k: c[k] for k in WRITTEN_KEYS}, "rows": meta["rows"], "cols": meta["cols"], "classes": classes,
+    # Its kinds' settings, and any other the configuration came with (a CLI file's GAN settings).
+    keys = [k for k in CONFIG_KEYS if k in WRITTEN_KEYS or k in meta["config"]]
+    description = {"config": {k: c[k] for k in keys}, "rows": meta["rows"], "cols": meta["cols"], "classes": classes,
                    "dataset": meta["dataset"], "step": int(meta["step"]), "trainer": trainer_name()}
     info = {"format": FORMAT, "vae_lab": json.dumps(description, separators=(",", ":"), ensure_ascii=False)}
     if training is not None and not half:
