@@ -120,6 +120,9 @@ def read_header(path_or_bytes):
         config = validate_config(meta["config"])
     except ConfigError as e:
         raise CheckpointError(f"checkpoint: {e}") from None
+    # The settings the file has, and those of the kinds built here: written back as they came (a
+    # shipped file has no GAN settings; a newer CLI file has them at their defaults).
+    config = {k: config[k] for k in CONFIG_KEYS if k in WRITTEN_KEYS or k in meta["config"]}
     rows, cols = _whole(meta, "rows", 0, 2**64 - 1), _whole(meta, "cols", 0, 2**64 - 1)
     classes = _whole(meta, "classes", 0, 2**64 - 1)
     if rows == 0 or cols == 0 or rows * cols > 4096 or classes == 0 or classes > 256:
