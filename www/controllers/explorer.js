@@ -188,8 +188,11 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     const box = $('class-accuracy');
     const shares = d.samples.classShares;
     const top = HISTOGRAM_TOP / shares.length;
-    paintBars(box, shares.map((p, y) => ({ height: p / top, colour: CLASS_COLOURS[y % 10], label: String(y), title: `${className(y)}: ${(p * 100).toFixed(1)} % of the draws`, cls: y })),
-      `share of each class among ${d.samples.images} samples: ${shares.map((p, y) => `${className(y)}: ${(p * 100).toFixed(1)} %`).join(', ')}`);
+    paintClassBars(box, shares.map((p) => p / top), CLASS_COLOURS, {
+      title: (y) => `${className(y)}: ${(shares[y] * 100).toFixed(1)} % of the draws`,
+      ariaLabel: `share of each class among ${d.samples.images} samples: ${shares.map((p, y) => `${className(y)}: ${(p * 100).toFixed(1)} %`).join(', ')}`,
+      names: classNames(),
+    });
     box.dataset.klToUniform = String(d.samples.klToUniform);
     box.dataset.missing = d.samples.missing.join(',');
     delete box.dataset.accuracy;
