@@ -148,7 +148,7 @@ fn bad_settings_are_refused_with_a_message() {
         (r#"{"latent":0}"#, "latent"),
         (r#"{"batch":0}"#, "batch"),
         (r#"{"learningRate":-1}"#, "learningRate"),
-        (r#"{"model":"gan"}"#, "unknown variant"),
+        (r#"{"model":"wgan"}"#, "unknown variant"),
         (r#"{"latnet":3}"#, "unknown field"),
     ];
     for (json, expected) in cases {

@@ -3,7 +3,7 @@
 // training measures it), and the runs log records each model that trained here.
 import { LossChart } from '../views/chart.js';
 import { chartWords, headlineTerm } from '../views/chart-series.js';
-import { renderText } from '../views/formulas.js';
+import { renderText, typeset } from '../views/formulas.js';
 import { RunsTable } from '../views/runs-table.js';
 import { RunRecorder } from '../state/run-recorder.js';
 import { referenceText } from '../state/reference.js';
@@ -36,9 +36,9 @@ export function createChartRuns({ client }) {
     $('chart-note').textContent = words.note;
     const formula = $('chart-formula');
     if (formula.dataset.tex !== words.tex) {
-      formula.dataset.tex = words.tex;
-      formula.textContent = words.plain;
+      formula.textContent = words.plain; // until KaTeX has typeset it
       delete formula.dataset.typeset;
+      typeset(formula, words.tex);
     }
     renderText($('chart-explain'), words.explain);
     $('chart').setAttribute('aria-label', words.aria);

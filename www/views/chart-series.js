@@ -35,7 +35,7 @@ export function chartWords(terms) {
       title: 'D and G, per step',
       note: 'The two players’ losses as they train, and D’s mean output on real and generated images.',
       tex: String.raw`V(G, D) = \mathbb E_x[\log D(x)] + \mathbb E_z[\log(1 - D(G(z)))], \quad D^*(x) = \frac{p_{\text{data}}(x)}{p_{\text{data}}(x) + p_G(x)}`,
-      plain: 'V(G, D) = E log D(x) + E log(1 − D(G(z))), D*(x) = p_data(x) / (p_data(x) + p_G(x))',
+      plain: 'V(G, D) = E log D(x) + E log(1 − D(G(z))); D’s optimum: the data’s density over the data’s and G’s',
       explain: 'D’s loss is −V (with label smoothing, a little above it). When G matches the data, D* = ½ everywhere and D’s loss sits at 2 log 2 ≈ 1.386 (the grey line); '
         + '(log 4 − D’s loss) / 2 is then the Jensen–Shannon divergence between the data and G’s images, and a lower bound on it while D is not at its optimum. '
         + 'G’s loss does not say how good its images are: the classifier’s figures below the explorer do. D(x) → 1 and D(G(z)) → 0 mean D has won and G learns nothing.',
