@@ -175,7 +175,6 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
     client.generation({ samples: HISTOGRAM_DRAWS, seed: 1 }).then((d) => {
       accuracyFlight.answered();
       showHistogram(d);
-      explorer.onHistogram?.(d);
     }, (e) => {
       accuracyFlight.failed();
       if (e.stale || gen !== client.gen) return;
