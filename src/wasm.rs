@@ -373,6 +373,16 @@ impl Lab {
         to_js(&generation::compare(model, &clf, &counts, self.trainer.test_set(), samples as usize, seed as u64)?)
     }
 
+    /// The same draws' figures alone, without the test images (`{ images, score, classShares,
+    /// coverage, greyShare, klToUniform, missing }`): the live histogram's, every few seconds.
+    #[wasm_bindgen(js_name = sampleFigures)]
+    pub fn sample_figures(&self, classifier: &[u8], samples: u32, seed: u32) -> Result<JsValue, JsError> {
+        let (clf, _) = Classifier::decode(classifier)?;
+        let model = self.trainer.model();
+        let counts = self.trainer.train_set().class_counts(model.classes());
+        to_js(&generation::sample_figures(model, &clf, &counts, samples as usize, seed as u64)?)
+    }
+
     /// KL per latent dimension and active units over the test set:
     /// `{ images, klPerDim: [..], activity: [..], activeUnits }`.
     #[wasm_bindgen(js_name = latentReport)]

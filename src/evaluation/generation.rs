@@ -256,29 +256,41 @@ pub fn real_figures(classifier: &Classifier, data: &Dataset) -> Result<ImageFigu
     Ok(read_dataset(classifier, data)?.figures())
 }
 
-/// `samples` images drawn from `model`'s prior (τ = 1; a conditional kind's classes drawn by the
-/// training set's frequencies `class_counts`) from a stream seeded by `seed`, scored against the
-/// images of `test`.
-pub fn compare(model: &dyn Model, classifier: &Classifier, class_counts: &[usize], test: &Dataset, samples: usize, seed: u64) -> Result<Comparison> {
+/// The classifier's reading of `samples` images drawn from `model`'s prior (τ = 1; a conditional
+/// kind's classes drawn by the training set's frequencies `class_counts`) from a stream seeded by
+/// `seed`.
+fn read_samples(model: &dyn Model, classifier: &Classifier, class_counts: &[usize], samples: usize, seed: u64) -> Result<Reading> {
     if classifier.classes() < model.classes() {
         invalid!("the classifier knows {} classes, the model {}", classifier.classes(), model.classes());
     }
     if !(2..=100_000).contains(&samples) {
         invalid!("sample count {samples} is out of range: the figures need 2 to 100000 samples");
     }
-    if test.len() < 2 || test.pixels() != model.pixels() {
-        invalid!("the test images ({} of {} pixels) do not fit the model's {} pixels", test.len(), test.pixels(), model.pixels());
-    }
     let sampling = Sampling::new(Sampler::Prior, 1.0)?;
     let mut rng = Rng::new(seed);
-    let mut drawn_reading = Reading::new(classifier.classes());
+    let mut reading = Reading::new(classifier.classes());
     let mut done = 0;
     while done < samples {
         let n = (samples - done).min(MAX_SAMPLES_PER_CALL);
         let drawn = draw(model, None, class_counts, None, n, sampling, &mut rng)?;
-        drawn_reading.add(classifier, &decode_drawn(model, &drawn)?)?;
+        reading.add(classifier, &decode_drawn(model, &drawn)?)?;
         done += n;
     }
+    Ok(reading)
+}
+
+/// The figures of `samples` prior draws alone (what they show, class by class), without the test
+/// images: the page's live histogram, which need not read the test set every few seconds.
+pub fn sample_figures(model: &dyn Model, classifier: &Classifier, class_counts: &[usize], samples: usize, seed: u64) -> Result<ImageFigures> {
+    Ok(read_samples(model, classifier, class_counts, samples, seed)?.figures())
+}
+
+/// `samples` prior draws (as `sample_figures`) scored against the images of `test`.
+pub fn compare(model: &dyn Model, classifier: &Classifier, class_counts: &[usize], test: &Dataset, samples: usize, seed: u64) -> Result<Comparison> {
+    if test.len() < 2 || test.pixels() != model.pixels() {
+        invalid!("the test images ({} of {} pixels) do not fit the model's {} pixels", test.len(), test.pixels(), model.pixels());
+    }
+    let drawn_reading = read_samples(model, classifier, class_counts, samples, seed)?;
     let real_reading = read_dataset(classifier, test)?;
     let frechet = frechet_distance(&drawn_reading.features, &real_reading.features, drawn_reading.dim)?;
     Ok(Comparison { samples: drawn_reading.figures(), real: real_reading.figures(), frechet })

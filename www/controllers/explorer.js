@@ -172,7 +172,7 @@ export function createExplorer({ client, wasmModule, onZ, saveHashSoon }) {
   /// missing: mode collapse made visible.
   function requestHistogram() {
     const gen = client.gen;
-    client.generation({ samples: HISTOGRAM_DRAWS, seed: 1 }).then((d) => {
+    client.sampleFigures({ samples: HISTOGRAM_DRAWS, seed: 1 }).then((d) => {
       accuracyFlight.answered();
       showHistogram(d);
     }, (e) => {

@@ -166,6 +166,12 @@ const handlers = {
     const report = lab().generationReport(clf, samples, seed);
     return { ...report, step: lab().step, ms: performance.now() - t0 };
   },
+  async sampleFigures({ samples = 500, seed = 1 }) {
+    // The same draws' figures without the test images: the live histogram's, every few seconds
+    // while training, so it need not read the test set each time.
+    const clf = await classifier(lab().dataset);
+    return { samples: lab().sampleFigures(clf, samples, seed), step: lab().step };
+  },
   evaluateFirst({ n }) {
     return { ...lab().evaluateFirst(n), step: lab().step };
   },
