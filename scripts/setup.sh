@@ -83,8 +83,15 @@ if [ -n "$want_torch" ]; then
   if [ ! -f .venv-torch/.installed ] || [ python/requirements-torch.txt -nt .venv-torch/.installed ]; then
     log "python venv .venv-torch: PyTorch from PyPI with its CUDA libraries (about 5.4 GB, 1–2 minutes)"
     start=$(date +%s)
+    # No pip cache (it would keep the ~3 GB of wheels beside the 5.4 GB installed) and pip's
+    # unpacking on this disk rather than in /tmp: a CI run once ended here with "No space left".
+    free_gb=$(( $(df -Pk . | awk 'NR==2 {print $4}') / 1048576 ))
+    log "free on this disk: ${free_gb} GB (PyTorch needs about 6)"
     python3 -m venv .venv-torch || { apt_install python3-venv; python3 -m venv .venv-torch; }
-    .venv-torch/bin/pip install -q --disable-pip-version-check -r python/requirements-torch.txt
+    mkdir -p .venv-torch/tmp
+    TMPDIR="$PWD/.venv-torch/tmp" PIP_NO_CACHE_DIR=1 \
+      .venv-torch/bin/pip install -q --disable-pip-version-check -r python/requirements-torch.txt
+    rm -rf .venv-torch/tmp
     .venv-torch/bin/pip install -q --disable-pip-version-check --no-deps -e python
     touch .venv-torch/.installed
     log ".venv-torch ready in $(( $(date +%s) - start )) s, $(du -sh .venv-torch | cut -f1)"
