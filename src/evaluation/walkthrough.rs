@@ -1,15 +1,19 @@
 //! One training step laid bare, for the page's walkthrough: for one image, every quantity the
-//! objective is made of, with this model's own numbers (μ, σ, the ε drawn, z = μ + ε·σ, x̂, the
-//! cross-entropy per pixel, the KL per dimension, the total). The optimiser step on that image
-//! alone is the trainer's (`Trainer::step_on`), with the same ε.
+//! objective is made of, with this model's own numbers. For the VAEs (and the autoencoders and
+//! PCA): μ, σ, the ε drawn, z = μ + ε·σ, x̂, the cross-entropy per pixel, the KL per dimension,
+//! the total. For a GAN: the real image, the z drawn and G(z), D's verdict on each, D's and G's
+//! losses, and which way D's verdict pushes each pixel of G(z). The optimiser step on that image
+//! alone is the trainer's (`Trainer::step_on`: for a GAN, D's step and then G's), with the same
+//! noise.
 
 use candle_core::{Device, Tensor};
 use serde::Serialize;
 
+use crate::config::{Config, GanLoss};
 use crate::data::batch::image_tensor;
 use crate::error::{invalid, Result};
-use crate::models::model::{autoencoder, Model};
-use crate::models::vae::example_noise;
+use crate::models::gan::Gan;
+use crate::models::model::{autoencoder, example_noise, Model};
 
 /// Every stage of the objective for one image, in the order the walkthrough shows them.
 #[derive(Clone, Debug, Serialize)]
@@ -92,4 +96,84 @@ pub fn walk(model: &dyn Model, x: &[f32], label: u32, seed: u64, beta: f64) -> R
         total: recon + beta * kl,
         neg_elbo: recon + kl,
     })
+}
+
+/// A GAN's walkthrough: one real image and one z through both networks, as D judges outside
+/// training (no dropout, no instance noise), with G's own weights (the ones a step moves).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GanWalk {
+    pub x: Vec<f32>,
+    pub label: u32,
+    /// z ~ N(0, I), drawn from the walkthrough's seed (the z `Trainer::step_on` steps with).
+    pub z: Vec<f32>,
+    /// G(z), intensities in [0, 1].
+    pub fake: Vec<f32>,
+    /// D(x) and D(G(z)).
+    pub d_real: f64,
+    pub d_fake: f64,
+    /// −log D(x) and −log(1 − D(G(z))); their sum is D's loss for this pair, −V(G, D).
+    pub real_term: f64,
+    pub fake_term: f64,
+    pub d_loss: f64,
+    /// The real images' target in D's training loss (1, or the one-sided smoothing's).
+    pub target: f64,
+    /// G's loss on G(z) in its configured form, and which form (with `hinge` D's training loss is
+    /// the hinge loss too; the walk still shows the texts' −V).
+    pub g_loss: f64,
+    pub g_loss_form: GanLoss,
+    /// −∂(G's loss)/∂G(z) per pixel (positive: D's verdict asks G to brighten it).
+    pub push: Vec<f32>,
+    /// D steps per G step.
+    pub d_steps: usize,
+    /// Samples come from an average of G's weights (`ema`), which a step moves only a little.
+    pub averaged: bool,
+}
+
+/// The GAN walkthrough's numbers for `x` (pixels in [0, 1]) with `label`, z drawn from `seed`.
+pub fn walk_gan(gan: &Gan, x: &[f32], label: u32, seed: u64, config: &Config) -> Result<GanWalk> {
+    if x.len() != gan.pixels {
+        invalid!("walkthrough: the image has {} pixels, the model takes {}", x.len(), gan.pixels);
+    }
+    if label as usize >= gan.classes {
+        invalid!("walkthrough: class {label} is not one of the model's {} classes", gan.classes);
+    }
+    let xt = image_tensor(gan.pixels, x)?;
+    let z = example_noise(seed, gan.latent)?;
+    let condition = gan.condition(&[label])?;
+    let verdict = gan.verdict(&xt, &z, condition.as_ref(), config.gan_loss)?;
+    Ok(GanWalk {
+        x: x.to_vec(),
+        label,
+        z: z.flatten_all()?.to_vec1()?,
+        fake: gan.generated(&z, condition.as_ref())?.flatten_all()?.to_vec1()?,
+        d_real: verdict.d_real,
+        d_fake: verdict.d_fake,
+        real_term: verdict.real_term,
+        fake_term: verdict.fake_term,
+        d_loss: verdict.real_term + verdict.fake_term,
+        target: config.label_smoothing,
+        g_loss: verdict.g_loss,
+        g_loss_form: config.gan_loss,
+        push: gan.pixel_push(&z, condition.as_ref(), config.gan_loss)?,
+        d_steps: config.d_steps,
+        averaged: config.ema > 0.0,
+    })
+}
+
+/// A walk of whichever family the model is: the VAE objective's stages, or the GAN's. Tagged
+/// `family` ("objective" or "adversarial"), so the page shows the matching stages.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "family", rename_all = "camelCase")]
+pub enum Walked {
+    Objective(Walk),
+    Adversarial(GanWalk),
+}
+
+/// The walkthrough for `model` (trained with `config`, now at `step`).
+pub fn walk_model(model: &dyn Model, x: &[f32], label: u32, seed: u64, config: &Config, step: u64) -> Result<Walked> {
+    match crate::models::gan::of(model) {
+        Some(gan) => Ok(Walked::Adversarial(walk_gan(gan, x, label, seed, config)?)),
+        None => Ok(Walked::Objective(walk(model, x, label, seed, config.beta_at(step))?)),
+    }
 }

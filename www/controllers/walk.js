@@ -19,7 +19,6 @@ export function createWalk({ client, drawn, setRunning }) {
   page.walkthrough = walkthrough;
 
   function start() {
-    if (!kindOf().hasEncoder) return; // its panel says why (page.js showKindParts)
     const pixels = $('walk-drawn').checked ? drawn() : null;
     const source = pixels ? { pixels, cls: page.cls ?? page.values.class } : { train: Number($('walk-image').value) };
     request = { source, seed: Math.floor(Math.random() * 2 ** 31) };
