@@ -6,6 +6,8 @@
 //! - `sampler`: each kind's prior, the fitted Gaussians, τ, conditional accuracy;
 //! - `generation`: samples scored against the test images (classifier score, Fréchet distance,
 //!   class coverage, sharpness), for every kind alike;
+//! - `side_by_side`: the model in memory against another of the same data set (a VAE against a
+//!   GAN), by those figures, built from checkpoint bytes for the comparison alone;
 //! - `explorer`: the sample stream and the fitted Gaussians kept for one model;
 //! - `diagnostics`: KL per dimension, active units, the importance-weighted bound;
 //! - `walkthrough`: one image through the objective, stage by stage;
@@ -18,4 +20,5 @@ pub mod evaluate;
 pub mod explorer;
 pub mod generation;
 pub mod sampler;
+pub mod side_by_side;
 pub mod walkthrough;
