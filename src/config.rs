@@ -32,7 +32,8 @@ pub struct Config {
     pub warmup: u64,
     /// GAN: discriminator steps per generator step (the texts' k).
     pub d_steps: usize,
-    /// GAN: the generator's loss, saturating log(1 − D(G(z))) or non-saturating −log D(G(z)).
+    /// GAN: the generator's loss, saturating log(1 − D(G(z))) or non-saturating −log D(G(z)), or
+    /// the hinge loss (D's and G's both).
     pub gan_loss: GanLoss,
     /// GAN: the target D is trained to give real images (one-sided label smoothing; 1: off).
     pub label_smoothing: f64,
@@ -50,13 +51,27 @@ pub struct Config {
     /// GAN: 1 gives D's output layer one more input, the batch's standard deviation over rows of
     /// its last hidden features, averaged (Karras et al. 2018's minibatch standard deviation): a
     /// batch of near-identical generated images stands out, so collapse costs G (0: off).
+    /// Files from before this setting have it off (hence 0 when absent, not the default 1).
+    #[serde(default)]
     pub minibatch_std: usize,
     /// GAN: samples come from an exponential moving average of G's weights, avg ← ema·avg +
-    /// (1 − ema)·w after each G step (Yazıcı et al. 2019); 0: G's own weights.
+    /// (1 − ema)·w after each G step (Yazıcı et al. 2019); 0: G's own weights. Files from before
+    /// this setting have none (hence 0 when absent, not the default 0.999).
+    #[serde(default)]
     pub ema: f64,
     /// GAN: D's learning rate as a multiple of G's (the two time-scale rule, Heusel et al. 2017;
     /// 1: the same rate).
     pub d_lr_scale: f64,
+    /// GAN: 1 divides each of D's weight matrices by its largest singular value σ(W) (Miyato et
+    /// al. 2018's spectral normalisation), σ estimated by one power-iteration step per D update
+    /// from a vector kept per layer, so D is 1-Lipschitz per layer and cannot grow sharp enough to
+    /// leave G without a gradient (0: off, D's weights as they are).
+    pub spectral_norm: usize,
+    /// GAN: D sees every image, real and generated, moved by its own random shift of up to this
+    /// many pixels each way, background moving in (differentiable augmentation, Zhao et al. 2020:
+    /// G's gradient passes through the shift), so D cannot memorise the few training images
+    /// (0: off).
+    pub translation: usize,
 }
 
 /// The generator's loss (issue 26): both have the same fixed point, but the saturating one's
@@ -69,13 +84,17 @@ pub enum GanLoss {
     NonSaturating,
     /// log(1 − D(G(z))), the minimax game's own term.
     Saturating,
+    /// The hinge loss (Lim & Ye 2017; Miyato et al. 2018's pairing with spectral normalisation):
+    /// D minimises E max(0, 1 − l(x)) + E max(0, 1 + l(G(z))) on its logits l (no label
+    /// smoothing), G minimises −E l(G(z)). The one choice here that changes D's loss too.
+    Hinge,
 }
 
 /// The generator's output layer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum GanOutput {
-    /// tanh, D reading images as 2x − 1 (the recipe that trains, measured: docs in models/gan.rs).
+    /// tanh, D reading images as 2x − 1 (the recipe that trains, measured: src/models/gan/mod.rs and docs/gan.md).
     #[default]
     Tanh,
     /// sigmoid, D reading images in [0, 1] (the VAE decoder's output; D wins, G saturates black).
@@ -113,9 +132,13 @@ impl Default for Config {
             dropout: 0.3,
             gan_output: GanOutput::Tanh,
             gan_activation: GanActivation::LeakyRelu,
-            minibatch_std: 0,
-            ema: 0.0,
+            // The recipe that measured best on MNIST (docs/gan.md, run E): minibatch std in D and
+            // samples from G's weight average.
+            minibatch_std: 1,
+            ema: 0.999,
             d_lr_scale: 1.0,
+            spectral_norm: 0,
+            translation: 0,
         }
     }
 }
@@ -165,17 +188,19 @@ pub const INSTANCE_NOISE: Range = real("instanceNoise", 0.0, 2.0, 0.0);
 pub const BETA1: Range = real("beta1", 0.0, 0.999, 0.5);
 /// A rate below 1: at 1 every unit is dropped.
 pub const DROPOUT: Range = real("dropout", 0.0, 0.9, 0.3);
-pub const MINIBATCH_STD: Range = Range { unit: " (0: off, 1: on)", ..whole("minibatchStd", 0.0, 1.0, 0.0) };
+pub const MINIBATCH_STD: Range = Range { unit: " (0: off, 1: on)", ..whole("minibatchStd", 0.0, 1.0, 1.0) };
 /// Below 1: at 1 the average never moves from G's first weights.
-pub const EMA: Range = real("ema", 0.0, 0.9999, 0.0);
+pub const EMA: Range = real("ema", 0.0, 0.9999, 0.999);
 pub const D_LR_SCALE: Range = Range { min_exclusive: true, ..real("dLrScale", 0.0, 10.0, 1.0) };
+pub const SPECTRAL_NORM: Range = Range { unit: " (0: off, 1: on)", ..whole("spectralNorm", 0.0, 1.0, 0.0) };
+pub const TRANSLATION: Range = Range { unit: " pixels", ..whole("translation", 0.0, 8.0, 0.0) };
 /// The samplers' temperature τ (not part of a model's configuration, but a setting all the same).
 pub const TAU: Range = real("tau", 0.0, 1.0, 0.7);
 
 /// Every numeric setting's range, in the order of [`Config`]'s fields, then τ.
-pub const SETTINGS: [Range; 18] = [
+pub const SETTINGS: [Range; 20] = [
     LATENT, HIDDEN, LAYERS, BETA, LEARNING_RATE, BATCH, SEED, MEANS_SPREAD, WARMUP, D_STEPS, LABEL_SMOOTHING, INSTANCE_NOISE, BETA1, DROPOUT, MINIBATCH_STD, EMA,
-    D_LR_SCALE, TAU,
+    D_LR_SCALE, SPECTRAL_NORM, TRANSLATION, TAU,
 ];
 
 /// A setting that is one of a few named options rather than a number.
@@ -190,7 +215,7 @@ pub struct Choice {
 
 /// Every named-option setting, with the names its serde form uses (checked by a test below).
 pub const CHOICES: [Choice; 3] = [
-    Choice { key: "ganLoss", options: &["nonSaturating", "saturating"], default: "nonSaturating" },
+    Choice { key: "ganLoss", options: &["nonSaturating", "saturating", "hinge"], default: "nonSaturating" },
     Choice { key: "ganOutput", options: &["tanh", "sigmoid"], default: "tanh" },
     Choice { key: "ganActivation", options: &["leakyRelu", "relu"], default: "leakyRelu" },
 ];
@@ -242,6 +267,8 @@ impl Config {
         MINIBATCH_STD.check(self.minibatch_std as f64)?;
         EMA.check(self.ema)?;
         D_LR_SCALE.check(self.d_lr_scale)?;
+        SPECTRAL_NORM.check(self.spectral_norm as f64)?;
+        TRANSLATION.check(self.translation as f64)?;
         SEED.check(self.seed as f64)
     }
 }
@@ -284,6 +311,18 @@ mod tests {
     }
 
     #[test]
+    fn a_configuration_from_before_minibatch_std_and_the_average_reads_them_as_off() {
+        // A GAN saved before these two settings existed was trained without them: its file has
+        // neither D's extra input nor G's average, so the defaults (on) would not fit it.
+        let old: Config = serde_json::from_str(r#"{"model":"gan","latent":8,"hidden":400,"layers":2}"#).unwrap();
+        assert_eq!((old.minibatch_std, old.ema), (0, 0.0));
+        let new = Config { model: ModelKind::Gan, ..Config::default() };
+        assert_eq!((new.minibatch_std, new.ema), (1, 0.999));
+        let round: Config = serde_json::from_value(serde_json::to_value(&new).unwrap()).unwrap();
+        assert_eq!(round, new);
+    }
+
+    #[test]
     fn warmup_ramps_beta_linearly() {
         let c = Config { beta: 4.0, warmup: 100, ..Config::default() };
         assert_eq!([c.beta_at(0), c.beta_at(25), c.beta_at(100), c.beta_at(5000)], [0.0, 1.0, 4.0, 4.0]);
@@ -298,6 +337,7 @@ mod tests {
         let fields = [
             c.latent as f64, c.hidden as f64, c.layers as f64, c.beta, c.learning_rate, c.batch as f64, c.seed as f64, c.means_spread, c.warmup as f64,
             c.d_steps as f64, c.label_smoothing, c.instance_noise, c.beta1, c.dropout, c.minibatch_std as f64, c.ema, c.d_lr_scale,
+            c.spectral_norm as f64, c.translation as f64,
         ];
         for (range, value) in SETTINGS.iter().zip(fields) {
             assert_eq!(range.default, value, "{}", range.key);
@@ -325,10 +365,12 @@ mod tests {
             Config { minibatch_std: 2, ..Config::default() },
             Config { ema: 1.0, ..Config::default() },
             Config { d_lr_scale: 0.0, ..Config::default() },
+            Config { spectral_norm: 2, ..Config::default() },
+            Config { translation: 9, ..Config::default() },
         ];
         let names = [
             "latent", "latent", "batch", "beta", "beta", "learningRate", "learningRate", "layers", "meansSpread", "meansSpread",
-            "dSteps", "labelSmoothing", "beta1", "dropout", "instanceNoise", "minibatchStd", "ema", "dLrScale",
+            "dSteps", "labelSmoothing", "beta1", "dropout", "instanceNoise", "minibatchStd", "ema", "dLrScale", "spectralNorm", "translation",
         ];
         for (cfg, name) in bad.iter().zip(names) {
             let err = cfg.validate().unwrap_err();

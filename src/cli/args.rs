@@ -13,9 +13,9 @@ usage:
   vae-lab train  [--dataset mnist|fashion] [--preset page|pytorch-example] [--model cvae|sohn|vae|ae|pca]
                  [--latent N] [--hidden N] [--layers N] [--beta B] [--warmup STEPS] [--means-spread S] [--lr R] [--batch N] [--epochs N] [--seed N]
                  [--init CKPT] [--save CKPT] [--half] [--threads N]
-                 GAN (--model gan|cgan): [--d-steps K] [--gan-loss non-saturating|saturating] [--label-smoothing T]
+                 GAN (--model gan|cgan): [--d-steps K] [--gan-loss non-saturating|saturating|hinge] [--label-smoothing T]
                  [--instance-noise S] [--beta1 B] [--dropout P] [--gan-output tanh|sigmoid] [--gan-activation leaky-relu|relu]
-                 [--minibatch-std 0|1] [--ema D] [--d-lr-scale S]
+                 [--minibatch-std 0|1] [--ema D] [--d-lr-scale S] [--spectral-norm 0|1] [--translation N]
                  [--classifier CLF --eval-every STEPS [--samples N]]
   vae-lab eval   --checkpoint CKPT [--dataset mnist|fashion] [--iw K] [--classifier CLF] [--per-class N] [--sampler prior|fitted] [--tau T] [--samples N] [--json]
   vae-lab sample --checkpoint CKPT [--class Y] [--sampler prior|fitted] [--tau T] [--n N] [--seed N]
@@ -53,14 +53,17 @@ options:
                  2000 while training)
   --eval-every S train with --classifier: the generation figures every S steps
   --d-steps K    GAN: discriminator steps per generator step (default 1)
-  --gan-loss     GAN: G's loss, non-saturating −log D(G(z)) (default) or saturating log(1 − D(G(z)))
+  --gan-loss     GAN: G's loss, non-saturating −log D(G(z)) (default) or saturating log(1 − D(G(z))),
+                 or hinge (D: E max(0, 1 − D(x)) + E max(0, 1 + D(G(z))) on logits, G: −E D(G(z)))
   --label-smoothing T  GAN: D's target for real images (default 0.9; 1 is none)
   --instance-noise S   GAN: σ of noise on D's inputs, fading to 0 over 5000 steps (default 0)
   --beta1 B      GAN: Adam's β1 (default 0.5); its learning rate defaults to 2e-4 (--lr)
   --dropout P    GAN: dropout on D's hidden layers (default 0.3)
-  --minibatch-std 1  GAN: D's output layer also reads the batch's mean standard deviation of its last hidden features (default 0)
-  --ema D        GAN: sample from an average of G's weights, avg ← D·avg + (1 − D)·w each G step (default 0: G's own)
+  --minibatch-std 1  GAN: D's output layer also reads the batch's mean standard deviation of its last hidden features (default 1)
+  --ema D        GAN: sample from an average of G's weights, avg ← D·avg + (1 − D)·w each G step (default 0.999; 0: G's own)
   --d-lr-scale S GAN: D's learning rate is S times G's (--lr) (default 1)
+  --spectral-norm 1  GAN: each of D's weight matrices divided by its largest singular value (power iteration) (default 0)
+  --translation N  GAN: D sees real and generated images each moved by up to N pixels each way (default 0)
   --gan-output   GAN: G's output, tanh (D reads images in [−1, 1], default) or sigmoid (the VAE decoder's)
   --gan-activation  GAN: G's hidden activation, leaky-relu (default) or relu (the VAE decoder's)
   --tau T        temperature in [0, 1]: z = centre + T·(spread) (default 1 for sample, 0.7 for eval)
@@ -113,6 +116,8 @@ pub struct Args {
     pub minibatch_std: Option<usize>,
     pub ema: Option<f64>,
     pub d_lr_scale: Option<f64>,
+    pub spectral_norm: Option<usize>,
+    pub translation: Option<usize>,
     pub gan_output: Option<GanOutput>,
     pub gan_activation: Option<GanActivation>,
 }
@@ -173,10 +178,13 @@ pub fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> 
             "--minibatch-std" => a.minibatch_std = Some(num(&flag, &v)?),
             "--ema" => a.ema = Some(num(&flag, &v)?),
             "--d-lr-scale" => a.d_lr_scale = Some(num(&flag, &v)?),
+            "--spectral-norm" => a.spectral_norm = Some(num(&flag, &v)?),
+            "--translation" => a.translation = Some(num(&flag, &v)?),
             "--gan-loss" => a.gan_loss = Some(match v.as_str() {
                 "non-saturating" | "nonSaturating" => GanLoss::NonSaturating,
                 "saturating" => GanLoss::Saturating,
-                _ => return Err(format!("--gan-loss: '{v}' is not non-saturating or saturating")),
+                "hinge" => GanLoss::Hinge,
+                _ => return Err(format!("--gan-loss: '{v}' is not non-saturating, saturating or hinge")),
             }),
             "--gan-output" => a.gan_output = Some(match v.as_str() {
                 "tanh" => GanOutput::Tanh,
@@ -238,6 +246,8 @@ pub fn config_of(a: &Args) -> Result<(Config, usize), String> {
     if let Some(v) = a.minibatch_std { c.minibatch_std = v }
     if let Some(v) = a.ema { c.ema = v }
     if let Some(v) = a.d_lr_scale { c.d_lr_scale = v }
+    if let Some(v) = a.spectral_norm { c.spectral_norm = v }
+    if let Some(v) = a.translation { c.translation = v }
     if let Some(v) = a.gan_output { c.gan_output = v }
     if let Some(v) = a.gan_activation { c.gan_activation = v }
     c.validate()?;

@@ -83,8 +83,9 @@ fn train(a: &Args) -> Result<(), String> {
     let spread = if c.model.has_class_means() { format!(", means spread {}", c.means_spread) } else { String::new() };
     let gan = if c.model.is_adversarial() {
         format!(
-            ", k = {} D steps per G step, {:?} G loss, real target {}, instance noise {}, Adam β1 {}, D dropout {}, G output {:?}, G activation {:?}, minibatch std {}, G average {}, D lr × {}",
-            c.d_steps, c.gan_loss, c.label_smoothing, c.instance_noise, c.beta1, c.dropout, c.gan_output, c.gan_activation, c.minibatch_std, c.ema, c.d_lr_scale
+            ", k = {} D steps per G step, {:?} G loss, real target {}, instance noise {}, Adam β1 {}, D dropout {}, G output {:?}, G activation {:?}, minibatch std {}, G average {}, D lr × {}, spectral norm {}, translation {}",
+            c.d_steps, c.gan_loss, c.label_smoothing, c.instance_noise, c.beta1, c.dropout, c.gan_output, c.gan_activation, c.minibatch_std, c.ema, c.d_lr_scale,
+            c.spectral_norm, c.translation
         )
     } else {
         format!(", β {}", c.beta)

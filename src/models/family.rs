@@ -85,12 +85,27 @@ pub enum StepOutcome {
     Refused,
 }
 
-/// One optimiser step on a single example (the walkthrough's): its objective before and after,
-/// with the same noise.
-#[derive(Clone, Copy, Debug, serde::Serialize)]
+/// One optimiser step on a single example (the walkthrough's), with the same noise throughout:
+/// the example's figures before it and after each of its parts (the VAEs' step has one part, a
+/// GAN's two: D's step, then G's), and the images it changed (a GAN's G(z)), each by name.
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct ExampleStep {
-    pub before: f64,
-    pub after: f64,
+    /// ("before", …), then one entry per part ("after", or "afterD" and "afterG").
+    pub moments: Vec<(&'static str, Terms)>,
+    /// Images in [0, 1] by name (e.g. G(z) "before" and "after"); empty where none changed.
+    pub images: Vec<(&'static str, Vec<f32>)>,
+}
+
+impl ExampleStep {
+    /// A one-part step: figure `name` before and after.
+    pub fn before_after(name: &'static str, before: f64, after: f64) -> Self {
+        Self { moments: vec![("before", Terms(vec![(name, before)])), ("after", Terms(vec![(name, after)]))], images: Vec::new() }
+    }
+
+    /// Figure `name` at moment `at` ("before", "after", …).
+    pub fn get(&self, at: &str, name: &str) -> Option<f64> {
+        self.moments.iter().find(|(m, _)| *m == at).and_then(|(_, t)| t.get(name))
+    }
 }
 
 /// What a family keeps between steps beyond its weights, by parameter name, to be saved with a

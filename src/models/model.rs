@@ -2,11 +2,12 @@
 //! pixels (for a class where the kind takes one), its learned class means, and the encoder
 //! network where the family has one. Training is the family's (`family`), not the model's.
 
-use candle_core::{Tensor, Var};
+use candle_core::{Device, Tensor, Var};
 
 use crate::error::Result;
 use crate::kinds::ModelKind;
 use crate::models::network::Vae;
+use crate::rng::Rng;
 
 pub trait Model: Send + Sync {
     fn kind(&self) -> ModelKind;
@@ -25,6 +26,9 @@ pub trait Model: Send + Sync {
     /// The encoder–decoder network, for the views that encode images (the map, reconstructions,
     /// the drawing, diagnostics, the walkthrough); `None` for a family without an encoder.
     fn autoencoder(&self) -> Option<&Vae>;
+    /// The model as `Any`, for a view that belongs to one family (the GAN's walkthrough asks
+    /// `gan::of(model)`), without this trait naming any family.
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// The encoder–decoder network of `model`, or the reason a view that encodes cannot run.
@@ -39,4 +43,11 @@ pub fn flat_class_means(model: &dyn Model) -> Result<Vec<f32>> {
         Some(m) => Ok(m.as_tensor().flatten_all()?.to_vec1()?),
         None => Ok(Vec::new()),
     }
+}
+
+/// The walkthrough's noise for one example, (1, latent) draws of N(0, 1) from `seed`: the VAEs'
+/// ε, a GAN's z. The walkthrough shows it and [`crate::models::family::Family::step_on_example`]
+/// steps with it, so the two agree.
+pub fn example_noise(seed: u64, latent: usize) -> Result<Tensor> {
+    Ok(Tensor::from_vec(Rng::new(seed).normals(latent), (1, latent), &Device::Cpu)?)
 }

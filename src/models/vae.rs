@@ -9,7 +9,7 @@ use crate::error::{invalid, Result};
 use crate::kinds::ModelKind;
 use crate::models::family::{ExampleStep, Family, FamilyDef, FamilyState, StepInput, StepOutcome, StepProfile, Terms, Timing};
 use crate::models::gradient::{objective_gradient, Objective, ParamGrads};
-use crate::models::model::Model;
+use crate::models::model::{example_noise, Model};
 use crate::models::network::Vae;
 use crate::optim::{Adam, AdamParams, Snapshot};
 use crate::rng::Rng;
@@ -43,12 +43,6 @@ impl VaeFamily {
 fn new_optimizer(net: &Vae, lr: f64) -> Result<Adam> {
     let vars = net.named_vars().into_iter().map(|(_, v)| v).collect();
     Ok(Adam::new(vars, AdamParams::new(lr))?)
-}
-
-/// The walkthrough's noise ε for one example, drawn from `seed`: the walkthrough shows it and
-/// [`Family::step_on_example`] steps with it.
-pub fn example_noise(seed: u64, latent: usize) -> Result<Tensor> {
-    Ok(Tensor::from_vec(Rng::new(seed).normals(latent), (1, latent), &Device::Cpu)?)
 }
 
 /// Adds the time since the last lap to `phase` of the profile, when profiling.
@@ -134,7 +128,7 @@ impl Family for VaeFamily {
         if self.optimizer.step_mean(&[(grads, 1.0)])?.is_err() {
             invalid!("the step's gradient is not finite: no step was taken");
         }
-        Ok(ExampleStep { before, after: objective(&self.net)? })
+        Ok(ExampleStep::before_after("loss", before, objective(&self.net)?))
     }
 
     fn mark_safe(&mut self) -> Result<()> {
@@ -212,6 +206,10 @@ impl Model for Vae {
 
     fn autoencoder(&self) -> Option<&Vae> {
         Some(self)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

@@ -54,12 +54,12 @@ pub struct SettingsChange {
     pub warmup: Option<u64>,
 }
 
-/// One optimiser step on the walkthrough's example: its objective before and after, and the step
-/// count after it.
+/// One optimiser step on the walkthrough's example: its figures before and after (each part of)
+/// the step, the images it changed, and the step count after it.
 #[derive(Clone, Debug, Serialize)]
 pub struct StepOn {
-    pub before: f64,
-    pub after: f64,
+    #[serde(flatten)]
+    pub example: ExampleStep,
     pub step: u64,
 }
 
@@ -250,10 +250,10 @@ impl Trainer {
             invalid!("walkthrough: an image of {} pixels and a class below {} are needed, got {} pixels and class {label}", model.pixels(), model.classes(), x.len());
         }
         let xt = crate::data::batch::image_tensor(model.pixels(), x)?;
-        let ExampleStep { before, after } = self.family.step_on_example(&xt, label, seed, self.config.beta_at(self.step))?;
+        let example = self.family.step_on_example(&xt, label, seed, self.config.beta_at(self.step))?;
         self.step += 1;
         self.generation += 1;
-        Ok(StepOn { before, after, step: self.step })
+        Ok(StepOn { example, step: self.step })
     }
 
     /// Refuses to step a kind that is solved when built (PCA): a gradient step could only move it
