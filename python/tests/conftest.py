@@ -10,6 +10,8 @@ import pytest
 import torch
 from safetensors import safe_open
 
+from vae_lab_torch.facts import BUILT
+
 # One thread: on a 2-core machine shared with builds, two OpenMP threads spin against each other
 # (a small step measured 20–30 times slower); these tests' tensors are small anyway.
 torch.set_num_threads(1)
@@ -43,9 +45,22 @@ def metadata(path):
         return f.metadata()
 
 
-def shipped_checkpoints():
+def shipped_models():
     """The shipped models (not the classifiers), told apart by their format tag."""
     return [p for p in sorted((ROOT / "models").glob("*.safetensors")) if metadata(p).get("format") == "vae-lab/1"]
+
+
+def kind_of(path):
+    return json.loads(metadata(path)["vae_lab"])["config"]["model"]
+
+
+def shipped_checkpoints():
+    """The shipped models of the kinds this package builds (the GANs are the CLI's and the page's)."""
+    return [p for p in shipped_models() if kind_of(p) in BUILT]
+
+
+def shipped_gans():
+    return [p for p in shipped_models() if kind_of(p) not in BUILT]
 
 
 def rel(a, b):

@@ -1,6 +1,7 @@
 """Checkpoints are plain safetensors: Python's `safetensors` package reads them, and a decoder
 written here in numpy from the exported weights matches the Rust decode to 1e-5, for every model
-kind (the standard CVAE's decoder reads z with the class's one-hot appended)."""
+kind (the standard CVAE's decoder and the conditional GAN's G read z with the class's one-hot
+appended; a GAN's G samples from its weight average where the file has one)."""
 import json
 import os
 import subprocess
@@ -24,10 +25,22 @@ def numpy_decode(path, z, cls):
     with safe_open(path, framework="np") as f:
         meta = json.loads(f.metadata()["vae_lab"])
         w = {k: f.get_tensor(k).astype(np.float64) for k in f.keys()}
+    c = meta["config"]
     h = z
-    if meta["config"]["model"] == "sohn":  # the label's one-hot joins the decoder's input
+    if c["model"] in ("sohn", "cgan"):  # the label's one-hot joins the decoder's (G's) input
         h = np.concatenate([z, np.eye(meta["classes"])[cls]])
-    pca = meta["config"]["model"] == "pca"  # linear: no hidden layers, no sigmoid, clipped to [0, 1]
+    if c["model"] in ("gan", "cgan"):
+        # G: LeakyReLU 0.2 (or the VAE decoder's ReLU), a tanh output read as (tanh + 1)/2 (or a
+        # sigmoid); it samples from its weight average where the file has one.
+        g = "generator_ema" if "generator_ema.out.weight" in w else "generator"
+        slope = 0.0 if c.get("ganActivation") == "relu" else 0.2
+        for i in range(c["layers"]):
+            name = f"{g}.hidden" + (str(i + 1) if i else "")
+            a = w[name + ".weight"] @ h + w[name + ".bias"]
+            h = np.where(a > 0, a, slope * a)
+        logits = w[g + ".out.weight"] @ h + w[g + ".out.bias"]
+        return meta, (np.tanh(logits) + 1.0) / 2.0 if c.get("ganOutput", "tanh") == "tanh" else 1.0 / (1.0 + np.exp(-logits))
+    pca = c["model"] == "pca"  # linear: no hidden layers, no sigmoid, clipped to [0, 1]
     for i in range(0 if pca else meta["config"].get("layers", 1)):  # decoder.hidden, decoder.hidden2, ...
         name = "decoder.hidden" + (str(i + 1) if i else "")
         h = np.maximum(0.0, w[name + ".weight"] @ h + w[name + ".bias"])
@@ -56,7 +69,7 @@ def standard_cvae_checkpoint():
 
 
 def shipped_checkpoints():
-    """The shipped VAE checkpoints (not the classifiers), told apart by their format tag."""
+    """The shipped models, the GANs too (not the classifiers), told apart by their format tag."""
     def is_vae(path):
         with safe_open(path, framework="np") as f:
             return f.metadata().get("format") == "vae-lab/1"

@@ -26,6 +26,7 @@ export const FACTS = {
       "takesLabel": false,
       "hasClassMeans": true,
       "trainable": true,
+      "adversarial": false,
       "samplers": [
         "prior",
         "fitted"
@@ -48,7 +49,8 @@ export const FACTS = {
         "kl",
         "loss"
       ],
-      "inPage": true
+      "inPage": true,
+      "rival": "cgan"
     },
     "sohn": {
       "kind": "sohn",
@@ -63,6 +65,7 @@ export const FACTS = {
       "takesLabel": true,
       "hasClassMeans": false,
       "trainable": true,
+      "adversarial": false,
       "samplers": [
         "prior",
         "fitted"
@@ -84,7 +87,8 @@ export const FACTS = {
         "kl",
         "loss"
       ],
-      "inPage": true
+      "inPage": true,
+      "rival": "cgan"
     },
     "vae": {
       "kind": "vae",
@@ -99,6 +103,7 @@ export const FACTS = {
       "takesLabel": false,
       "hasClassMeans": false,
       "trainable": true,
+      "adversarial": false,
       "samplers": [
         "prior",
         "fitted"
@@ -120,7 +125,8 @@ export const FACTS = {
         "kl",
         "loss"
       ],
-      "inPage": true
+      "inPage": true,
+      "rival": "gan"
     },
     "ae": {
       "kind": "ae",
@@ -135,6 +141,7 @@ export const FACTS = {
       "takesLabel": false,
       "hasClassMeans": false,
       "trainable": true,
+      "adversarial": false,
       "samplers": [
         "prior",
         "fitted"
@@ -154,7 +161,8 @@ export const FACTS = {
         "kl",
         "loss"
       ],
-      "inPage": true
+      "inPage": true,
+      "rival": "gan"
     },
     "pca": {
       "kind": "pca",
@@ -169,6 +177,7 @@ export const FACTS = {
       "takesLabel": false,
       "hasClassMeans": false,
       "trainable": false,
+      "adversarial": false,
       "samplers": [
         "prior",
         "fitted"
@@ -179,7 +188,8 @@ export const FACTS = {
       ],
       "learningRate": 0.001,
       "terms": [],
-      "inPage": true
+      "inPage": true,
+      "rival": "gan"
     },
     "gan": {
       "kind": "gan",
@@ -194,6 +204,7 @@ export const FACTS = {
       "takesLabel": false,
       "hasClassMeans": false,
       "trainable": true,
+      "adversarial": true,
       "samplers": [
         "prior"
       ],
@@ -215,7 +226,9 @@ export const FACTS = {
         "ganActivation",
         "minibatchStd",
         "ema",
-        "dLrScale"
+        "dLrScale",
+        "spectralNorm",
+        "translation"
       ],
       "learningRate": 0.0002,
       "terms": [
@@ -226,7 +239,8 @@ export const FACTS = {
         "jsd",
         "gGradNorm"
       ],
-      "inPage": true
+      "inPage": true,
+      "rival": "vae"
     },
     "cgan": {
       "kind": "cgan",
@@ -241,6 +255,7 @@ export const FACTS = {
       "takesLabel": true,
       "hasClassMeans": false,
       "trainable": true,
+      "adversarial": true,
       "samplers": [
         "prior"
       ],
@@ -262,7 +277,9 @@ export const FACTS = {
         "ganActivation",
         "minibatchStd",
         "ema",
-        "dLrScale"
+        "dLrScale",
+        "spectralNorm",
+        "translation"
       ],
       "learningRate": 0.0002,
       "terms": [
@@ -273,7 +290,8 @@ export const FACTS = {
         "jsd",
         "gGradNorm"
       ],
-      "inPage": true
+      "inPage": true,
+      "rival": "sohn"
     }
   },
   "settings": {
@@ -359,18 +377,30 @@ export const FACTS = {
       "min": 0.0,
       "max": 1.0,
       "integer": true,
-      "default": 0.0
+      "default": 1.0
     },
     "ema": {
       "min": 0.0,
       "max": 0.9999,
-      "default": 0.0
+      "default": 0.999
     },
     "dLrScale": {
       "min": 0.0,
       "minExclusive": true,
       "max": 10.0,
       "default": 1.0
+    },
+    "spectralNorm": {
+      "min": 0.0,
+      "max": 1.0,
+      "integer": true,
+      "default": 0.0
+    },
+    "translation": {
+      "min": 0.0,
+      "max": 8.0,
+      "integer": true,
+      "default": 0.0
     },
     "tau": {
       "min": 0.0,
@@ -382,7 +412,8 @@ export const FACTS = {
     "ganLoss": {
       "options": [
         "nonSaturating",
-        "saturating"
+        "saturating",
+        "hinge"
       ],
       "default": "nonSaturating"
     },
@@ -491,6 +522,24 @@ export const FACTS = {
       "file": "mnist-pca",
       "dataset": "mnist",
       "model": "pca",
+      "latent": 8,
+      "hidden": 400,
+      "layers": 2,
+      "meansSpread": 1.0
+    },
+    {
+      "file": "mnist-gan",
+      "dataset": "mnist",
+      "model": "gan",
+      "latent": 8,
+      "hidden": 400,
+      "layers": 2,
+      "meansSpread": 1.0
+    },
+    {
+      "file": "mnist-cgan",
+      "dataset": "mnist",
+      "model": "cgan",
       "latent": 8,
       "hidden": 400,
       "layers": 2,

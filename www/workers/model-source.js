@@ -1,7 +1,7 @@
 // Where a model comes from: this browser's autosave (the last model of each data set and kind),
 // the shipped pretrained one, fresh random weights, a checkpoint file, or the user's own IDX files.
 // Each builds a Lab and installs it (model.js) as a new generation.
-import { training, oneThreadLab } from './wasm-for-training.js';
+import { training, describeCheckpoint } from './wasm-for-training.js';
 import { FACTS } from '../state/facts.js';
 import { loadAutosave, autosaveKey } from './autosave.js';
 import { shippedFor, shippedUrl, fitsShipped } from '../state/shipped-model.js';
@@ -14,8 +14,6 @@ export const wasm = { Lab: null, threads: 1 }; // the training module's Lab clas
 
 /// The training module, loaded on first use (after the shipped weights went to the page).
 export const ready = () => training().then((t) => { wasm.Lab = t.Lab; wasm.threads = t.threads; loop.wasmMemory = t.memory; });
-/// Describing a checkpoint needs no model: the page's one-thread module does it at once.
-const describeCheckpoint = async (bytes) => (await oneThreadLab).describeCheckpoint(bytes);
 
 // At page load the page says when the shipped weights are on screen ({type: 'shown'}); the data
 // and the training module (in an isolated page a second 2 MB wasm and its pool of workers) wait
@@ -91,16 +89,17 @@ async function pretrainedBytes(shipped, config, dataset, early) {
   return fitsShipped(await describeCheckpoint(bytes), config) ? bytes : null;
 }
 
-/// The shipped model's loss curve (one point per epoch, scripts/history-from-logs.mjs), if it is
-/// there and ends at the model's step; else none (the chart then starts empty).
+/// The shipped model's loss curve (one point per epoch, scripts/history-from-logs.mjs: the step,
+/// each figure its kind's step reports, and the test −ELBO, null where none was measured, as for a
+/// GAN), if it is there and ends at the model's step; else none (the chart then starts empty).
 async function historyFor(shipped, step) {
   try {
     const res = await fetch(shippedUrl(shipped, 'history.json'));
     if (!res.ok) return null;
     const h = await res.json();
-    const keys = ['step', 'recon', 'kl', 'loss', 'test'];
+    const keys = ['step', ...FACTS.kinds[shipped.model].terms, 'test'];
     const fits = keys.every((k) => Array.isArray(h[k]) && h[k].length === h.step.length) && h.step.at(-1) === step;
-    return fits ? Object.fromEntries(keys.map((k) => [k, h[k].map(Number)])) : null;
+    return fits ? Object.fromEntries(keys.map((k) => [k, h[k].map((v) => (v === null ? null : Number(v)))])) : null;
   } catch {
     return null;
   }
@@ -157,7 +156,7 @@ export async function build({ config, dataset, source = 'auto', wanted = {} }) {
 /// Loads a checkpoint file; switches data set first when it was trained on another known one.
 export async function loadFile({ bytes, name }) {
   await ready();
-  const meta = wasm.Lab.describeCheckpoint(bytes); // throws with the reason on a bad file
+  const meta = await describeCheckpoint(bytes); // throws with the reason on a bad file
   const kind = FACTS.kinds[meta.config.model];
   if (!kind?.inPage) throw new Error(`this file holds a ${kind?.name ?? meta.config.model}, which the page cannot show yet (the command line trains, samples and evaluates it); nothing was changed`);
   const target = isShipped(meta.dataset) ? meta.dataset : model.lab.dataset;
