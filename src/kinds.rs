@@ -58,6 +58,9 @@ pub struct KindFacts {
     pub has_class_means: bool,
     /// Trained by gradient steps; false for a kind solved exactly when built.
     pub trainable: bool,
+    /// Trained against a discriminator (the GAN family): G and D take turns, there is no encoder
+    /// and no likelihood; the walkthrough walks one D step and one G step.
+    pub adversarial: bool,
     /// The samplers that apply, by name (`evaluation::sampler::Sampler`).
     pub samplers: &'static [&'static str],
     /// The held-out figure that judges it: `negElbo`, `crossEntropy` (no KL term) or
@@ -72,10 +75,13 @@ pub struct KindFacts {
     /// The figures a training step reports (`models::family::Terms`), in the family's order: the
     /// page's training loop averages these and its chart draws them. None for a solved kind.
     pub terms: &'static [&'static str],
-    /// The page has views for this kind: its model menu, an address and a loaded file offer it.
-    /// False for the GANs until their view exists (the page's latent views need an encoder); the
-    /// CLI trains, samples and evaluates them.
+    /// The page has views for this kind: its model menu, an address and a loaded file offer it
+    /// (every kind does today; a new family may start in the CLI alone).
     pub in_page: bool,
+    /// The kind the page's Compare panel sets this one against, of the other family and the same
+    /// use of the label: the GAN (conditional GAN) for a VAE-family kind without (with) classes,
+    /// the VAE for the GAN, the label-input CVAE for the conditional GAN (both give G the label).
+    pub rival: ModelKind,
 }
 
 const BOTH_SAMPLERS: &[&str] = &["prior", "fitted"];
@@ -92,7 +98,7 @@ const CLASSIFIER_SCORE: &str = "classifierScore";
 const VAE_LR: f64 = 1e-3;
 const GAN_SETTINGS: &[&str] = &[
     "latent", "hidden", "layers", "learningRate", "batch", "seed", "dSteps", "ganLoss", "labelSmoothing", "instanceNoise", "beta1", "dropout",
-    "ganOutput", "ganActivation", "minibatchStd", "ema", "dLrScale",
+    "ganOutput", "ganActivation", "minibatchStd", "ema", "dLrScale", "spectralNorm", "translation",
 ];
 
 impl ModelKind {
@@ -155,7 +161,7 @@ impl ModelKind {
 
     /// Trained against a discriminator (the GAN family): no encoder, no likelihood.
     pub fn is_adversarial(self) -> bool {
-        self.facts().objective == CLASSIFIER_SCORE
+        self.facts().adversarial
     }
 
     /// Hidden layers on each side of a model of this kind with `layers` asked for: none for
@@ -194,12 +200,14 @@ const CVAE: KindFacts = KindFacts {
     takes_label: false,
     has_class_means: true,
     trainable: true,
+    adversarial: false,
     samplers: BOTH_SAMPLERS,
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "meansSpread", "warmup"],
     learning_rate: VAE_LR,
     terms: ELBO_TERMS,
     in_page: true,
+    rival: ModelKind::Cgan,
 };
 
 const SOHN: KindFacts = KindFacts {
@@ -215,12 +223,14 @@ const SOHN: KindFacts = KindFacts {
     takes_label: true,
     has_class_means: false,
     trainable: true,
+    adversarial: false,
     samplers: BOTH_SAMPLERS,
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "warmup"],
     learning_rate: VAE_LR,
     terms: ELBO_TERMS,
     in_page: true,
+    rival: ModelKind::Cgan,
 };
 
 const VAE: KindFacts = KindFacts {
@@ -236,12 +246,14 @@ const VAE: KindFacts = KindFacts {
     takes_label: false,
     has_class_means: false,
     trainable: true,
+    adversarial: false,
     samplers: BOTH_SAMPLERS,
     objective: "negElbo",
     settings: &["latent", "hidden", "layers", "beta", "learningRate", "batch", "seed", "warmup"],
     learning_rate: VAE_LR,
     terms: ELBO_TERMS,
     in_page: true,
+    rival: ModelKind::Gan,
 };
 
 const AE: KindFacts = KindFacts {
@@ -257,12 +269,14 @@ const AE: KindFacts = KindFacts {
     takes_label: false,
     has_class_means: false,
     trainable: true,
+    adversarial: false,
     samplers: BOTH_SAMPLERS,
     objective: "crossEntropy",
     settings: &["latent", "hidden", "layers", "learningRate", "batch", "seed"],
     learning_rate: VAE_LR,
     terms: ELBO_TERMS,
     in_page: true,
+    rival: ModelKind::Gan,
 };
 
 const PCA: KindFacts = KindFacts {
@@ -278,12 +292,14 @@ const PCA: KindFacts = KindFacts {
     takes_label: false,
     has_class_means: false,
     trainable: false,
+    adversarial: false,
     samplers: BOTH_SAMPLERS,
     objective: "squaredError",
     settings: &["latent"],
     learning_rate: VAE_LR,
     terms: &[],
     in_page: true,
+    rival: ModelKind::Gan,
 };
 
 const GAN: KindFacts = KindFacts {
@@ -299,12 +315,14 @@ const GAN: KindFacts = KindFacts {
     takes_label: false,
     has_class_means: false,
     trainable: true,
+    adversarial: true,
     samplers: PRIOR_ONLY,
     objective: CLASSIFIER_SCORE,
     settings: GAN_SETTINGS,
     learning_rate: 2e-4,
     terms: GAN_TERMS,
     in_page: true,
+    rival: ModelKind::Vae,
 };
 
 const CGAN: KindFacts = KindFacts {
@@ -320,12 +338,14 @@ const CGAN: KindFacts = KindFacts {
     takes_label: true,
     has_class_means: false,
     trainable: true,
+    adversarial: true,
     samplers: PRIOR_ONLY,
     objective: CLASSIFIER_SCORE,
     settings: GAN_SETTINGS,
     learning_rate: 2e-4,
     terms: GAN_TERMS,
     in_page: true,
+    rival: ModelKind::Sohn,
 };
 
 #[cfg(test)]
@@ -344,6 +364,19 @@ mod tests {
             assert_eq!(kind.key().parse::<ModelKind>().unwrap(), kind);
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.key());
         }
+    }
+
+    #[test]
+    fn every_kind_is_compared_with_one_of_the_other_family_that_uses_the_label_alike() {
+        for kind in ModelKind::ALL {
+            let rival = kind.facts().rival;
+            assert_ne!(rival.is_adversarial(), kind.is_adversarial(), "{kind:?} against {rival:?}");
+            assert_eq!(rival.is_conditional(), kind.is_conditional(), "{kind:?} against {rival:?}");
+            assert!(rival.facts().in_page && rival.facts().trainable, "{kind:?} against {rival:?}");
+        }
+        // The pair the page's Compare is about: each is the other's.
+        assert_eq!(ModelKind::Vae.facts().rival, ModelKind::Gan);
+        assert_eq!(ModelKind::Gan.facts().rival, ModelKind::Vae);
     }
 
     #[test]

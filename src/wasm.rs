@@ -1,20 +1,37 @@
-//! The thin wasm-bindgen surface: one `Lab` object that the page's worker owns.
+//! The thin wasm-bindgen surface: one `Lab` object that the page's worker owns, a `Decoder` for
+//! the page's own thread and the grid's worker, and `describeCheckpoint`.
 //!
 //! It only converts between JS values and the library's Rust types and forwards: training to
 //! `training::Trainer`, what looks at the model to `evaluation` (its sample stream and fitted
 //! sampler kept by an `Explorer`). No policy lives here.
 //! Settings and reports cross as plain objects (serde-wasm-bindgen), pixels as Float32Array.
+//!
+//! Built twice for the page: whole (pkg/, the training worker's) and with the `page` feature
+//! (pkg/page/: `Decoder` and `describeCheckpoint` alone, everything behind `Lab` left out by the
+//! linker). The page's thread compiles only the second before its first image: the whole module
+//! carries training, autograd (the GAN's), evaluation and the classifier, 2.5 MB against the
+//! decoder's share, and its compilation was what the first image waited for.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(not(feature = "page"))]
 use crate::config::Config;
+#[cfg(not(feature = "page"))]
 use crate::evaluation::classifier::Classifier;
+#[cfg(not(feature = "page"))]
 use crate::evaluation::explorer::Explorer;
+#[cfg(not(feature = "page"))]
 use crate::evaluation::sampler::Sampling;
-use crate::evaluation::{codes, diagnostics, evaluate, generation, walkthrough};
+use crate::evaluation::codes;
+#[cfg(not(feature = "page"))]
+use crate::evaluation::{diagnostics, evaluate, generation, side_by_side, walkthrough};
+#[cfg(not(feature = "page"))]
 use crate::files::checkpoint::Precision;
-use crate::models::model::{autoencoder, Model};
+use crate::models::model::Model;
+#[cfg(not(feature = "page"))]
+use crate::models::model::autoencoder;
+#[cfg(not(feature = "page"))]
 use crate::training::{SettingsChange, Trainer};
 
 #[wasm_bindgen(start)]
@@ -29,6 +46,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 
 /// A plain JS object of named values; typed arrays go in as they are (serde would copy them into
 /// plain arrays).
+#[cfg(not(feature = "page"))]
 fn js_object(fields: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
     let out = js_sys::Object::new();
     for (name, value) in fields {
@@ -39,6 +57,7 @@ fn js_object(fields: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
 
 /// Settings from JS; missing fields take their defaults, a misspelt one is refused (serde-wasm-bindgen
 /// reads only the fields it knows, so `deny_unknown_fields` alone would let a typo pass silently).
+#[cfg(not(feature = "page"))]
 fn parse_config(value: JsValue) -> Result<Config, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Config::default());
@@ -56,6 +75,7 @@ fn parse_config(value: JsValue) -> Result<Config, JsError> {
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("settings: {e}")))
 }
 
+#[cfg(not(feature = "page"))]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AccuracyReport {
@@ -67,6 +87,7 @@ struct AccuracyReport {
 }
 
 /// A sampler by name ("prior" or "fitted") and its temperature τ, checked.
+#[cfg(not(feature = "page"))]
 fn sampling(sampler: &str, tau: f64) -> Result<Sampling, JsError> {
     Ok(Sampling::new(sampler.parse().map_err(|e: String| JsError::new(&e))?, tau)?)
 }
@@ -83,12 +104,14 @@ fn class_means(model: &dyn Model) -> Result<Vec<f32>, JsError> {
     }
 }
 
+#[cfg(not(feature = "page"))]
 #[wasm_bindgen]
 pub struct Lab {
     trainer: Trainer,
     explorer: Explorer,
 }
 
+#[cfg(not(feature = "page"))]
 impl Lab {
     /// The network that encodes, or the reason this kind has none (as a JS error).
     fn net(&self) -> Result<&crate::models::network::Vae, JsError> {
@@ -96,6 +119,7 @@ impl Lab {
     }
 }
 
+#[cfg(not(feature = "page"))]
 #[wasm_bindgen]
 impl Lab {
     /// Builds a fresh model from `config` (a partial object is filled from the defaults) on IDX
@@ -245,11 +269,10 @@ impl Lab {
 
     /// The walkthrough's stages for image `x` with `label`, ε drawn from `seed` (crate::walkthrough).
     pub fn walk(&self, x: &[f32], label: u32, seed: u32) -> Result<JsValue, JsError> {
-        let beta = self.trainer.config().beta_at(self.trainer.step());
-        to_js(&walkthrough::walk(self.trainer.model(), x, label, seed as u64, beta)?)
+        to_js(&walkthrough::walk_model(self.trainer.model(), x, label, seed as u64, self.trainer.config(), self.trainer.step())?)
     }
 
-    /// One optimiser step on `x` alone, with the walkthrough's ε: {before, after, step}.
+    /// One optimiser step on `x` alone, with the walkthrough's noise: {moments, images, step}.
     #[wasm_bindgen(js_name = stepOn)]
     pub fn step_on(&mut self, x: &[f32], label: u32, seed: u32) -> Result<JsValue, JsError> {
         to_js(&self.trainer.step_on(x, label, seed as u64)?)
@@ -316,13 +339,6 @@ impl Lab {
         to_js(&self.trainer.load_checkpoint(bytes)?)
     }
 
-    /// A checkpoint's description (see `loadCheckpoint`) from its header alone: format and
-    /// metadata are checked, the tensors only when it is loaded.
-    #[wasm_bindgen(js_name = describeCheckpoint)]
-    pub fn describe_checkpoint(bytes: &[u8]) -> Result<JsValue, JsError> {
-        to_js(&crate::files::checkpoint::describe(bytes)?)
-    }
-
     /// The dimensions an IDX file (raw or gzip) declares: [n, rows, cols] for images, [n] for
     /// labels; throws with a message naming `name` for anything else.
     #[wasm_bindgen(js_name = idxDims)]
@@ -381,6 +397,22 @@ impl Lab {
         let model = self.trainer.model();
         let counts = self.trainer.train_set().class_counts(model.classes());
         to_js(&generation::sample_figures(model, &clf, &counts, samples as usize, seed as u64)?)
+    }
+
+    /// Compare: `samples` prior draws of the model in memory and of the model in `other`
+    /// (checkpoint bytes of the same data set, built for this alone) scored by the classifier
+    /// against the test images (`evaluation::side_by_side`): `{ samples, gridSide, sameSize, sameZ,
+    /// real: {…}, ours: { kind, step, sizes, figures, frechet, grid: Float32Array }, other: {…} }`.
+    #[wasm_bindgen(js_name = compareWith)]
+    pub fn compare_with(&self, classifier: &[u8], other: &[u8], samples: u32, seed: u32) -> Result<JsValue, JsError> {
+        let (clf, _) = Classifier::decode(classifier)?;
+        let report = side_by_side::side_by_side(&self.trainer, other, &clf, samples as usize, seed as u64)?;
+        let out = to_js(&report)?;
+        for (name, side) in [("ours", &report.ours), ("other", &report.other)] {
+            let object = js_sys::Reflect::get(&out, &name.into()).map_err(|_| JsError::new("compare: no side in the report"))?;
+            js_sys::Reflect::set(&object, &"grid".into(), &js_sys::Float32Array::from(&side.grid[..]).into()).map_err(|_| JsError::new("compare: cannot hand over the grid"))?;
+        }
+        Ok(out)
     }
 
     /// KL per latent dimension and active units over the test set:
@@ -444,11 +476,19 @@ impl Lab {
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
+#[cfg(not(feature = "page"))]
 #[wasm_bindgen]
 extern "C" {
     /// The global `performance.now()`, in the page and in workers alike.
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
+}
+
+/// A checkpoint's description (see `Lab.loadCheckpoint`) from its header alone: format and
+/// metadata are checked, the tensors only when it is loaded.
+#[wasm_bindgen(js_name = describeCheckpoint)]
+pub fn describe_checkpoint(bytes: &[u8]) -> Result<JsValue, JsError> {
+    to_js(&crate::files::checkpoint::describe(bytes)?)
 }
 
 /// The decoder alone, without data or optimiser: the page's thread decodes the sliders' image with

@@ -18,7 +18,9 @@ import { createChartRuns } from './controllers/chart-runs.js';
 import { createRunControls } from './controllers/run-controls.js';
 import { createWalk } from './controllers/walk.js';
 import { createSettings } from './controllers/settings.js';
-import { Lab } from '../pkg/vae_lab.js';
+import { createCompare } from './controllers/compare.js';
+import { describeCheckpoint } from '../pkg/page/vae_lab.js';
+import { isolateFromNextLoad } from './lib/isolation.js';
 
 const start = readHash(location.hash);
 page.values = start.values;
@@ -46,6 +48,7 @@ const diagnostics = createDiagnostics({
   onBound: (d) => chartRuns.note({ iw: d.negLogLikelihood, iwK: d.k }, { now: true }),
 });
 const controls = createRunControls({ client, change, noteAutosave });
+const compare = createCompare({ client });
 const walk = createWalk({ client, drawn: space.drawn, setRunning: controls.setRunning });
 settings = createSettings({ client, change, explorer, controls });
 Object.assign(explorer, {
@@ -58,7 +61,7 @@ settings.updated = (config) => chartRuns.updated(config);
 controls.onChange = saveHashSoon;
 explorer.setPendingZ(start.z, !!start.z);
 // The panels, in the order they are told of a model change.
-const panels = [controls, explorer, space, diagnostics, chartRuns, walk];
+const panels = [controls, explorer, space, diagnostics, chartRuns, walk, compare];
 start.problems.forEach((p) => say(p, 'warn'));
 
 /// Asks before a change replaces a model with training of the user's own that is in no file.
@@ -151,6 +154,7 @@ function showWeights(bytes) {
     if (page.firstImageMs === undefined && page.readyMs === undefined) {
       $('status').textContent = 'Reading the data set for training… the sliders already decode the shipped model.';
     }
+    if (page.firstImageMs === undefined) isolateFromNextLoad((text) => say(text, 'info')); // threads on a static host
     page.firstImageMs ??= performance.now();
     chartRuns.chart.show(); // after the first image (see chart.js)
     typesetAll(); // KaTeX too
@@ -194,7 +198,7 @@ shippedModel.then(async (buffer) => {
   const bytes = new Uint8Array(buffer);
   worker.postMessage({ type: 'shipped', bytes: bytes.slice() });
   await explorer.sliderImage.ready;
-  const meta = Lab.describeCheckpoint(bytes);
+  const meta = describeCheckpoint(bytes);
   if (page.weightsSeen || meta.dataset !== page.values.dataset || !fitsShipped(meta, page.values)) return;
   page.shownShipped = true;
   page.weightsSeen = true;

@@ -31,7 +31,7 @@ pub const GREY: (f32, f32) = (0.1, 0.9);
 pub const MISSING_SHARE: f64 = 0.2;
 
 /// What the classifier reads in a set of images.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageFigures {
     pub images: usize,
@@ -62,10 +62,10 @@ pub struct Comparison {
 
 /// The classifier's reading of many images: penultimate features and class probabilities, row
 /// by row, and the grey pixels counted.
-struct Reading {
-    features: Vec<f32>,
+pub(crate) struct Reading {
+    pub(crate) features: Vec<f32>,
     probs: Vec<f32>,
-    dim: usize,
+    pub(crate) dim: usize,
     classes: usize,
     grey: usize,
     pixels: usize,
@@ -92,7 +92,7 @@ impl Reading {
         self.probs.len() / self.classes.max(1)
     }
 
-    fn figures(&self) -> ImageFigures {
+    pub(crate) fn figures(&self) -> ImageFigures {
         let n = self.rows();
         let mut counts = vec![0usize; self.classes];
         for row in self.probs.chunks_exact(self.classes) {
@@ -242,7 +242,7 @@ pub fn frechet_distance(a: &[f32], b: &[f32], dim: usize) -> Result<f64> {
 }
 
 /// What the classifier reads in `data`'s images.
-fn read_dataset(classifier: &Classifier, data: &Dataset) -> Result<Reading> {
+pub(crate) fn read_dataset(classifier: &Classifier, data: &Dataset) -> Result<Reading> {
     let mut reading = Reading::new(classifier.classes());
     let all: Vec<usize> = (0..data.len()).collect();
     for chunk in all.chunks(500) {
@@ -259,7 +259,7 @@ pub fn real_figures(classifier: &Classifier, data: &Dataset) -> Result<ImageFigu
 /// The classifier's reading of `samples` images drawn from `model`'s prior (τ = 1; a conditional
 /// kind's classes drawn by the training set's frequencies `class_counts`) from a stream seeded by
 /// `seed`.
-fn read_samples(model: &dyn Model, classifier: &Classifier, class_counts: &[usize], samples: usize, seed: u64) -> Result<Reading> {
+pub(crate) fn read_samples(model: &dyn Model, classifier: &Classifier, class_counts: &[usize], samples: usize, seed: u64) -> Result<Reading> {
     if classifier.classes() < model.classes() {
         invalid!("the classifier knows {} classes, the model {}", classifier.classes(), model.classes());
     }

@@ -17,10 +17,17 @@ export function shippedFor(dataset, config) {
   return FACTS.shipped.find((s) => s.dataset === dataset && s.model === config.model && keys.every((k) => s[k] === config[k])) ?? null;
 }
 
+/// The shipped model of `dataset` and `config`'s kind nearest `config`'s sizes: the one at those
+/// sizes, else the first listed (the default sizes); null when none of that kind is shipped.
+/// Compare's other side takes it, sizes differing or not (the panel says when they do).
+export function shippedOfKind(dataset, config) {
+  return shippedFor(dataset, config) ?? FACTS.shipped.find((s) => s.dataset === dataset && s.model === config.model) ?? null;
+}
+
 /// A shipped model's file (`ext`: 'safetensors', or 'history.json' for its loss curve).
 export const shippedUrl = (shipped, ext = 'safetensors') => new URL(`../../models/${shipped.file}.${ext}`, import.meta.url);
 
-/// Whether a shipped checkpoint (`meta` as Lab.describeCheckpoint gives it) has the kind and the
+/// Whether a shipped checkpoint (`meta` as describeCheckpoint gives it) has the kind and the
 /// sizes `config` asks for.
 export function fitsShipped(meta, config) {
   return meta.config.model === config.model && sizesOf(config.model).every((k) => meta.config[k] === config[k]);

@@ -22,6 +22,7 @@ export const HIDEABLE = {
   draw: ['#draw-panel'],
   diagnostics: ['#diag-panel'],
   runs: ['#runs-panel'],
+  compare: ['#compare-panel'],
 };
 // state.js's `hide` setting lists these same names (it reads the address before any view exists).
 if (BY_KEY.hide.options.join() !== Object.keys(HIDEABLE).join()) throw new Error('teacher.js and state.js name different hideable parts');

@@ -12,7 +12,7 @@
 export const MODEL_CHANGES = ['init', 'load', 'files'];
 /// Requests about the model as it stands (refused when made for another generation).
 export const FIGURES = ['save', 'train', 'step', 'set', 'encode', 'interpolate', 'map', 'reconstructions', 'sample',
-  'latent', 'iw', 'probe', 'walk', 'stepOn', 'fitted', 'classify', 'evaluate', 'evaluateFirst', 'accuracy', 'generation', 'sampleFigures'];
+  'latent', 'iw', 'probe', 'walk', 'stepOn', 'fitted', 'classify', 'evaluate', 'evaluateFirst', 'accuracy', 'generation', 'sampleFigures', 'compare'];
 /// Requests that need no particular model.
 export const CONTROLS = ['pause', 'iwCancel'];
 export const REQUESTS = [...MODEL_CHANGES, ...FIGURES, ...CONTROLS];

@@ -10,6 +10,7 @@ import { build, loadFile, useFiles, loadOrder, readEarly } from './model-source.
 import { loop, start, pause, stepOnce, yieldToEvents } from './training-loop.js';
 import { autosave, touched } from './autosaver.js';
 import { classifier } from './data.js';
+import { compareWithRival } from './rival.js';
 import { autosaveKey } from './autosave.js';
 import { FACTS } from '../state/facts.js';
 
@@ -171,6 +172,16 @@ const handlers = {
     // while training, so it need not read the test set each time.
     const clf = await classifier(lab().dataset);
     return { samples: lab().sampleFigures(clf, samples, seed), step: lab().step };
+  },
+  async compare({ samples = 1000, seed = 3 }) {
+    // Compare: the model in memory against the other family's model of this data set (rival.js
+    // finds its bytes; Rust builds it for the comparison alone). With where the model in memory
+    // came from, for its caption.
+    const m = lab();
+    const clf = await classifier(m.dataset);
+    const report = await compareWithRival(m, clf, () => lab() === m, { samples, seed });
+    const reply = { ...report, ourFrom: model.from, ownSteps: model.ownSteps };
+    return report.missing ? reply : [reply, [report.ours.grid.buffer, report.other.grid.buffer]];
   },
   evaluateFirst({ n }) {
     return { ...lab().evaluateFirst(n), step: lab().step };
