@@ -1,14 +1,19 @@
-// A classic script in <head>, run while the page's modules are still loading: it starts the slow
-// things at once: the wasm's compilation, the download of the shipped model the address asks
-// for (main.js paints it as soon as the wasm is ready) and, when the first image has to come from
-// it instead, the training worker (which instantiates the compiled module and fetches data and
-// model). main.js takes them from window.vaeLabBoot.
+// The page's first script, in <head> (bundled by scripts/bundle.mjs into www/dist/boot.js, a
+// classic script run while the page's modules are still loading): it starts the slow things at
+// once: the wasm's compilation, the download of the shipped model the address asks for (main.js
+// paints it as soon as the wasm is ready) and, when the first image has to come from it instead,
+// the training worker (which instantiates the compiled module and fetches data and model). main.js
+// takes them from window.vaeLabBoot.
+import { shippedForAddress } from './state/shipped-choice.js';
+
 window.vaeLabBoot = (() => {
-  // The big downloads (the 270 KB wasm, the 1.7 MB model) start once the first frame is painted,
+  // The big downloads (the page's wasm, the 1.7 MB model) start once the first frame is painted,
   // so that on a slow connection the page's text and layout are not queued behind them; on
   // loopback that costs the first image about 70 ms (docs/performance.md).
   const painted = new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  const wasmModule = painted.then(() => WebAssembly.compileStreaming(fetch('pkg/vae_lab_bg.wasm')));
+  // The page's own wasm (pkg/page/: the decoder alone, a third the size of the training
+  // worker's, which that worker compiles itself): what the first image waits for.
+  const wasmModule = painted.then(() => WebAssembly.compileStreaming(fetch('pkg/page/vae_lab_bg.wasm')));
   const startWorker = (url) => {
     const worker = new Worker(url, { type: 'module' });
     wasmModule.then((module) => worker.postMessage({ type: 'module', module }), () => {});
@@ -26,13 +31,10 @@ window.vaeLabBoot = (() => {
 
   // The shipped model for the address's settings, read by state.js's own rules (its data set,
   // kind and sizes: the defaults where the address names none), from the one list of shipped
-  // files (shipped-model.js); none when no shipped file has those sizes, and the worker builds
-  // the model. main.js checks the file against the settings before painting it.
-  const shipped = Promise.all([import('./state/state.js'), import('./state/shipped-model.js')])
-    .then(([{ readHash, modelConfig }, { shippedFor }]) => {
-      const { values } = readHash(location.hash);
-      return shippedFor(values.dataset, modelConfig(values));
-    }).catch(() => null);
+  // files (shipped-model.js), at once: bundled in, it needs no module fetched first. None when no
+  // shipped file has those sizes, and the worker builds the model. main.js checks the file
+  // against the settings before painting it.
+  const shipped = (() => { try { return Promise.resolve(shippedForAddress(location.hash)); } catch { return Promise.resolve(null); } })();
   // Any hint, or none readable, may mean an autosave of this data set and kind: the worker then decides.
   const mayShowShipped = hinted !== null;
   const shippedModel = mayShowShipped
@@ -44,8 +46,9 @@ window.vaeLabBoot = (() => {
   // once it runs, so that the worker's start does not share the two cores with the page's
   // parsing, layout and compilation (measured in docs/performance.md, "Why the code is so").
   let worker = null;
-  // Its address carries the page's, so that it can read the right autosave at once.
-  const trainingWorker = () => (worker ??= startWorker(`www/workers/worker.js${location.hash}`));
+  // Its address carries the page's, so that it can read the right autosave at once. It is
+  // www/workers/worker.js and its modules, bundled (scripts/bundle.mjs).
+  const trainingWorker = () => (worker ??= startWorker(`www/dist/worker.js${location.hash}`));
   if (!mayShowShipped) trainingWorker();
   else shipped.then((s) => { if (!s) trainingWorker(); });
   return { wasmModule, startWorker, trainingWorker, shippedModel, noteAutosave };

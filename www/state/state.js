@@ -41,7 +41,7 @@ export const PARAMS = [
   // The GANs' own (FACTS.kinds[k].settings says which kinds have which): the recipe's knobs.
   { key: 'dSteps', group: 'training', label: 'D steps per G step', ...range('dSteps'), step: 1, restart: true,
     help: 'k: the discriminator takes this many steps for each step of the generator (the original GAN paper’s k).' },
-  { key: 'ganLoss', group: 'training', label: 'G’s loss', kind: 'enum', options: { nonSaturating: 'non-saturating: −log D(G(z))', saturating: 'saturating: log(1 − D(G(z)))' },
+  { key: 'ganLoss', group: 'training', label: 'G’s loss', kind: 'enum', options: { nonSaturating: 'non-saturating: −log D(G(z))', saturating: 'saturating: log(1 − D(G(z)))', hinge: 'hinge (D’s loss too)' },
     fallback: FACTS.choices.ganLoss.default, restart: true,
     help: 'The saturating loss is the minimax game’s own; its gradient vanishes while D easily rejects G’s images, so G learns slowly at first. The non-saturating loss has the same fixed point and a strong early gradient.' },
   { key: 'labelSmoothing', group: 'training', label: 'Real label (smoothing)', ...range('labelSmoothing'), step: 0.05, restart: true,
@@ -64,6 +64,10 @@ export const PARAMS = [
     help: '1: D also sees how much its batch varies (the minibatch standard deviation), so a batch of near-identical images gives G away and collapse costs it; 0: off.' },
   { key: 'ema', group: 'training', label: 'G’s weight average', ...range('ema'), step: 0.001, restart: true,
     help: 'Samples come from an exponential moving average of G’s weights with this decay (e.g. 0.999); 0: G’s own weights.' },
+  { key: 'translation', group: 'training', label: 'Shift D’s images', ...range('translation'), step: 1, restart: true,
+    help: 'D sees every image, real and generated, moved by a random shift of up to this many pixels each way (differentiable augmentation: G learns through the shift), so it cannot memorise the training images; 0: off.' },
+  { key: 'spectralNorm', group: 'model', label: 'Spectral norm in D', ...range('spectralNorm'), step: 1, restart: true,
+    help: '1: each of D’s weight matrices is divided by its largest singular value (found by power iteration), so D cannot sharpen without bound and G keeps a useful gradient; 0: off.' },
   // The explorer's own controls (not the model's settings): how Sample draws z, and the class.
   { key: 'sampler', label: 'Sampler', kind: 'enum', options: { fitted: 'fitted Gaussian', prior: 'prior' }, fallback: 'fitted', place: 'explorer',
     help: 'prior: the model\'s own prior. fitted: a full-covariance Gaussian fitted to the encoder\'s means of each class\'s training images.' },
@@ -77,7 +81,7 @@ export const PARAMS = [
   { key: 'untilUnit', label: 'Unit', kind: 'enum', options: { step: 'steps', epoch: 'epochs' }, fallback: 'step', place: 'run',
     help: 'Whether the stop condition counts optimiser steps or epochs.' },
   // A lesson's link: panels and controls to hide, and the walkthrough's stage to open on.
-  { key: 'hide', label: 'Hidden', kind: 'list', options: ['settings', 'train', 'stats', 'explorer', 'sliders', 'classes', 'samples', 'chart', 'walkthrough', 'latent', 'draw', 'diagnostics', 'runs'], fallback: '', place: 'page',
+  { key: 'hide', label: 'Hidden', kind: 'list', options: ['settings', 'train', 'stats', 'explorer', 'sliders', 'classes', 'samples', 'chart', 'walkthrough', 'latent', 'draw', 'diagnostics', 'runs', 'compare'], fallback: '', place: 'page',
     help: 'Panels and controls hidden by the link (teacher.js names them).' },
   { key: 'walk', label: 'Walkthrough stage', kind: 'int', min: 0, max: 7, step: 1, fallback: 0, place: 'page',
     help: 'Opens the walkthrough at this stage (1–7) on training image 0; 0: closed.' },

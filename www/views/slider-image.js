@@ -1,7 +1,7 @@
 // The sliders' image, decoded on this thread inside the input handler: one decode takes about
 // 0.2 ms, so the image is painted in the same frame as the movement that asked for it, whatever
 // the workers are doing. The training worker sends the weights as it trains.
-import init, { Decoder } from '../../pkg/vae_lab.js';
+import init, { Decoder } from '../../pkg/page/vae_lab.js';
 import { paintImages } from './digits.js';
 
 export class SliderImage {

@@ -2,7 +2,7 @@
 // take milliseconds, which the page's thread should not spend while a slider moves. It runs on
 // the other core beside the training worker; the page passes on the weights that worker sends.
 // Requests {type: 'grid' | 'weights', ...} are answered {status, ...} like the training worker's.
-import { Decoder } from '../../pkg/vae_lab.js';
+import { Decoder } from '../../pkg/page/vae_lab.js';
 import { ready, takeModule } from './wasm-from-page.js';
 
 let decoder = null;
