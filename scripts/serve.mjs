@@ -24,7 +24,7 @@ const CSP = [
 ].join('; ');
 // Only what the page needs is reachable; sources, tests and node_modules are not served.
 // With --bench also the benchmark page and its TensorFlow.js (scripts/bench.mjs).
-const PUBLIC = ['index.html', 'www/', 'pkg/', 'data/', 'models/',
+const PUBLIC = ['index.html', 'coi-serviceworker.js', 'www/', 'pkg/', 'data/', 'models/',
   ...(process.argv.includes('--bench') ? ['bench/'] : [])];
 
 // Cross-origin isolation (COOP + COEP) lets the page share memory between workers, which the

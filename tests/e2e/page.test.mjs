@@ -51,19 +51,50 @@ test('training grows the chart and the step count; pause stops it', async () => 
   await page.close();
 });
 
-test('served without cross-origin isolation, the page trains on one thread', async () => {
+test('served without cross-origin isolation and with service workers blocked, the page trains on one thread', async () => {
   const plain = await startServer(['--one-thread']);
   try {
-    const { page, problems } = await openPage(browser, plain.url);
+    const { page, problems } = await openPage(browser, plain.url, { serviceWorkers: 'block' });
     assert.equal(await page.evaluate(() => self.crossOriginIsolated), false);
     await waitReady(page);
     await page.click('#train');
     await waitFor('a training rate', async () => /samples\/s/.test(await text(page, 'rate')));
     assert.match(await text(page, 'rate'), /^[\d,]+ samples\/s, [\d.]+ steps\/s, one thread$/);
     await page.click('#train');
-    assert.deepEqual(problems, []);
+    assert.doesNotMatch(await text(page, 'messages'), /service worker/, 'no service worker, no promise of threads');
+    // Playwright says itself that it blocked the registration; nothing else may be said.
+    assert.deepEqual(problems.filter((p) => !/Service Worker registration blocked by Playwright/.test(p)), []);
     await page.close();
   } finally {
+    plain.stop();
+  }
+});
+
+test('on a host that sends no isolation headers, a service worker isolates the page from the next load on, which trains on more threads', { skip: !THREADS_BUILT && 'no two-thread build' }, async () => {
+  const plain = await startServer(['--one-thread']);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = watch(page, plain.url);
+    await page.goto(plain.url);
+    await waitReady(page);
+    // The first load: one thread, and the person is told what the next load brings (no reload).
+    await waitFor('the service worker', async () => /A service worker now adds them/.test(await text(page, 'messages')), 30_000);
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), false);
+    const scripts = await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.active?.scriptURL));
+    assert.match(scripts, /\/coi-serviceworker\.js$/);
+    // The next load goes through it: isolated, and the training worker takes the two-thread build.
+    await page.reload();
+    await waitReady(page);
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+    await page.click('#train');
+    await waitFor('a training rate', async () => /samples\/s/.test(await text(page, 'rate')), 60_000);
+    assert.match(await text(page, 'rate'), /^[\d,]+ samples\/s, [\d.]+ steps\/s, \d+ threads$/);
+    await page.click('#train');
+    assert.doesNotMatch(await text(page, 'messages'), /A service worker now adds them/, 'an isolated page registers nothing');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
     plain.stop();
   }
 });
@@ -162,7 +193,7 @@ test('at load the shipped model is fetched once, by the page, which paints it an
   // has painted: the page's own must come through first, and no second one follow.
   const asked = [];
   const note = (request) => {
-    asked.push((request.headers().referer ?? '').endsWith('/www/workers/worker.js') ? 'worker' : 'page');
+    asked.push((request.headers().referer ?? '').endsWith('/www/dist/worker.js') ? 'worker' : 'page');
     return false;
   };
   await loadHolding(/\/models\/mnist-cvae\.safetensors$/, note, async ({ page, problems }) => {
@@ -177,9 +208,30 @@ test('at load the shipped model is fetched once, by the page, which paints it an
   });
 });
 
+test("the page's thread compiles only its own module (the decoder); the training module is the worker's alone", async () => {
+  // Who asked for which wasm: the referrer says (a worker's requests carry its script's address:
+  // the training worker's bundle in www/dist/, the grid's worker in www/workers/).
+  const asked = [];
+  const page = await browser.newPage();
+  page.on('request', (r) => {
+    const m = /\/pkg\/(page\/|threads\/)?vae_lab_bg\.wasm$/.exec(r.url());
+    if (m) asked.push(`${/\/www\/(workers\/|dist\/worker\.js)/.test(r.headers().referer ?? '') ? 'worker' : 'page'}:${m[1] ?? ''}`);
+  });
+  await page.goto(server.url);
+  await waitReady(page);
+  await waitFor('the training module', () => asked.some((a) => a.startsWith('worker:')));
+  assert.deepEqual(asked.filter((a) => a.startsWith('page:')), ['page:page/'], `the page compiled: ${asked}`);
+  assert.ok(asked.filter((a) => a.startsWith('worker:')).every((a) => a !== 'worker:page/'), `a worker fetched the page's module again: ${asked}`);
+  // The page's module has the decoder and nothing that trains.
+  const exports = await page.evaluate(async () => Object.keys(await import(new URL('pkg/page/vae_lab.js', location.href))));
+  assert.ok(exports.includes('Decoder') && exports.includes('describeCheckpoint'), `${exports}`);
+  assert.ok(!exports.includes('Lab'), 'the page module carries Lab (training)');
+  await page.close();
+});
+
 test('in an isolated page the two-thread module is fetched after the first image', { skip: !THREADS_BUILT && 'no two-thread build' }, async () => {
   const page = await browser.newPage();
-  const worker = new Promise((resolve) => page.on('worker', (w) => { if (w.url().endsWith('/www/workers/worker.js')) resolve(w); }));
+  const worker = new Promise((resolve) => page.on('worker', (w) => { if (w.url().endsWith('/www/dist/worker.js')) resolve(w); }));
   await page.goto(server.url);
   await waitReady(page);
   const image = await page.evaluate(() => performance.timeOrigin + window.vaeLab.firstImageMs);
