@@ -5,7 +5,7 @@
 // class buttons and accuracy bars work as the conditional VAEs' do.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, text, waitFor, canvasPixels, chartPoints } from './harness.mjs';
+import { startServer, launchBrowser, openPage, text, waitFor, canvasPixels, chartPoints, stepCount } from './harness.mjs';
 
 let server;
 let browser;
@@ -19,9 +19,10 @@ test('gan: trains in the page; chart, histogram and measure are the GAN\'s; enco
   const { page, problems } = await openPage(browser, `${server.url}#model=gan`);
   assert.match(await text(page, 'status'), /Ready: GAN/);
   // Views that encode are hidden, each panel saying why in one line.
-  for (const id of ['map', 'recons', 'draw', 'kl-dims', 'walk-start']) assert.equal(await shown(page, `#${id}`), false, `#${id} is shown for a GAN`);
+  for (const id of ['map', 'recons', 'draw', 'kl-dims']) assert.equal(await shown(page, `#${id}`), false, `#${id} is shown for a GAN`);
+  assert.equal(await shown(page, '#walk-start'), true, 'the walkthrough walks a GAN too');
   const notes = await page.$$eval('[data-needs-not="encoder"]', (ps) => ps.map((p) => (p.hidden ? '' : p.textContent)));
-  assert.equal(notes.length, 3);
+  assert.equal(notes.length, 2);
   for (const n of notes) assert.match(n, /no encoder/);
   // What decodes still works: the image, the grid, Sample (from the prior alone).
   await waitFor('the decoded image and the grid', async () => lit(await canvasPixels(page, 'decoded')) && lit(await canvasPixels(page, 'grid')));
@@ -33,9 +34,11 @@ test('gan: trains in the page; chart, histogram and measure are the GAN\'s; enco
   assert.equal(await page.$eval('#set-learningRate', (i) => Number(i.value)), 0.0002);
   // The chart is D's and G's.
   assert.match(await text(page, 'chart-title'), /D and G/);
-  // Train a few seconds.
+  // The shipped GAN's own curve is on the chart from the start; train a few seconds on top of it.
+  const shippedPoints = await chartPoints(page);
+  assert.ok(shippedPoints > 100, `the shipped GAN's curve: ${shippedPoints} points`);
   await page.click('#train');
-  await waitFor('chart points', async () => (await chartPoints(page)) >= 5, 60_000);
+  await waitFor('chart points', async () => (await chartPoints(page)) >= shippedPoints + 5 && !!(await page.evaluate(() => window.vaeLab.lastProgress)), 60_000);
   const p = await page.evaluate(() => window.vaeLab.lastProgress);
   for (const k of ['dLoss', 'gLoss', 'dReal', 'dFake', 'jsd', 'gGradNorm']) assert.ok(Number.isFinite(p[k]), `${k}: ${p[k]}`);
   assert.ok(p.dReal >= 0 && p.dReal <= 1 && p.dFake >= 0 && p.dFake <= 1, `D's outputs ${p.dReal}, ${p.dFake}`);
@@ -67,6 +70,47 @@ test('cgan: the class buttons choose what G draws, and the accuracy bars measure
   const before = await canvasPixels(page, 'decoded');
   await page.click('#classes [role=radio]:nth-child(4)');
   await waitFor('the image for another class', async () => (await canvasPixels(page, 'decoded')).some((v, i) => v !== before[i]));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('gan: the walkthrough shows D\'s verdict on a real image and on G(z), both losses, and one D step then one G step with the model\'s own numbers', async () => {
+  const { page, problems } = await openPage(browser, `${server.url}#model=gan`);
+  await waitFor('the model', async () => /Ready: GAN/.test(await text(page, 'status')));
+  // A few steps first, so D has something to say.
+  await page.click('#train');
+  await waitFor('some steps', async () => (await stepCount(page)) >= 30, 60_000);
+  await page.click('#train');
+  await waitFor('paused', async () => (await text(page, 'train')) === 'Train');
+  await page.fill('#walk-image', '3');
+  await page.click('#walk-start');
+  await waitFor('the walk', () => page.$eval('#walk-panel', (p) => p.dataset.family === 'adversarial'));
+  const d = await page.$eval('#walk-panel', (p) => ({ ...p.dataset }));
+  const [dReal, dFake, dLoss, gLoss] = ['dReal', 'dFake', 'dLoss', 'gLoss'].map((k) => Number(d[k]));
+  assert.ok(dReal > 0 && dReal < 1 && dFake > 0 && dFake < 1, `D's outputs ${dReal}, ${dFake}`);
+  assert.ok(Math.abs(dLoss - (-Math.log(dReal) - Math.log(1 - dFake))) < 1e-3, `D's loss ${dLoss} is −log D(x) − log(1 − D(G(z)))`);
+  assert.ok(Math.abs(gLoss + Math.log(dFake)) < 1e-3, `G's (non-saturating) loss ${gLoss} is −log D(G(z))`);
+  assert.deepEqual(await page.$$eval('#walk-nav button', (b) => b.map((x) => x.textContent.replace(/^\d+\. /, ''))),
+    ['The real image x', "Noise z and G's image", "D's verdict", "D's loss", "G's loss, and what D tells G", 'One D step, then one G step']);
+  assert.equal(await text(page, 'walk-pos'), '1 / 6');
+  // D's verdict: the two probabilities, as the panel has them.
+  await page.click('#walk-nav li:nth-child(3) button');
+  assert.deepEqual(await page.$$eval('.walk-chance', (rows) => rows.map((r) => r.getAttribute('aria-label'))), [`D(x) = ${dReal.toFixed(4)}`, `D(G(z)) = ${dFake.toFixed(4)}`]);
+  // What D tells G: G(z) and the push per pixel, both drawn.
+  await page.click('#walk-nav li:nth-child(5) button');
+  assert.equal(await page.$$eval('#walk-figure canvas', (c) => c.length), 2);
+  // The steps: D's, then G's; the figures before are the walk's, the model moves one step on.
+  await page.click('#walk-next');
+  const steps = await stepCount(page);
+  await page.click('#walk-step');
+  await waitFor('the steps', () => page.$eval('#walk-panel', (p) => !!p.dataset.step));
+  const m = await page.$eval('#walk-panel', (p) => JSON.parse(p.dataset.step));
+  assert.deepEqual(Object.keys(m), ['before', 'afterD', 'afterG']);
+  assert.ok(Math.abs(m.before.dLoss - dLoss) < 1e-4, `the step starts from the walk's D loss: ${m.before.dLoss} vs ${dLoss}`);
+  assert.ok(Math.abs(m.afterG.dReal - m.afterD.dReal) < 1e-6, 'G\'s step leaves D(x) alone');
+  assert.equal(await page.$$eval('.walk-steps tbody tr', (r) => r.length), 4);
+  assert.equal(await page.$$eval('#walk-step-result canvas', (c) => c.length), 2, 'G(z) before and after');
+  await waitFor('the step count', async () => (await stepCount(page)) === steps + 1);
   assert.deepEqual(problems, []);
   await page.close();
 });

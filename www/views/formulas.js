@@ -4,9 +4,16 @@
 // superscripts and subscripts as such, never raw `^` or `_`).
 
 let loading = null;
+// KaTeX's script and style wait for the first image (typesetAll, which main.js calls then, lets
+// them come), or a few seconds where no image comes: a caption with a formula shown before it (a
+// kind's summary, the settings' notes) must not put 270 KB of script and a style recalculation
+// on the page's thread while the first image is on its way (measured: docs/performance.md).
+let release;
+const mayLoad = new Promise((resolve) => { release = resolve; });
+setTimeout(() => release(), 4000);
 
 function katex() {
-  loading ??= new Promise((resolve, reject) => {
+  loading ??= mayLoad.then(() => new Promise((resolve, reject) => {
     const css = document.createElement('link');
     css.rel = 'stylesheet';
     css.href = new URL('../vendor/katex/katex.min.css', import.meta.url).href;
@@ -16,7 +23,7 @@ function katex() {
     script.onload = () => resolve(window.katex);
     script.onerror = () => reject(new Error('KaTeX did not load'));
     document.head.append(script);
-  });
+  }));
   return loading;
 }
 
@@ -31,8 +38,10 @@ export function typeset(el, tex) {
   }, () => {});
 }
 
-/// Typesets every element under `root` that carries its formula in data-tex.
+/// Typesets every element under `root` that carries its formula in data-tex (and, the first
+/// image being on screen, lets KaTeX load).
 export function typesetAll(root = document) {
+  release();
   root.querySelectorAll('[data-tex]').forEach((el) => typeset(el, el.dataset.tex));
 }
 
